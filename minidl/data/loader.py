@@ -1,0 +1,53 @@
+"""Mini-batches with per-epoch shuffling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+from torch import Tensor
+
+
+class DataLoader:
+    """Iterate ``(x_batch, y_batch)`` over ``(x, y)``; a new shuffled order each epoch when ``shuffle``.
+
+    ``batch_size = 1`` is the report's per-sample SGD. ``batch_size`` may be changed between epochs.
+    The last batch is smaller when n is not a multiple of the batch size.
+    """
+
+    def __init__(
+        self,
+        x: Tensor,
+        y: Tensor,
+        batch_size: int = 1,
+        shuffle: bool = True,
+        generator: torch.Generator | None = None,
+    ) -> None:
+        if len(x) != len(y):
+            raise ValueError(f"x has {len(x)} rows but y has {len(y)}")
+        self.x, self.y = x, y
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        if int(value) != value or value < 1:
+            raise ValueError(f"Invalid batch_size: {value} (must be a whole number >= 1)")
+        self._batch_size = int(value)
+
+    def __len__(self) -> int:
+        return -(-len(self.x) // self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
+        x, y = self.x, self.y
+        if self.shuffle:
+            order = torch.randperm(len(x), generator=self.generator)
+            x, y = x[order], y[order]
+        # Slices of a contiguous tensor are views: no copy per batch.
+        for start in range(0, len(x), self.batch_size):
+            yield x[start : start + self.batch_size], y[start : start + self.batch_size]

@@ -1,0 +1,75 @@
+"""`Linear`: the affine layer y = x Wᵀ + b."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from minidl.init import Initializer, get_initializer
+from minidl.module import Module
+
+
+class Linear(Module):
+    """Affine map ``y = x Wᵀ + b`` with ``W`` of shape ``(out_features, in_features)``.
+
+    Backward, for an upstream gradient ``G = ∂L/∂y`` of shape ``(batch, out)``:
+    ``∂L/∂W += Gᵀ x``, ``∂L/∂b += Σ_batch G`` and ``∂L/∂x = G W``.
+
+    ``init`` is one of ``"torch"`` (PyTorch's default, uniform ±1/√in), ``"normal"`` (the report's
+    N(0, init_std²)), ``"xavier"``, ``"kaiming"``, or a callable ``f(weight, bias, generator)``.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        init: str | Initializer = "torch",
+        *,
+        init_std: float = 1.0,
+        generator: torch.Generator | None = None,
+        dtype: torch.dtype = torch.float32,
+    ) -> None:
+        super().__init__()
+        if in_features <= 0 or out_features <= 0:
+            raise ValueError(f"Linear needs positive sizes, got in_features={in_features}, out_features={out_features}")
+        self.in_features = in_features
+        self.out_features = out_features
+        self._param_names = ("weight", "bias") if bias else ("weight",)
+        self.weight = torch.empty(out_features, in_features, dtype=dtype)
+        self.weight_grad = torch.zeros_like(self.weight)
+        self.bias: Tensor | None = torch.empty(out_features, dtype=dtype) if bias else None
+        self.bias_grad: Tensor | None = torch.zeros_like(self.bias) if bias else None
+        initializer = get_initializer(init, std=init_std) if isinstance(init, str) else init
+        initializer(self.weight, self.bias, generator)
+        #: Set to False by a container when nobody needs ∂L/∂x (the first layer): saves one matmul.
+        self.needs_input_grad = True
+        self._input: Tensor | None = None
+        self._cache_views()
+
+    def _cache_views(self) -> None:
+        self._weight_t = self.weight.t()
+
+    def _rebind_parameter(self, name: str, value: Tensor, grad: Tensor) -> None:
+        super()._rebind_parameter(name, value, grad)
+        self._cache_views()
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._input = x
+        if self.bias is None:
+            return torch.mm(x, self._weight_t)
+        return torch.addmm(self.bias, x, self._weight_t)
+
+    def backward(self, grad_output: Tensor) -> Tensor | None:
+        x = self._input
+        if x is None:
+            raise RuntimeError("Linear.backward() called before forward()")
+        self.weight_grad.addmm_(grad_output.t(), x)
+        if self.bias_grad is not None:
+            self.bias_grad.add_(grad_output.sum(0))
+        if not self.needs_input_grad:
+            return None
+        return torch.mm(grad_output, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

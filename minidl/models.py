@@ -1,0 +1,50 @@
+"""Building the multilayer perceptrons this project trains."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from minidl._random import make_generator
+from minidl.activations import ACTIVATIONS
+from minidl.init import Initializer
+from minidl.linear import Linear
+from minidl.module import Module
+from minidl.sequential import Sequential
+
+REPORT_HIDDEN = (25, 25, 25)
+
+
+def mlp(
+    in_features: int = 2,
+    hidden: Sequence[int] = REPORT_HIDDEN,
+    out_features: int = 1,
+    activation: str | Sequence[str] = "relu",
+    output_activation: str = "identity",
+    init: str | Initializer = "torch",
+    *,
+    init_std: float = 1.0,
+    seed: int | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> Sequential:
+    """``Linear → act → … → Linear → output_activation``: the report's 2-25-25-25-1 ReLU net by default.
+
+    ``activation`` is one name for every hidden layer or one name per hidden layer (keys of
+    `minidl.activations.ACTIVATIONS`); ``seed`` makes the initial weights reproducible.
+    """
+    names = [activation] * len(hidden) if isinstance(activation, str) else list(activation)
+    if len(names) != len(hidden):
+        raise ValueError(f"got {len(names)} activations for {len(hidden)} hidden layers")
+    for name in [*names, output_activation]:
+        if name not in ACTIVATIONS:
+            raise ValueError(f"Unknown activation {name!r}: choose one of {', '.join(ACTIVATIONS)}")
+    generator = make_generator(seed)
+    sizes = [in_features, *hidden, out_features]
+    layers: list[Module] = []
+    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(Linear(fan_in, fan_out, init=init, init_std=init_std, generator=generator, dtype=dtype))
+        layers.append(ACTIVATIONS[names[index] if index < len(names) else output_activation]())
+    if output_activation == "identity":
+        layers.pop()
+    return Sequential(*layers)

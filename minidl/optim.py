@@ -1,0 +1,237 @@
+"""Optimizers: `SGD` and `Adam`, with PyTorch's exact update rules.
+
+Both take ``model.param()`` (a list of ``(parameter, gradient)`` pairs). Hyperparameters are plain
+attributes, validated on every assignment, so they can be changed between steps (the app tweaks
+them live). When the parameters are views of one flat buffer (as `Sequential` makes them) the
+update runs on that buffer alone.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from minidl._flat import flat_span
+
+ParamPairs = list[tuple[Tensor, Tensor]]
+
+
+class _Hyperparameter:
+    """A validated float attribute: ``lr = _Hyperparameter("learning rate", minimum=0.0)``."""
+
+    def __init__(self, label: str, minimum: float = 0.0, below: float | None = None) -> None:
+        self.label, self.minimum, self.below = label, minimum, below
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attribute = "_" + name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        return self if instance is None else getattr(instance, self.attribute)
+
+    def __set__(self, instance: Any, value: float) -> None:
+        value = float(value)
+        too_big = self.below is not None and value >= self.below
+        if not math.isfinite(value) or value < self.minimum or too_big:
+            bounds = f">= {self.minimum}" + (f" and < {self.below}" if self.below is not None else "")
+            raise ValueError(f"Invalid {self.label}: {value} (must be {bounds})")
+        setattr(instance, self.attribute, value)
+
+
+class Optimizer:
+    """Owns the parameter/gradient pairs; subclasses write only ``_update`` (the rule)."""
+
+    lr = _Hyperparameter("learning rate")
+    weight_decay = _Hyperparameter("weight_decay value")
+    l1 = _Hyperparameter("l1 value")
+    _state_names: tuple[str, ...] = ()
+    _hyper_names: tuple[str, ...] = ("lr", "weight_decay", "l1")
+
+    def __init__(self, params: ParamPairs, lr: float, weight_decay: float, l1: float) -> None:
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list: pass model.param() of a model with layers")
+        for index, pair in enumerate(params):
+            if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(t, Tensor) for t in pair)):
+                raise TypeError(f"optimizer parameter {index} is not a (parameter, gradient) pair: pass model.param()")
+        self.lr, self.weight_decay, self.l1 = lr, weight_decay, l1
+        self._pairs = params
+        flat_p = flat_span([p for p, _ in params])
+        flat_g = flat_span([g for _, g in params])
+        if flat_p is not None and flat_g is not None:
+            self._params, self._grads = [flat_p], [flat_g]
+        else:
+            self._params, self._grads = [p for p, _ in params], [g for _, g in params]
+        self.step_count = 0
+        self._state: dict[str, list[Tensor]] = {}
+
+    def zero_grad(self) -> None:
+        """Set every gradient to zero."""
+        torch._foreach_zero_(self._grads)
+
+    def step(self) -> None:
+        """Apply one update to every parameter from its current gradient."""
+        self.step_count += 1
+        self._update(self._regularised_grads())
+
+    def _regularised_grads(self) -> list[Tensor]:
+        """g + weight_decay · p + l1 · sign(p) (new tensors only when a penalty is on)."""
+        grads = self._grads
+        if self.weight_decay:
+            grads = torch._foreach_add(grads, self._params, alpha=self.weight_decay)
+        if self.l1:
+            grads = torch._foreach_add(grads, torch._foreach_sign(self._params), alpha=self.l1)
+        return grads
+
+    def _update(self, grads: list[Tensor]) -> None:
+        raise NotImplementedError
+
+    def reset_state(self) -> None:
+        """Forget momentum/moment buffers and the step count, as a freshly built optimizer."""
+        self._state.clear()
+        self.step_count = 0
+
+    def params_and_state(self) -> list[Tensor]:
+        """The live tensors that define where training is: parameters, then every state buffer."""
+        return self._params + [b for buffers in self._state.values() for b in buffers]
+
+    def _buffer(self, name: str) -> list[Tensor]:
+        if name not in self._state:
+            self._state[name] = [torch.zeros_like(p) for p in self._params]
+        return self._state[name]
+
+    # -- state dicts ---------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Hyperparameters, the step count and per-parameter state buffers (copies)."""
+        shapes = [p.shape for p, _ in self._pairs]
+        state = {name: [chunk.clone() for chunk in _split(buffers, shapes)] for name, buffers in self._state.items()}
+        hyper = {name: getattr(self, name) for name in self._hyper_names}
+        return {"type": type(self).__name__, "hyperparameters": hyper, "step": self.step_count, "state": state}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict` returned, so training continues on the same trajectory."""
+        if state_dict.get("type") != type(self).__name__:
+            raise ValueError(f"state_dict is for {state_dict.get('type')!r}, not {type(self).__name__}")
+        for name, value in state_dict["hyperparameters"].items():
+            setattr(self, name, value)
+        self.step_count = int(state_dict["step"])
+        shapes = [p.shape for p, _ in self._pairs]
+        self._state = {}
+        for name, chunks in state_dict["state"].items():
+            if name not in self._state_names:
+                raise ValueError(f"unexpected optimizer state {name!r} for {type(self).__name__}")
+            if len(chunks) != len(shapes) or any(c.shape != s for c, s in zip(chunks, shapes, strict=True)):
+                raise ValueError(f"optimizer state {name!r} does not match the model's parameter shapes")
+            for target, chunk in zip(_split(self._buffer(name), shapes), chunks, strict=True):
+                target.copy_(chunk)
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{name}={getattr(self, name)}" for name in self._hyper_names)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+
+def _split(buffers: list[Tensor], shapes: list[torch.Size]) -> list[Tensor]:
+    """Per-parameter views of state buffers that may be one flat buffer or one per parameter."""
+    if len(buffers) == len(shapes):
+        return [b.view(s) for b, s in zip(buffers, shapes, strict=True)]
+    sizes = [math.prod(s) for s in shapes]
+    return [chunk.view(s) for chunk, s in zip(buffers[0].split(sizes), shapes, strict=True)]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, PyTorch's rule.
+
+    g ← ∇ + λ p (+ l1 · sign p); with momentum μ: b ← g on the first step, else b ← μ b + (1 − τ) g;
+    g ← g + μ b if nesterov else b; then p ← p − γ g.
+    """
+
+    momentum = _Hyperparameter("momentum value")
+    dampening = _Hyperparameter("dampening value")
+    _state_names = ("momentum_buffer",)
+    _hyper_names = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "l1")
+
+    def __init__(
+        self,
+        params: ParamPairs,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+        l1: float = 0.0,
+    ) -> None:
+        self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
+        super().__init__(params, lr, weight_decay, l1)
+
+    @property
+    def nesterov(self) -> bool:
+        return self._nesterov
+
+    @nesterov.setter
+    def nesterov(self, value: bool) -> None:
+        if value and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        self._nesterov = bool(value)
+
+    def _update(self, grads: list[Tensor]) -> None:
+        if self.momentum:
+            first = "momentum_buffer" not in self._state
+            buffers = self._buffer("momentum_buffer")
+            if first:
+                torch._foreach_copy_(buffers, grads)
+            else:
+                torch._foreach_mul_(buffers, self.momentum)
+                torch._foreach_add_(buffers, grads, alpha=1 - self.dampening)
+            grads = torch._foreach_add(grads, buffers, alpha=self.momentum) if self.nesterov else buffers
+        torch._foreach_add_(self._params, grads, alpha=-self.lr)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), PyTorch's rule with bias correction by βᵗ.
+
+    g ← ∇ + λ p (+ l1 · sign p); m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²;
+    p ← p − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
+    """
+
+    beta1 = _Hyperparameter("beta parameter at index 0", below=1.0)
+    beta2 = _Hyperparameter("beta parameter at index 1", below=1.0)
+    eps = _Hyperparameter("epsilon value")
+    _state_names = ("exp_avg", "exp_avg_sq")
+    _hyper_names = ("lr", "betas", "eps", "weight_decay", "l1")
+
+    def __init__(
+        self,
+        params: ParamPairs,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        l1: float = 0.0,
+    ) -> None:
+        self.betas = betas
+        self.eps = eps
+        super().__init__(params, lr, weight_decay, l1)
+
+    @property
+    def betas(self) -> tuple[float, float]:
+        return (self.beta1, self.beta2)
+
+    @betas.setter
+    def betas(self, value: tuple[float, float]) -> None:
+        self.beta1, self.beta2 = value
+
+    def _update(self, grads: list[Tensor]) -> None:
+        exp_avg, exp_avg_sq = self._buffer("exp_avg"), self._buffer("exp_avg_sq")
+        t = self.step_count
+        torch._foreach_lerp_(exp_avg, grads, 1 - self.beta1)
+        torch._foreach_mul_(exp_avg_sq, self.beta2)
+        torch._foreach_addcmul_(exp_avg_sq, grads, grads, 1 - self.beta2)
+        step_size = self.lr / (1 - self.beta1**t)
+        denom = torch._foreach_sqrt(exp_avg_sq)
+        torch._foreach_div_(denom, math.sqrt(1 - self.beta2**t))
+        torch._foreach_add_(denom, self.eps)
+        torch._foreach_addcdiv_(self._params, exp_avg, denom, -step_size)

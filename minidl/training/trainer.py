@@ -1,0 +1,225 @@
+"""Training as a plain generator: one `EpochResult` per epoch, no Qt, no threads.
+
+Everything the loop reads is read again every epoch (the optimizer's hyperparameters, the batch
+size, the training data), so a caller may change them between two results and the next epoch uses
+them: that is how the app tweaks a running training.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from minidl._random import make_generator
+from minidl.data.loader import DataLoader
+from minidl.losses import _Loss
+from minidl.module import Module
+from minidl.optim import Optimizer
+from minidl.schedulers import LRScheduler
+from minidl.training.metrics import accuracy
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; the model and optimizer were put back to the last finite epoch."""
+
+    def __init__(self, epoch: int, lr: float) -> None:
+        super().__init__(
+            f"Training diverged at epoch {epoch}: the loss is not finite (NaN or infinity). "
+            f"The model was restored to its last finite weights. Try a learning rate below {lr:g}."
+        )
+        self.epoch = epoch
+        self.lr = lr
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    """What one epoch measured. Losses and accuracies are over the whole set after the epoch."""
+
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    test_loss: float | None
+    test_accuracy: float | None
+    validation_loss: float | None
+    elapsed: float
+    steps_per_second: float
+    lr: float
+    stop_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StopRules:
+    """When to stop: after ``max_epochs``; when the train loss ≤ ``target_loss``; when the validation
+    loss has not improved for ``patience`` epochs (needs validation data)."""
+
+    max_epochs: int | None = 100
+    target_loss: float | None = None
+    patience: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_epochs is not None and self.max_epochs < 0:
+            raise ValueError(f"max_epochs must be >= 0, got {self.max_epochs}")
+        if self.patience is not None and self.patience < 1:
+            raise ValueError(f"patience must be >= 1, got {self.patience}")
+
+
+class Trainer:
+    """Trains ``model`` on ``train`` data with ``criterion`` and ``optimizer``, one epoch per ``next()``.
+
+    ``threshold`` turns outputs into labels for the accuracy (0.5 for outputs in [0, 1], 0 for logits).
+    ``run()`` is the generator; the model, the data and the hyperparameters may change between results.
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        criterion: _Loss,
+        optimizer: Optimizer,
+        train: tuple[Tensor, Tensor],
+        test: tuple[Tensor, Tensor] | None = None,
+        *,
+        validation: tuple[Tensor, Tensor] | None = None,
+        batch_size: int = 1,
+        scheduler: LRScheduler | None = None,
+        stop: StopRules | None = None,
+        threshold: float = 0.5,
+        seed: int | None = None,
+    ) -> None:
+        self.model, self.criterion, self.optimizer, self.scheduler = model, criterion, optimizer, scheduler
+        self.stop = stop or StopRules()
+        if self.stop.patience is not None and validation is None:
+            raise ValueError("early stopping (patience) needs validation data: pass validation=(x, y)")
+        self.loader = DataLoader(*train, batch_size=batch_size, shuffle=True, generator=make_generator(seed))
+        self.test, self.validation, self.threshold = test, validation, threshold
+        self.epoch = 0
+        self.elapsed = 0.0
+        self._best_validation = math.inf
+        self._epochs_without_improvement = 0
+        self._last_good: list[Tensor] | None = None
+        self._last_good_step = 0
+
+    @property
+    def batch_size(self) -> int:
+        return self.loader.batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        self.loader.batch_size = value
+
+    def set_train_data(self, x: Tensor, y: Tensor) -> None:
+        """Replace the training points; the next epoch trains on them."""
+        self.loader = DataLoader(x, y, self.loader.batch_size, shuffle=True, generator=self.loader.generator)
+
+    def evaluate(self, data: tuple[Tensor, Tensor]) -> tuple[float, float]:
+        """``(loss, accuracy)`` of the model on ``data``, without touching any gradient."""
+        x, y = data
+        if len(x) == 0:
+            return math.nan, 0.0
+        output = self.model.forward(x)
+        return self.criterion.forward(output, y).item(), accuracy(output, y, self.threshold)
+
+    def train_epoch(self) -> int:
+        """One pass over the shuffled training data; returns the number of optimizer steps."""
+        model, criterion, optimizer = self.model, self.criterion, self.optimizer
+        steps = 0
+        for x, y in self.loader:
+            optimizer.zero_grad()
+            criterion.forward(model.forward(x), y)
+            model.backward(criterion.backward())
+            optimizer.step()
+            steps += 1
+        return steps
+
+    def run(self) -> Iterator[EpochResult]:
+        """Train until a stop rule fires, yielding an `EpochResult` after every epoch.
+
+        Raises `TrainingDiverged` (after restoring the last finite state) if the loss is not finite.
+        """
+        threads = torch.get_num_threads()
+        try:
+            while self.stop.max_epochs is None or self.epoch < self.stop.max_epochs:
+                result = self._one_epoch()
+                yield result
+                if result.stop_reason is not None:
+                    return
+        finally:
+            torch.set_num_threads(threads)
+
+    def _one_epoch(self) -> EpochResult:
+        # One thread is fastest for these small matrices (and set here: the caller may be another thread).
+        torch.set_num_threads(1)
+        with torch.no_grad():
+            start = time.perf_counter()
+            self._remember_good_state()
+            steps = self.train_epoch()
+            seconds = time.perf_counter() - start
+            self.epoch += 1
+            self.elapsed += seconds
+            train_loss, train_accuracy = self.evaluate((self.loader.x, self.loader.y))
+            if not math.isfinite(train_loss):
+                self._restore_good_state()
+                raise TrainingDiverged(self.epoch, self.optimizer.lr)
+            lr = self.optimizer.lr
+            if self.scheduler is not None:
+                self.scheduler.step()
+            test_loss, test_accuracy = self.evaluate(self.test) if self.test is not None else (None, None)
+            validation_loss = self.evaluate(self.validation)[0] if self.validation is not None else None
+        return EpochResult(
+            epoch=self.epoch,
+            train_loss=train_loss,
+            train_accuracy=train_accuracy,
+            test_loss=test_loss,
+            test_accuracy=test_accuracy,
+            validation_loss=validation_loss,
+            elapsed=self.elapsed,
+            steps_per_second=steps / seconds if seconds > 0 else math.inf,
+            lr=lr,
+            stop_reason=self._stop_reason(train_loss, validation_loss),
+        )
+
+    def _stop_reason(self, train_loss: float, validation_loss: float | None) -> str | None:
+        rules = self.stop
+        if rules.target_loss is not None and train_loss <= rules.target_loss:
+            return f"target loss {rules.target_loss:g} reached"
+        if rules.patience is not None and validation_loss is not None:
+            if validation_loss < self._best_validation:
+                self._best_validation, self._epochs_without_improvement = validation_loss, 0
+            else:
+                self._epochs_without_improvement += 1
+                if self._epochs_without_improvement >= rules.patience:
+                    return f"validation loss did not improve for {rules.patience} epochs"
+        if rules.max_epochs is not None and self.epoch >= rules.max_epochs:
+            return f"{rules.max_epochs} epochs done"
+        return None
+
+    def _live_state(self) -> list[Tensor]:
+        return self.optimizer.params_and_state()
+
+    def _remember_good_state(self) -> None:
+        live = self._live_state()
+        if self._last_good is None or len(self._last_good) != len(live):
+            self._last_good = [t.clone() for t in live]
+        else:
+            torch._foreach_copy_(self._last_good, live)
+        self._last_good_step = self.optimizer.step_count
+
+    def _restore_good_state(self) -> None:
+        live = self._live_state()
+        assert self._last_good is not None
+        if len(live) != len(self._last_good):
+            # The optimizer's state appeared during the failed epoch: drop it with the epoch.
+            self.optimizer.reset_state()
+            live = self._live_state()
+        torch._foreach_copy_(live, self._last_good)
+        self.optimizer.step_count = self._last_good_step
+        self.optimizer.zero_grad()
+
+
+def fit(*args, **kwargs) -> Iterator[EpochResult]:  # noqa: ANN002, ANN003
+    """``Trainer(*args, **kwargs).run()``: the training generator in one call."""
+    return Trainer(*args, **kwargs).run()

@@ -1,0 +1,1 @@
+"""minidl_gui: the playground desktop app."""
