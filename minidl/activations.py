@@ -1,6 +1,8 @@
 """Element-wise activations y = f(x), whose backward is ∂L/∂x = ∂L/∂y · f'(x).
 
-Each keeps from its forward pass what its derivative needs (the input or the output).
+Each keeps from its forward pass what its derivative needs (the input or the output). Those that
+keep only their output also have ``_forward_inplace(x)``, which overwrites ``x``: `Sequential` uses it
+on the fresh output of a `Linear`, never on a tensor the caller passed in.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ class ReLU(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         self._output = torch.relu(x)
+        return self._output
+
+    def _forward_inplace(self, x: Tensor) -> Tensor:
+        self._output = x.relu_()
         return self._output
 
     def backward(self, grad_output: Tensor) -> Tensor:
@@ -90,6 +96,10 @@ class Tanh(Module):
         self._output = torch.tanh(x)
         return self._output
 
+    def _forward_inplace(self, x: Tensor) -> Tensor:
+        self._output = x.tanh_()
+        return self._output
+
     def backward(self, grad_output: Tensor) -> Tensor:
         return _aten.tanh_backward(grad_output, _saved(self, self._output))
 
@@ -103,6 +113,10 @@ class Sigmoid(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         self._output = torch.sigmoid(x)
+        return self._output
+
+    def _forward_inplace(self, x: Tensor) -> Tensor:
+        self._output = x.sigmoid_()
         return self._output
 
     def backward(self, grad_output: Tensor) -> Tensor:

@@ -8,12 +8,17 @@ from torch import Tensor
 from minidl.init import Initializer, get_initializer
 from minidl.module import Module
 
+# One addmm call is fastest for small batches; for large ones, torch's addmm (copy the broadcast bias
+# into the output, then a GEMM that adds to it) is slower than a plain GEMM followed by the bias add.
+_ADDMM_MAX_BATCH = 64
+
 
 class Linear(Module):
     """Affine map ``y = x Wᵀ + b`` with ``W`` of shape ``(out_features, in_features)``.
 
     Backward, for an upstream gradient ``G = ∂L/∂y`` of shape ``(batch, out)``:
-    ``∂L/∂W += Gᵀ x``, ``∂L/∂b += Σ_batch G`` and ``∂L/∂x = G W``.
+    ``∂L/∂W += Gᵀ x``, ``∂L/∂b += Σ_batch G`` and ``∂L/∂x = G W`` (``=`` instead of ``+=`` when
+    ``accumulate_grad`` is False).
 
     ``init`` is one of ``"torch"`` (PyTorch's default, uniform ±1/√in), ``"normal"`` (the report's
     N(0, init_std²)), ``"xavier"``, ``"kaiming"``, or a callable ``f(weight, bias, generator)``.
@@ -44,6 +49,9 @@ class Linear(Module):
         initializer(self.weight, self.bias, generator)
         #: Set to False by a container when nobody needs ∂L/∂x (the first layer): saves one matmul.
         self.needs_input_grad = True
+        #: Set to False (training does) to have backward *overwrite* the gradients instead of adding
+        #: to them: the gradients then need no zeroing before each step.
+        self.accumulate_grad = True
         self._input: Tensor | None = None
         self._cache_views()
 
@@ -58,15 +66,22 @@ class Linear(Module):
         self._input = x
         if self.bias is None:
             return torch.mm(x, self._weight_t)
+        if x.shape[0] > _ADDMM_MAX_BATCH:
+            return torch.mm(x, self._weight_t).add_(self.bias)
         return torch.addmm(self.bias, x, self._weight_t)
 
     def backward(self, grad_output: Tensor) -> Tensor | None:
         x = self._input
         if x is None:
             raise RuntimeError("Linear.backward() called before forward()")
-        self.weight_grad.addmm_(grad_output.t(), x)
-        if self.bias_grad is not None:
-            self.bias_grad.add_(grad_output.sum(0))
+        if self.accumulate_grad:
+            self.weight_grad.addmm_(grad_output.t(), x)
+            if self.bias_grad is not None:
+                self.bias_grad.add_(grad_output.sum(0))
+        else:
+            torch.mm(grad_output.t(), x, out=self.weight_grad)
+            if self.bias_grad is not None:
+                torch.sum(grad_output, 0, out=self.bias_grad)
         if not self.needs_input_grad:
             return None
         return torch.mm(grad_output, self.weight)

@@ -32,12 +32,16 @@ class _Hyperparameter:
         return self if instance is None else getattr(instance, self.attribute)
 
     def __set__(self, instance: Any, value: float) -> None:
+        setattr(instance, self.attribute, self.validate(value))
+
+    def validate(self, value: float) -> float:
+        """``value`` as a float, or a torch-like ValueError if it is out of range."""
         value = float(value)
         too_big = self.below is not None and value >= self.below
         if not math.isfinite(value) or value < self.minimum or too_big:
             bounds = f">= {self.minimum}" + (f" and < {self.below}" if self.below is not None else "")
             raise ValueError(f"Invalid {self.label}: {value} (must be {bounds})")
-        setattr(instance, self.attribute, value)
+        return value
 
 
 class Optimizer:
@@ -76,13 +80,15 @@ class Optimizer:
         self.step_count += 1
         self._update(self._regularised_grads())
 
+    # The per-step code reads hyperparameters from their validated storage (``_lr`` for ``lr``):
+    # the descriptor call would cost as much as a small tensor operation.
     def _regularised_grads(self) -> list[Tensor]:
         """g + weight_decay · p + l1 · sign(p) (new tensors only when a penalty is on)."""
         grads = self._grads
-        if self.weight_decay:
-            grads = torch._foreach_add(grads, self._params, alpha=self.weight_decay)
-        if self.l1:
-            grads = torch._foreach_add(grads, torch._foreach_sign(self._params), alpha=self.l1)
+        if self._weight_decay:
+            grads = torch._foreach_add(grads, self._params, alpha=self._weight_decay)
+        if self._l1:
+            grads = torch._foreach_add(grads, torch._foreach_sign(self._params), alpha=self._l1)
         return grads
 
     def _update(self, grads: list[Tensor]) -> None:
@@ -99,7 +105,10 @@ class Optimizer:
 
     def _buffer(self, name: str) -> list[Tensor]:
         if name not in self._state:
-            self._state[name] = [torch.zeros_like(p) for p in self._params]
+            # Normal tensors even when the first step runs in inference mode (as the Trainer's do),
+            # so later steps outside it may still update them in place.
+            with torch.inference_mode(False):
+                self._state[name] = [torch.zeros_like(p) for p in self._params]
         return self._state[name]
 
     # -- state dicts ---------------------------------------------------------------------------
@@ -178,16 +187,19 @@ class SGD(Optimizer):
         self._nesterov = bool(value)
 
     def _update(self, grads: list[Tensor]) -> None:
-        if self.momentum:
+        momentum = self._momentum
+        if momentum:
             first = "momentum_buffer" not in self._state
             buffers = self._buffer("momentum_buffer")
             if first:
                 torch._foreach_copy_(buffers, grads)
             else:
-                torch._foreach_mul_(buffers, self.momentum)
-                torch._foreach_add_(buffers, grads, alpha=1 - self.dampening)
-            grads = torch._foreach_add(grads, buffers, alpha=self.momentum) if self.nesterov else buffers
-        torch._foreach_add_(self._params, grads, alpha=-self.lr)
+                torch._foreach_mul_(buffers, momentum)
+                torch._foreach_add_(buffers, grads, alpha=1 - self._dampening)
+            grads = torch._foreach_add(grads, buffers, alpha=momentum) if self._nesterov else buffers
+        lr = self._lr
+        for param, grad in zip(self._params, grads, strict=True):
+            param.add_(grad, alpha=-lr)
 
 
 class Adam(Optimizer):
@@ -222,16 +234,17 @@ class Adam(Optimizer):
 
     @betas.setter
     def betas(self, value: tuple[float, float]) -> None:
-        self.beta1, self.beta2 = value
+        beta1, beta2 = value
+        # Both checked before either is stored: a refused pair leaves the old betas in place.
+        self._beta1, self._beta2 = Adam.beta1.validate(beta1), Adam.beta2.validate(beta2)
 
     def _update(self, grads: list[Tensor]) -> None:
-        exp_avg, exp_avg_sq = self._buffer("exp_avg"), self._buffer("exp_avg_sq")
-        t = self.step_count
-        torch._foreach_lerp_(exp_avg, grads, 1 - self.beta1)
-        torch._foreach_mul_(exp_avg_sq, self.beta2)
-        torch._foreach_addcmul_(exp_avg_sq, grads, grads, 1 - self.beta2)
-        step_size = self.lr / (1 - self.beta1**t)
-        denom = torch._foreach_sqrt(exp_avg_sq)
-        torch._foreach_div_(denom, math.sqrt(1 - self.beta2**t))
-        torch._foreach_add_(denom, self.eps)
-        torch._foreach_addcdiv_(self._params, exp_avg, denom, -step_size)
+        beta1, beta2, t = self._beta1, self._beta2, self.step_count
+        # m̂ / (√v̂ + ε) = c m / (√v + c ε) with c = √(1 − β₂ᵗ): one tensor operation fewer.
+        c = math.sqrt(1 - beta2**t)
+        step_size, eps = self._lr * c / (1 - beta1**t), self._eps * c
+        state = zip(self._params, grads, self._buffer("exp_avg"), self._buffer("exp_avg_sq"), strict=True)
+        for param, grad, exp_avg, exp_avg_sq in state:
+            exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            param.addcdiv_(exp_avg, exp_avg_sq.sqrt().add_(eps), value=-step_size)

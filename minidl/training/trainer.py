@@ -21,6 +21,7 @@ from minidl.losses import _Loss
 from minidl.module import Module
 from minidl.optim import Optimizer
 from minidl.schedulers import LRScheduler
+from minidl.training.fast_path import fast_training, loss_gradient
 from minidl.training.metrics import accuracy
 
 
@@ -124,15 +125,26 @@ class Trainer:
         return self.criterion.forward(output, y).item(), accuracy(output, y, self.threshold)
 
     def train_epoch(self) -> int:
-        """One pass over the shuffled training data; returns the number of optimizer steps."""
-        model, criterion, optimizer = self.model, self.criterion, self.optimizer
-        steps = 0
-        for x, y in self.loader:
-            optimizer.zero_grad()
-            criterion.forward(model.forward(x), y)
-            model.backward(criterion.backward())
-            optimizer.step()
-            steps += 1
+        """One pass over the shuffled training data; returns the number of optimizer steps.
+
+        Each step is zero_grad, forward, loss, backward, step, on the fast path of `fast_training`; the
+        first batch goes through ``criterion.forward`` so a bad target shape fails at once.
+        """
+        criterion = self.criterion
+        with fast_training(self.model) as needs_zero_grad:
+            forward, backward, step = self.model.forward, self.model.backward, self.optimizer.step
+            zero_grad = self.optimizer.zero_grad if needs_zero_grad else _nothing
+            gradient = loss_gradient(criterion)
+            steps = 0
+            for x, y in self.loader:
+                zero_grad()
+                if steps and gradient is not None:
+                    backward(gradient(forward(x), y))
+                else:
+                    criterion.forward(forward(x), y)
+                    backward(criterion.backward())
+                step()
+                steps += 1
         return steps
 
     def run(self) -> Iterator[EpochResult]:
@@ -163,7 +175,8 @@ class Trainer:
             train_loss, train_accuracy = self.evaluate((self.loader.x, self.loader.y))
             if not math.isfinite(train_loss):
                 self._restore_good_state()
-                raise TrainingDiverged(self.epoch, self.optimizer.lr)
+                self.epoch -= 1  # undone with the weights: the next epoch gets the failed one's number
+                raise TrainingDiverged(self.epoch + 1, self.optimizer.lr)
             lr = self.optimizer.lr
             if self.scheduler is not None:
                 self.scheduler.step()
@@ -218,6 +231,10 @@ class Trainer:
         torch._foreach_copy_(live, self._last_good)
         self.optimizer.step_count = self._last_good_step
         self.optimizer.zero_grad()
+
+
+def _nothing() -> None:
+    """The zero_grad of a model whose backward overwrites its gradients."""
 
 
 def fit(*args, **kwargs) -> Iterator[EpochResult]:  # noqa: ANN002, ANN003

@@ -1,0 +1,287 @@
+"""``minidl reproduce``: the report's SGD and Adam experiments over several seeds, beside its numbers."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from torch import Tensor
+
+from minidl.cli.arguments import HelpFormatter, non_negative_int, positive_float, positive_int
+from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.report import (
+    EXPERIMENTS,
+    REPORT_HIDDEN,
+    REPORT_INIT,
+    REPORT_INIT_STD,
+    REPORT_POINTS,
+    Experiment,
+    format_lr,
+)
+from minidl.cli.seeds import RunSeeds
+from minidl.data import make_disc, save_points
+from minidl.losses import MSELoss
+from minidl.models import mlp
+from minidl.optim import SGD, Adam
+from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged
+
+HISTORY_COLUMNS = (
+    "experiment",
+    "seed",
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "train_accuracy",
+    "test_accuracy",
+    "lr",
+    "elapsed",
+)
+
+DESCRIPTION = f"""\
+Run the report's two experiments over several seeds and compare with its accuracies.
+
+Both train the 2-25-25-25-1 ReLU net with MSE loss and batch 1 on {REPORT_POINTS} training points of
+the disc set and test on {REPORT_POINTS} fresh points; weights and biases start from N(0, {REPORT_INIT_STD:g}).
+{chr(10).join(f"  {e.title:25} (report: {100 * e.report_accuracy:.1f} % test accuracy)" for e in EXPERIMENTS)}
+One seed of both takes about half a minute on one core.
+"""
+
+EPILOG = """\
+examples:
+  minidl reproduce --seeds 3
+  minidl reproduce --seeds 10 --out results/
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One experiment trained from one seed."""
+
+    experiment: Experiment
+    seed: int
+    history: list[EpochResult]
+    wall_seconds: float
+
+    @property
+    def test_accuracy(self) -> float:
+        return self.history[-1].test_accuracy
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``reproduce`` and its flags."""
+    parser = subparsers.add_parser(
+        "reproduce",
+        help="the report's SGD and Adam experiments, over seeds",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--seeds", type=positive_int, default=10, metavar="N", help="number of seeds to average over")
+    parser.add_argument("--first-seed", type=non_negative_int, default=0, metavar="S", help="the seeds are S, S+1, ...")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write the histories (CSV), the data points (CSV) and the report's three figures (PNG)",
+    )
+    parser.add_argument("--no-figures", action="store_true", help="with --out: write the CSV files only")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    # Hidden, for tests: scales the epochs and the number of points down (e.g. 0.01).
+    parser.add_argument("--scale", type=positive_float, default=1.0, help=argparse.SUPPRESS)
+    parser.set_defaults(command=run, parser=parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run every experiment for every seed, print the table, write ``--out``; the exit code."""
+    if args.out is not None:
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            args.parser.error(f"cannot write to --out {args.out}: {error.strerror or error}")
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    points = max(10, round(REPORT_POINTS * args.scale))
+    epochs = {e.name: max(1, round(e.epochs * args.scale)) for e in EXPERIMENTS}
+    bar = ProgressBar(len(seeds) * sum(epochs.values()), enabled=not args.quiet)
+    runs: list[Run] = []
+    start = time.perf_counter()
+    finished = 0
+    try:
+        for seed in seeds:
+            for experiment in EXPERIMENTS:
+                note = f"{experiment.label} seed {seed}"
+
+                def show(result: EpochResult, offset: int = finished, note: str = note) -> None:
+                    bar.update(offset + result.epoch, f"{note}, epoch {result.epoch}")
+
+                runs.append(
+                    run_experiment(experiment, seed, points=points, epochs=epochs[experiment.name], on_epoch=show)
+                )
+                finished += epochs[experiment.name]
+    except TrainingDiverged as error:
+        bar.close()
+        print(f"minidl reproduce: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"minidl reproduce: interrupted after {len(runs)} runs", file=sys.stderr)
+        return 130
+    bar.close()
+    total = time.perf_counter() - start
+    print(format_table(runs, points=points, total_seconds=total))
+    if args.out is None:
+        return 0
+    write_csvs(args.out, runs, points=points)
+    print(f"\nwrote {args.out / 'history.csv'}, {args.out / 'summary.csv'} and the data points")
+    if args.no_figures:
+        return 0
+    return draw_figures(args.out)
+
+
+def run_experiment(
+    experiment: Experiment,
+    seed: int,
+    *,
+    points: int = REPORT_POINTS,
+    epochs: int | None = None,
+    on_epoch: Callable[[EpochResult], None] | None = None,
+) -> Run:
+    """Train the report's net as ``experiment`` says, from ``seed``; ``epochs`` overrides the report's."""
+    seeds = RunSeeds.from_seed(seed)
+    train, test = report_points(seed, points)
+    model = mlp(hidden=REPORT_HIDDEN, activation="relu", init=REPORT_INIT, init_std=REPORT_INIT_STD, seed=seeds.weights)
+    optimizer_class = SGD if experiment.optimizer == "sgd" else Adam
+    optimizer = optimizer_class(model.param(), lr=experiment.lr)
+    stop = StopRules(max_epochs=experiment.epochs if epochs is None else epochs)
+    trainer = Trainer(model, MSELoss(), optimizer, train, test, batch_size=1, stop=stop, seed=seeds.shuffle)
+    history: list[EpochResult] = []
+    start = time.perf_counter()
+    for result in trainer.run():
+        history.append(result)
+        if on_epoch is not None:
+            on_epoch(result)
+    return Run(experiment, seed, history, time.perf_counter() - start)
+
+
+def report_points(seed: int, points: int = REPORT_POINTS) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The disc set's training and test points of ``seed`` (the same for both experiments)."""
+    seeds = RunSeeds.from_seed(seed)
+    return make_disc(points, seed=seeds.train_points), make_disc(points, seed=seeds.test_points)
+
+
+def _mean_std(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (n − 1; 0 for one value)."""
+    return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def format_table(runs: Sequence[Run], *, points: int = REPORT_POINTS, total_seconds: float | None = None) -> str:
+    """Mean ± std of the final test accuracy and the wall time per run, beside the report's accuracy."""
+    seeds = sorted({r.seed for r in runs})
+    seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"{len(seeds)} seeds ({seeds[0]}-{seeds[-1]})"
+    header = f"{'experiment':<26} {'test accuracy':>16} {'min - max':>15} {'report':>8} {'wall time per run':>19}"
+    lines = [
+        f"2-25-25-25-1 ReLU, MSE, batch 1, init N(0, {REPORT_INIT_STD:g}); {points} train + {points} test disc points; "
+        f"{seed_text}; mean ± std over seeds",
+        "",
+        header,
+    ]
+    for experiment in EXPERIMENTS:
+        mine = [r for r in runs if r.experiment == experiment]
+        if not mine:
+            continue
+        accuracies = [100 * r.test_accuracy for r in mine]
+        accuracy, accuracy_std = _mean_std(accuracies)
+        seconds, seconds_std = _mean_std([r.wall_seconds for r in mine])
+        epochs = len(mine[0].history)
+        title = f"{experiment.label} lr {format_lr(experiment.lr)}, {epochs} epochs"
+        cells = (
+            f"{accuracy:.1f} ± {accuracy_std:.1f} %",
+            f"{min(accuracies):.1f} - {max(accuracies):.1f} %",
+            f"{100 * experiment.report_accuracy:.1f} %",
+            f"{seconds:.1f} ± {seconds_std:.1f} s",
+        )
+        lines.append(f"{title:<26} {cells[0]:>16} {cells[1]:>15} {cells[2]:>8} {cells[3]:>19}")
+    if total_seconds is not None:
+        lines += ["", f"total wall time {format_seconds(total_seconds)}"]
+    return "\n".join(lines)
+
+
+def write_csvs(out: Path, runs: Sequence[Run], *, points: int = REPORT_POINTS) -> None:
+    """``history.csv`` (one row per experiment, seed and epoch), ``summary.csv`` (one per run) and
+    ``points_train.csv`` / ``points_test.csv`` (the first seed's data, ``x1,x2,label``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "history.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(HISTORY_COLUMNS)
+        for r in runs:
+            for e in r.history:
+                writer.writerow(
+                    [
+                        r.experiment.name,
+                        r.seed,
+                        e.epoch,
+                        e.train_loss,
+                        e.test_loss,
+                        e.train_accuracy,
+                        e.test_accuracy,
+                        e.lr,
+                        e.elapsed,
+                    ]
+                )
+    with open(out / "summary.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(
+            [
+                "experiment",
+                "seed",
+                "lr",
+                "epochs",
+                "test_accuracy",
+                "train_accuracy",
+                "report_test_accuracy",
+                "wall_seconds",
+            ]
+        )
+        for r in runs:
+            last = r.history[-1]
+            writer.writerow(
+                [
+                    r.experiment.name,
+                    r.seed,
+                    r.experiment.lr,
+                    last.epoch,
+                    last.test_accuracy,
+                    last.train_accuracy,
+                    r.experiment.report_accuracy,
+                    r.wall_seconds,
+                ]
+            )
+    (train_x, train_y), (test_x, test_y) = report_points(min(r.seed for r in runs), points)
+    save_points(out / "points_train.csv", train_x, train_y)
+    save_points(out / "points_test.csv", test_x, test_y)
+
+
+def draw_figures(out: Path) -> int:
+    """Draw the three PNGs with ``python -m minidl_gui.figures`` (Qt stays out of minidl); the exit code."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    command = [sys.executable, "-m", "minidl_gui.figures", str(out)]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        reason = (completed.stderr.strip().splitlines() or ["no error message"])[-1]
+        print(
+            f"minidl reproduce: error: the figures were not drawn ({' '.join(command)} failed: {reason}); "
+            f"the CSV files are written. The figures need the minidl_gui package and Qt's libraries "
+            f"(see the README)",
+            file=sys.stderr,
+        )
+        return 1
+    print(completed.stdout.rstrip())
+    return 0

@@ -1,0 +1,430 @@
+"""``minidl train``: train one net with every choice on the command line; a table or ``--json`` out."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from typing import Any
+
+from torch import Tensor
+
+from minidl.activations import ACTIVATIONS
+from minidl.cli.arguments import (
+    HelpFormatter,
+    betas,
+    fraction,
+    int_list,
+    name_list,
+    non_negative_float,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
+from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.report import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
+from minidl.cli.seeds import RunSeeds
+from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
+from minidl.init import INIT_NAMES
+from minidl.losses import LOSSES
+from minidl.models import mlp
+from minidl.optim import SGD, Adam, Optimizer
+from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from minidl.sequential import Sequential
+from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, confusion_matrix
+
+DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
+SCHEDULERS = ("none", "step", "exponential", "cosine")
+DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
+
+DESCRIPTION = """\
+Train a multilayer perceptron on a 2-D two-class data set and report losses and accuracies.
+
+The defaults are the report's Adam experiment: the disc set (1000 + 1000 points), 2-25-25-25-1 ReLU
+net, MSE loss, Adam lr 5e-3, batch 1, 100 epochs. The accuracy threshold follows the loss: 0 for
+bce_logits (the output is a logit), 0.5 otherwise (outputs compared with labels 0/1).
+"""
+
+EPILOG = """\
+examples:
+  minidl train
+  minidl train --optimizer sgd --epochs 500
+  minidl train --dataset spiral --hidden 32,32 --activation tanh \\
+     --loss bce_logits --lr 1e-2 --batch-size 16 --epochs 200
+  minidl train --data points.csv --test-fraction 0.25 --patience 10 --json > run.json
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``train`` and its flags."""
+    parser = subparsers.add_parser(
+        "train",
+        help="train one net with every choice as a flag",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    _add_data_flags(parser.add_argument_group("data"))
+    _add_model_flags(parser.add_argument_group("model"))
+    _add_training_flags(parser.add_argument_group("training"))
+    _add_schedule_flags(parser.add_argument_group("learning-rate schedule (stepped once per epoch)"))
+    _add_stop_flags(parser.add_argument_group("stopping"))
+    _add_output_flags(parser.add_argument_group("output"))
+    parser.set_defaults(command=run, parser=parser)
+    return parser
+
+
+def _add_data_flags(group: argparse._ArgumentGroup) -> None:
+    """Where the points come from."""
+    group.add_argument("--dataset", choices=tuple(DATASETS), default="disc", help="generated data set")
+    group.add_argument(
+        "--train-points", type=non_negative_int, default=REPORT_POINTS, metavar="N", help="generated training points"
+    )
+    group.add_argument(
+        "--test-points", type=non_negative_int, default=REPORT_POINTS, metavar="N", help="generated test points"
+    )
+    group.add_argument(
+        "--noise", type=non_negative_float, metavar="X", help="data-set noise (default: the data set's own)"
+    )
+    group.add_argument("--data", metavar="FILE.csv", help="train on your own points: CSV rows x1,x2,label")
+    group.add_argument(
+        "--test-fraction", type=fraction, default=0.2, metavar="F", help="with --data: share held out for testing"
+    )
+    group.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seeds the data, the initial weights and the shuffling"
+    )
+
+
+def _add_model_flags(group: argparse._ArgumentGroup) -> None:
+    """The net's layers, activations and initial weights."""
+    group.add_argument(
+        "--hidden",
+        type=int_list,
+        default=",".join(map(str, REPORT_HIDDEN)),
+        metavar="N,N,...",
+        help="hidden layer sizes, comma-separated ('none' for no hidden layer)",
+    )
+    group.add_argument(
+        "--activation",
+        type=name_list(tuple(ACTIVATIONS)),
+        default="relu",
+        metavar="NAME[,NAME...]",
+        help=f"hidden activation, one for all or one per layer: {', '.join(ACTIVATIONS)}",
+    )
+    group.add_argument(
+        "--output-activation",
+        choices=tuple(ACTIVATIONS),
+        help="activation after the last layer (default: sigmoid for --loss bce, else identity)",
+    )
+    group.add_argument("--init", choices=INIT_NAMES, default=REPORT_INIT, help="weight initialisation")
+    group.add_argument(
+        "--init-std",
+        type=positive_float,
+        default=REPORT_INIT_STD,
+        metavar="X",
+        help="standard deviation of --init normal",
+    )
+
+
+def _add_training_flags(group: argparse._ArgumentGroup) -> None:
+    """Loss, optimizer and its hyperparameters, batches and epochs."""
+    group.add_argument("--loss", choices=tuple(LOSSES), default="mse", help="loss function")
+    group.add_argument("--optimizer", choices=tuple(DEFAULT_LR), default="adam", help="optimizer")
+    group.add_argument(
+        "--lr",
+        type=non_negative_float,
+        metavar="X",
+        help="learning rate (default: the report's, 5e-5 for sgd, 5e-3 for adam)",
+    )
+    group.add_argument("--momentum", type=non_negative_float, default=0.0, metavar="X", help="SGD momentum")
+    group.add_argument("--nesterov", action="store_true", help="SGD Nesterov momentum (needs --momentum)")
+    group.add_argument("--dampening", type=non_negative_float, default=0.0, metavar="X", help="SGD momentum dampening")
+    group.add_argument("--betas", type=betas, default="0.9,0.999", metavar="B1,B2", help="Adam betas")
+    group.add_argument("--eps", type=non_negative_float, default=1e-8, metavar="X", help="Adam epsilon")
+    group.add_argument(
+        "--weight-decay", type=non_negative_float, default=0.0, metavar="X", help="L2 penalty (added to grads)"
+    )
+    group.add_argument(
+        "--l1", type=non_negative_float, default=0.0, metavar="X", help="L1 penalty (l1 · sign(p) added to grads)"
+    )
+    group.add_argument(
+        "--batch-size", type=positive_int, default=1, metavar="N", help="points per step (1 = per-sample SGD)"
+    )
+    group.add_argument("--epochs", type=non_negative_int, default=100, metavar="N", help="maximum number of epochs")
+    group.add_argument(
+        "--threshold", type=float, metavar="X", help="accuracy threshold on the output (default: chosen by loss)"
+    )
+
+
+def _add_schedule_flags(group: argparse._ArgumentGroup) -> None:
+    """The learning-rate schedule."""
+    group.add_argument("--scheduler", choices=SCHEDULERS, default="none", help="learning-rate schedule")
+    group.add_argument("--step-size", type=positive_int, default=30, metavar="N", help="step: epochs between decays")
+    group.add_argument(
+        "--gamma", type=positive_float, metavar="X", help="step/exponential: decay factor (default: 0.1 / 0.95)"
+    )
+    group.add_argument(
+        "--t-max", type=positive_int, metavar="N", help="cosine: epochs of one half period (default: --epochs)"
+    )
+    group.add_argument(
+        "--eta-min", type=non_negative_float, default=0.0, metavar="X", help="cosine: smallest learning rate"
+    )
+
+
+def _add_stop_flags(group: argparse._ArgumentGroup) -> None:
+    """When to stop before the last epoch."""
+    group.add_argument(
+        "--target-loss", type=non_negative_float, metavar="X", help="stop once the train loss is at or below this"
+    )
+    group.add_argument(
+        "--patience",
+        type=positive_int,
+        metavar="N",
+        help="stop when the validation loss has not improved for this many epochs",
+    )
+    group.add_argument(
+        "--validation-fraction",
+        type=fraction,
+        metavar="F",
+        help="share of the training points held out for validation (default: 0.2 with --patience)",
+    )
+
+
+def _add_output_flags(group: argparse._ArgumentGroup) -> None:
+    """What is printed."""
+    group.add_argument("--json", action="store_true", help="print one JSON object (config, history, final metrics)")
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train as ``args`` say; 0 on success, 1 if training diverged. Bad combinations exit with code 2."""
+    parser: argparse.ArgumentParser = args.parser
+    output_activation = _output_activation(args, parser)
+    try:
+        train, test, validation = _load_data(args)
+        model = mlp(
+            hidden=args.hidden,
+            activation=_activations(args),
+            output_activation=output_activation,
+            init=args.init,
+            init_std=args.init_std,
+            seed=RunSeeds.from_seed(args.seed).weights,
+        )
+        optimizer = _optimizer(args, model)
+        scheduler = _scheduler(args, optimizer)
+        trainer = Trainer(
+            model,
+            LOSSES[args.loss](),
+            optimizer,
+            train,
+            test,
+            validation=validation,
+            batch_size=args.batch_size,
+            scheduler=scheduler,
+            stop=_stop_rules(args),
+            threshold=_threshold(args),
+            seed=RunSeeds.from_seed(args.seed).shuffle,
+        )
+    except (ValueError, OSError) as error:  # CSVFormatError is a ValueError
+        parser.error(str(error))
+    config = _config(args, output_activation, train, test, validation)
+    if args.loss == "bce" and args.output_activation is None:
+        print(f"note: --loss {args.loss} needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
+    history: list[EpochResult] = []
+    bar = ProgressBar(args.epochs, enabled=not args.quiet)
+    try:
+        for result in trainer.run():
+            history.append(result)
+            bar.update(result.epoch, f"train loss {result.train_loss:.4g}")
+    except TrainingDiverged as error:
+        bar.close()
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"{parser.prog}: interrupted after {len(history)} epochs", file=sys.stderr)
+        return 130
+    bar.close()
+    final = _final_metrics(trainer, history)
+    if args.json:
+        print(
+            json.dumps(_finite({"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}))
+        )
+    else:
+        print(_summary(config, history, final))
+    return 0
+
+
+def _output_activation(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    """BCE needs outputs in [0, 1]: sigmoid when the user did not choose, a clear error if they chose otherwise."""
+    if args.loss != "bce":
+        return args.output_activation or "identity"
+    if args.output_activation not in (None, "sigmoid"):
+        parser.error(
+            f"--loss bce needs outputs in [0, 1], which --output-activation {args.output_activation} does not "
+            f"guarantee: use --output-activation sigmoid, or --loss bce_logits with --output-activation identity"
+        )
+    return "sigmoid"
+
+
+def _activations(args: argparse.Namespace) -> str | tuple[str, ...]:
+    """One name for every hidden layer, or exactly one per hidden layer."""
+    names = args.activation
+    if len(names) == 1:
+        return names[0]
+    if len(names) != len(args.hidden):
+        raise ValueError(
+            f"--activation lists {len(names)} names for {len(args.hidden)} hidden layers: "
+            f"give one name, or one per layer"
+        )
+    return names
+
+
+def _threshold(args: argparse.Namespace) -> float:
+    """The output value separating the two predicted classes: 0 for logits, else halfway between labels."""
+    if args.threshold is not None:
+        return args.threshold
+    return 0.0 if args.loss == "bce_logits" else 0.5
+
+
+def _load_data(
+    args: argparse.Namespace,
+) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor] | None, tuple[Tensor, Tensor] | None]:
+    """``(train, test, validation)``: generated, or read from ``--data`` and split; empty sets become None."""
+    seeds = RunSeeds.from_seed(args.seed)
+    if args.data is not None:
+        x, y = load_points(args.data)
+        if len(x) == 0:
+            raise CSVFormatError(f"{args.data}: no points found; expected CSV rows 'x1,x2,label'")
+        x_train, y_train, x_test, y_test = train_test_split(x, y, args.test_fraction, seed=seeds.test_points)
+    else:
+        x_train, y_train = make_dataset(args.dataset, args.train_points, seed=seeds.train_points, noise=args.noise)
+        x_test, y_test = make_dataset(args.dataset, args.test_points, seed=seeds.test_points, noise=args.noise)
+    validation = None
+    fraction_ = args.validation_fraction if args.validation_fraction is not None else (0.2 if args.patience else 0.0)
+    if fraction_ > 0:
+        x_train, y_train, x_val, y_val = train_test_split(x_train, y_train, fraction_, seed=seeds.validation)
+        if len(x_val) == 0:
+            raise ValueError(f"--validation-fraction {fraction_} leaves no validation point: use a larger fraction")
+        validation = (x_val, y_val)
+    if len(x_train) == 0:
+        raise ValueError("no training points: use --train-points >= 1 (or a --data file with points)")
+    test = (x_test, y_test) if len(x_test) else None
+    return (x_train, y_train), test, validation
+
+
+def _optimizer(args: argparse.Namespace, model: Sequential) -> Optimizer:
+    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    common = {"lr": lr, "weight_decay": args.weight_decay, "l1": args.l1}
+    if args.optimizer == "sgd":
+        return SGD(model.param(), momentum=args.momentum, dampening=args.dampening, nesterov=args.nesterov, **common)
+    return Adam(model.param(), betas=args.betas, eps=args.eps, **common)
+
+
+def _scheduler(args: argparse.Namespace, optimizer: Optimizer) -> LRScheduler | None:
+    gamma = args.gamma if args.gamma is not None else DEFAULT_GAMMA.get(args.scheduler)
+    if args.scheduler == "step":
+        return StepLR(optimizer, args.step_size, gamma)
+    if args.scheduler == "exponential":
+        return ExponentialLR(optimizer, gamma)
+    if args.scheduler == "cosine":
+        return CosineAnnealingLR(optimizer, args.t_max or max(args.epochs, 1), args.eta_min)
+    return None
+
+
+def _stop_rules(args: argparse.Namespace) -> StopRules:
+    return StopRules(max_epochs=args.epochs, target_loss=args.target_loss, patience=args.patience)
+
+
+def _config(
+    args: argparse.Namespace,
+    output_activation: str,
+    train: tuple[Tensor, Tensor],
+    test: tuple[Tensor, Tensor] | None,
+    validation: tuple[Tensor, Tensor] | None,
+) -> dict[str, Any]:
+    """Every choice of the run, as JSON-ready values (the resolved ones, not the flags' None)."""
+    skip = {"command", "parser", "json", "quiet"}
+    config = {key: value for key, value in vars(args).items() if key not in skip}
+    config.update(
+        output_activation=output_activation,
+        lr=args.lr if args.lr is not None else DEFAULT_LR[args.optimizer],
+        threshold=_threshold(args),
+        train_points=len(train[0]),
+        test_points=len(test[0]) if test else 0,
+        validation_points=len(validation[0]) if validation else 0,
+        layers=[2, *args.hidden, 1],
+    )
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in config.items()}
+
+
+def _final_metrics(trainer: Trainer, history: list[EpochResult]) -> dict[str, Any]:
+    last = history[-1] if history else None
+    final: dict[str, Any] = {
+        "epochs": trainer.epoch,
+        "stop_reason": last.stop_reason if last else "0 epochs requested",
+        "train_loss": last.train_loss if last else None,
+        "train_accuracy": last.train_accuracy if last else None,
+        "test_loss": last.test_loss if last else None,
+        "test_accuracy": last.test_accuracy if last else None,
+        "seconds": trainer.elapsed,
+        "steps_per_second": sum(r.steps_per_second for r in history) / len(history) if history else None,
+    }
+    if trainer.test is not None:
+        x, y = trainer.test
+        final["test_confusion_matrix"] = confusion_matrix(trainer.model.forward(x), y, trainer.threshold).tolist()
+    return final
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities become None, so the output is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def _loss(value: float | None) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.4g}"
+
+
+def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str, Any]) -> str:
+    """A short plain-text report: the set-up, about ten epochs of history, the final metrics."""
+    layers = "-".join(str(n) for n in config["layers"])
+    optimizer = f"{config['optimizer']} lr {config['lr']:g}"
+    source = config["data"] or config["dataset"]
+    lines = [
+        f"data     {source}: {config['train_points']} train, {config['validation_points']} validation, "
+        f"{config['test_points']} test points (seed {config['seed']})",
+        f"model    {layers}, {','.join(config['activation'])} -> {config['output_activation']}, "
+        f"init {config['init']}" + (f" (std {config['init_std']:g})" if config["init"] == "normal" else ""),
+        f"training {config['loss']} loss, {optimizer}, batch {config['batch_size']}, threshold {config['threshold']:g}",
+        "",
+        f"{'epoch':>6}  {'train loss':>10}  {'test loss':>10}  {'train acc':>9}  {'test acc':>9}",
+    ]
+    every = max(1, math.ceil(len(history) / 10))
+    for result in history:
+        if result.epoch % every == 0 or result is history[-1]:
+            lines.append(
+                f"{result.epoch:>6}  {_loss(result.train_loss):>10}  {_loss(result.test_loss):>10}  "
+                f"{_percent(result.train_accuracy):>9}  {_percent(result.test_accuracy):>9}"
+            )
+    lines += [
+        "",
+        f"stopped  {final['stop_reason']}",
+        f"final    test accuracy {_percent(final['test_accuracy'])}, train accuracy {_percent(final['train_accuracy'])}"
+        f", {format_seconds(final['seconds'])} of training",
+    ]
+    if "test_confusion_matrix" in final:
+        (tn, fp), (fn, tp) = final["test_confusion_matrix"]
+        lines.append(f"test     true 0 -> predicted 0: {tn}, -> 1: {fp};  true 1 -> predicted 0: {fn}, -> 1: {tp}")
+    return "\n".join(lines)
