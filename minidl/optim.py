@@ -246,5 +246,5 @@ class Adam(Optimizer):
         state = zip(self._params, grads, self._buffer("exp_avg"), self._buffer("exp_avg_sq"), strict=True)
         for param, grad, exp_avg, exp_avg_sq in state:
             exp_avg.lerp_(grad, 1 - beta1)
-            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            exp_avg_sq.lerp_(grad.square(), 1 - beta2)  # = β₂ v + (1 − β₂) g², without a scalar product
             param.addcdiv_(exp_avg, exp_avg_sq.sqrt().add_(eps), value=-step_size)

@@ -1,0 +1,68 @@
+"""`Controller`: wires a `MainWindow` to a `TrainingWorker` running on its own QThread.
+
+The window asks, the worker does, the window shows what the worker reports. Closing the window
+stops the worker after its current epoch and joins the thread before the window goes away.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QThread
+
+from minidl_gui.model.session import Session
+from minidl_gui.widgets.main_window import MainWindow
+from minidl_gui.worker import TrainingWorker
+
+JOIN_TIMEOUT_MS = 5000
+_DIRECT = Qt.ConnectionType.DirectConnection
+_QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+class Controller(QObject):
+    """Owns the session, the worker and the thread of one window (and is a child of that window)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = Session(window.config(), resolution=window.toolbar.resolution.currentData())
+        self.worker = TrainingWorker(self.session)
+        self.thread = QThread()
+        self.thread.setObjectName("trainingThread")
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.closed.connect(self.thread.quit, _DIRECT)
+        self._connect()
+        self.thread.start()
+        self.worker.submit("snapshot")
+
+    def _connect(self) -> None:
+        window, worker, toolbar = self.window, self.worker, self.window.toolbar
+        # Requests go straight into the worker's thread-safe queue (direct: the worker's thread runs
+        # no event loop that could deliver queued calls).
+        for signal, command in (
+            (toolbar.trainRequested, "train"),
+            (toolbar.pauseRequested, "pause"),
+            (toolbar.stepRequested, "step"),
+            (toolbar.resetRequested, "reset"),
+            (toolbar.stopRequested, "stop"),
+        ):
+            signal.connect(lambda c=command: worker.submit(c), _DIRECT)
+        window.reinitialiseRequested.connect(lambda seed: worker.submit("reinitialise", seed), _DIRECT)
+        window.configChanged.connect(lambda config, _: worker.submit("configure", config), _DIRECT)
+        toolbar.resolutionChanged.connect(lambda n: worker.submit("resolution", n), _DIRECT)
+        window.snapshotDrawn.connect(worker.snapshot_consumed, _DIRECT)
+        # Reports come back queued, into the UI thread (said explicitly: the callee is a Python method).
+        worker.yielded.connect(window.show_snapshot, _QUEUED)
+        worker.stateChanged.connect(window.set_state, _QUEUED)
+        worker.message.connect(window.show_message, _QUEUED)
+        worker.diverged.connect(window.show_divergence, _QUEUED)
+        worker.errored.connect(window.show_error, _QUEUED)
+        window.closing.connect(self.shutdown)
+
+    def submit(self, name: str, *args: object) -> None:
+        self.worker.submit(name, *args)
+
+    def shutdown(self) -> None:
+        """Stop the worker (after its current epoch) and wait for its thread to end."""
+        if self.thread.isRunning():
+            self.worker.quit()
+            self.thread.wait(JOIN_TIMEOUT_MS)

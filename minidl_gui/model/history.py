@@ -1,0 +1,81 @@
+"""Everything a run measured, one row per epoch, never dropped; and a helper to draw long runs lightly."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr", "elapsed", "steps_per_second")
+
+
+class History:
+    """Per-epoch records in growable float64 columns (``None`` becomes NaN).
+
+    ``append`` takes anything with the `COLUMNS` as attributes (minidl's ``EpochResult``);
+    ``column(name)`` is a read-only view of the recorded values, cheap to call at every redraw;
+    ``records`` keeps the appended objects themselves.
+    """
+
+    def __init__(self) -> None:
+        self._data = np.full((len(COLUMNS), 64), np.nan)
+        self._length = 0
+        self.records: list[Any] = []
+
+    def __len__(self) -> int:
+        return self._length
+
+    def append(self, record: Any) -> None:
+        if self._length == self._data.shape[1]:
+            self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)], axis=1)
+        values = (getattr(record, name) for name in COLUMNS)
+        self._data[:, self._length] = [math.nan if v is None else v for v in values]
+        self._length += 1
+        self.records.append(record)
+
+    def extend(self, records: Iterable[Any]) -> None:
+        for record in records:
+            self.append(record)
+
+    def truncate(self, length: int) -> None:
+        """Keep the first ``length`` rows (0 clears the history)."""
+        self._length = min(self._length, max(0, length))
+        del self.records[self._length :]
+
+    def clear(self) -> None:
+        self.truncate(0)
+
+    def column(self, name: str) -> np.ndarray:
+        view = self._data[COLUMNS.index(name), : self._length]
+        view.flags.writeable = False
+        return view
+
+    def last(self, name: str) -> float | None:
+        """The latest value of ``name``, or None before the first epoch."""
+        return float(self._data[COLUMNS.index(name), self._length - 1]) if self._length else None
+
+
+def downsample(x: np.ndarray, y: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """At most about ``max_points`` of the curve ``(x, y)`` for drawing, keeping its shape.
+
+    Splits the curve into ``max_points / 2`` buckets and keeps each bucket's minimum and maximum
+    (in order), so spikes stay visible; the first and last points are always kept.
+    """
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    buckets = max(1, max_points // 2)
+    edges = np.linspace(0, n, buckets + 1).astype(int)
+    keep = {0, n - 1}
+    finite = np.where(np.isfinite(y), y, np.nan)
+    for start, stop in zip(edges[:-1], edges[1:], strict=True):
+        segment = finite[start:stop]
+        if len(segment) == 0 or np.all(np.isnan(segment)):
+            keep.add(start)
+            continue
+        keep.add(start + int(np.nanargmin(segment)))
+        keep.add(start + int(np.nanargmax(segment)))
+    index = np.fromiter(sorted(keep), dtype=int)
+    return x[index], y[index]

@@ -1,0 +1,254 @@
+"""`Session`: one playground run built from a `Config` — data, model, optimizer, scheduler, `Trainer`.
+
+It owns everything the worker thread touches: it trains (``epochs()``, minidl's training generator
+with the history recorded), changes course between epochs (``configure``: hyperparameters live, a
+new model when the data or the architecture changed), resets and snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from minidl.cli.seeds import RunSeeds
+from minidl.data import make_dataset
+from minidl.losses import LOSSES
+from minidl.models import mlp
+from minidl.optim import SGD, Adam, Optimizer
+from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from minidl.sequential import Sequential
+from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, predict_labels
+from minidl_gui.model.config import Config, DataConfig, NetworkConfig, TrainingConfig
+from minidl_gui.model.history import History
+from minidl_gui.model.snapshot import Points, Snapshot
+
+DOMAIN_MARGIN = 0.05
+"""The plotted domain is the data's bounding box grown by this fraction on each side."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What ``Session.configure`` did: ``reset`` says the model was rebuilt, ``message`` says why."""
+
+    reset: bool
+    message: str = ""
+
+
+def build_data(config: DataConfig) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """Training and test points, drawn with the seeds ``minidl reproduce`` uses for the same seed."""
+    seeds = RunSeeds.from_seed(config.seed)
+    train = make_dataset(config.dataset, config.n_train, seed=seeds.train_points, noise=config.noise)
+    test = make_dataset(config.dataset, config.n_test, seed=seeds.test_points, noise=config.noise)
+    return train, test
+
+
+def build_model(config: NetworkConfig) -> Sequential:
+    """The MLP of ``config``, its weights drawn from the network seed."""
+    model = mlp(
+        hidden=[layer.width for layer in config.hidden],
+        activation=[layer.activation for layer in config.hidden],
+        output_activation=config.output_activation,
+        init=config.init,
+        init_std=config.init_std,
+        seed=RunSeeds.from_seed(config.seed).weights,
+    )
+    model.needs_input_grad = False
+    return model
+
+
+def optimizer_hyperparameters(config: TrainingConfig) -> dict[str, object]:
+    """The keyword arguments (and live attributes) of the configured optimizer."""
+    common = {"lr": config.lr, "weight_decay": config.weight_decay, "l1": config.l1}
+    if config.optimizer == "sgd":
+        return {**common, "momentum": config.momentum, "nesterov": config.nesterov}
+    return {**common, "betas": (config.beta1, config.beta2), "eps": config.eps}
+
+
+def build_optimizer(model: Sequential, config: TrainingConfig) -> Optimizer:
+    optimizer_class = SGD if config.optimizer == "sgd" else Adam
+    return optimizer_class(model.param(), **optimizer_hyperparameters(config))
+
+
+def build_scheduler(optimizer: Optimizer, config: TrainingConfig) -> LRScheduler | None:
+    if config.schedule == "step":
+        return StepLR(optimizer, step_size=config.step_size, gamma=config.gamma)
+    if config.schedule == "exponential":
+        return ExponentialLR(optimizer, gamma=config.gamma)
+    if config.schedule == "cosine":
+        return CosineAnnealingLR(optimizer, T_max=config.max_epochs)
+    return None
+
+
+class Session:
+    """A trainable run of ``config``; ``resolution`` is the side of the decision grid in cells."""
+
+    def __init__(self, config: Config, resolution: int = 100) -> None:
+        self.config = config
+        self.resolution = resolution
+        self.history = History()
+        self.data_version = 0
+        self.stopped = False
+        self._sent = 0
+        self._build_data()
+        self._build_model()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _build_data(self) -> None:
+        self.train_data, self.test_data = build_data(self.config.data)
+        self.data_version += 1
+        x = torch.cat([self.train_data[0], self.test_data[0]])
+        low, high = x.min(0).values, x.max(0).values
+        pad = (high - low).clamp(min=1e-3) * DOMAIN_MARGIN
+        (x0, y0), (x1, y1) = (low - pad).tolist(), (high + pad).tolist()
+        self.extent = (x0, x1, y0, y1)
+        self._points = (_points(self.train_data), _points(self.test_data))
+
+    def _build_model(self) -> None:
+        self.model = build_model(self.config.network)
+        self._initial_weights = self.model.state_dict()
+        self._build_training()
+
+    def _build_training(self) -> None:
+        """A fresh optimizer, scheduler and trainer at epoch 0, the history cleared."""
+        training = self.config.training
+        self.optimizer = build_optimizer(self.model, training)
+        self.scheduler = build_scheduler(self.optimizer, training)
+        self.trainer = Trainer(
+            self.model,
+            LOSSES[training.loss](),
+            self.optimizer,
+            self.train_data,
+            self.test_data if len(self.test_data[0]) else None,
+            batch_size=training.batch_size,
+            scheduler=self.scheduler,
+            stop=StopRules(max_epochs=training.max_epochs),
+            seed=RunSeeds.from_seed(self.config.network.seed).shuffle,
+        )
+        self.history.clear()
+        self.stopped = False
+        self._sent = 0
+
+    # -- controlling ------------------------------------------------------------------------------
+    @property
+    def epoch(self) -> int:
+        return self.trainer.epoch
+
+    @property
+    def finished(self) -> bool:
+        """The run is over: stopped by the user or all ``max_epochs`` done."""
+        return self.stopped or self.trainer.epoch >= self.config.training.max_epochs
+
+    def reset(self) -> None:
+        """Back to epoch 0 with the same initial weights (and the same shuffling): the same run again."""
+        self.model.load_state_dict(self._initial_weights)
+        self._build_training()
+
+    def reinitialise(self, seed: int) -> None:
+        """New initial weights drawn from ``seed``, training back at epoch 0."""
+        self.configure(self.config.replace(network=replace(self.config.network, seed=seed)))
+
+    def configure(self, config: Config) -> Change:
+        """Adopt ``config``: a new data set or network rebuilds the model (and says so); training
+        hyperparameters apply live to the current run, from the next epoch on."""
+        old, self.config = self.config, config
+        if config.data != old.data:
+            self._build_data()
+            self._build_model()
+            return Change(True, "Data changed: new points, the model was reset to its initial weights.")
+        if config.network != old.network:
+            self._build_model()
+            return Change(True, "Network changed: a new model was built, training restarts from epoch 0.")
+        if config.training != old.training:
+            self._apply_training(old.training, config.training)
+        return Change(False)
+
+    def _apply_training(self, old: TrainingConfig, new: TrainingConfig) -> None:
+        trainer = self.trainer
+        if new.loss != old.loss:
+            trainer.criterion = LOSSES[new.loss]()
+        if new.optimizer != old.optimizer:
+            self.optimizer = trainer.optimizer = build_optimizer(self.model, new)
+        else:
+            _set_hyperparameters(self.optimizer, optimizer_hyperparameters(new))
+        schedule_keys = ("schedule", "gamma", "step_size", "max_epochs")
+        if new.optimizer != old.optimizer or any(getattr(new, k) != getattr(old, k) for k in schedule_keys):
+            self.scheduler = trainer.scheduler = build_scheduler(self.optimizer, new)
+            if self.scheduler is not None:
+                self.scheduler.last_epoch = trainer.epoch
+        elif self.scheduler is not None:
+            self.scheduler.base_lr = new.lr
+        trainer.batch_size = new.batch_size
+        trainer.stop = StopRules(max_epochs=new.max_epochs)
+
+    # -- training ---------------------------------------------------------------------------------
+    def epochs(self) -> Iterator[EpochResult]:
+        """Train from where the run is until ``max_epochs``, yielding (and recording) every epoch.
+
+        Raises `TrainingDiverged` with the model back at its last finite weights.
+        """
+        try:
+            for result in self.trainer.run():
+                self.history.append(result)
+                yield result
+        except TrainingDiverged:
+            self.trainer.epoch = len(self.history)
+            raise
+
+    # -- observing --------------------------------------------------------------------------------
+    def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cell centres of the decision grid along x and y."""
+        x0, x1, y0, y1 = self.extent
+        n = self.resolution
+        return (x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n)
+
+    def grid_output(self) -> np.ndarray:
+        """The model's output on the grid: ``out[i, j] = f(xs[i], ys[j])``."""
+        xs, ys = (torch.from_numpy(a).float() for a in self.grid_axes())
+        points = torch.cartesian_prod(xs, ys)
+        with torch.no_grad():
+            return self.model.forward(points).view(len(xs), len(ys)).numpy()
+
+    def snapshot(self) -> Snapshot:
+        """The current state, with the history rows not sent in an earlier snapshot."""
+        start, self._sent = self._sent, len(self.history)
+        with torch.no_grad():
+            train_wrong, test_wrong = (self._wrong(data) for data in (self.train_data, self.test_data))
+        return Snapshot(
+            epoch=self.trainer.epoch,
+            start=start,
+            results=tuple(self.history.records[start:]),
+            grid=self.grid_output(),
+            extent=self.extent,
+            data_version=self.data_version,
+            train=self._points[0],
+            test=self._points[1],
+            train_wrong=train_wrong,
+            test_wrong=test_wrong,
+            lr=self.optimizer.lr,
+            weights={name: p.numpy().copy() for name, p, _ in self.model.named_parameters()},
+        )
+
+    def _wrong(self, data: tuple[Tensor, Tensor]) -> np.ndarray:
+        x, y = data
+        if len(x) == 0:
+            return np.zeros(0, dtype=bool)
+        return (predict_labels(self.model.forward(x), self.trainer.threshold) != y).view(-1).numpy()
+
+
+def _points(data: tuple[Tensor, Tensor]) -> Points:
+    return Points(data[0].numpy(), data[1].view(-1).numpy())
+
+
+def _set_hyperparameters(optimizer: Optimizer, values: dict[str, object]) -> None:
+    """Set live hyperparameters; Nesterov goes off first and on last, as it depends on the momentum."""
+    if values.get("nesterov") is False:
+        optimizer.nesterov = False
+    for name, value in values.items():
+        if name != "nesterov":
+            setattr(optimizer, name, value)
+    if values.get("nesterov"):
+        optimizer.nesterov = True

@@ -1,0 +1,106 @@
+"""Building the app: a window with its controller, settings restored; and the scripted run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from minidl_gui.controller import Controller
+from minidl_gui.model.config import Config
+from minidl_gui.settings import open_settings
+from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
+
+
+def application() -> QApplication:
+    """The running QApplication, created (and named, for settings and the desktop) if needed."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("minidl-gui")
+    app.setOrganizationName("minidl")
+    app.setDesktopFileName("minidl-gui")
+    app.setWindowIcon(QIcon(str(ICON_PATH)))
+    return app
+
+
+def create_window(config: Config | None = None, *, remember: bool = True) -> Controller:
+    """A ready window (``controller.window``) training ``config`` — or, when None, the remembered
+    configuration. With ``remember`` the settings are restored now and saved when it closes."""
+    window = MainWindow()
+    if remember:
+        window.restore_settings(open_settings(), config=config is None)
+        window.closing.connect(lambda: window.save_settings(open_settings()))
+    if config is not None:
+        window.controls.set_config(config)
+    return Controller(window)
+
+
+class ScriptedRun(QObject):
+    """Train ``quit_after_epochs`` epochs (or the whole run), save a screenshot, quit."""
+
+    def __init__(
+        self, controller: Controller, *, autostart: bool, quit_after_epochs: int | None, screenshot: Path | None
+    ) -> None:
+        super().__init__(controller)
+        self.controller, self.screenshot = controller, screenshot
+        self.quits = quit_after_epochs is not None or screenshot is not None
+        self.exit_code = 0
+        worker, queued = controller.worker, Qt.ConnectionType.QueuedConnection
+        worker.finished.connect(self._done, queued)
+        worker.aborted.connect(self._done, queued)
+        worker.diverged.connect(self._diverged, queued)
+        worker.errored.connect(self._errored, queued)
+        if autostart or quit_after_epochs is not None:
+            controller.submit("train", quit_after_epochs)
+        elif self.quits:
+            controller.window.snapshotDrawn.connect(self._done)
+
+    @Slot(str)
+    def _diverged(self, text: str) -> None:
+        self._failed(f"training diverged: {text}")
+
+    @Slot(str)
+    def _errored(self, text: str) -> None:
+        self._failed(f"training failed: {text}")
+
+    def _failed(self, message: str) -> None:
+        print(f"minidl-gui: {message}", file=sys.stderr)
+        self.exit_code = 1
+        self._done()
+
+    @Slot()
+    @Slot(str)
+    def _done(self, *_: object) -> None:
+        if not self.quits:
+            return
+        self.quits = False
+        window = self.controller.window
+        if self.screenshot is not None:
+            QApplication.processEvents()
+            if not window.grab().save(str(self.screenshot)):
+                print(f"minidl-gui: error: could not write the screenshot {self.screenshot}", file=sys.stderr)
+                self.exit_code = 1
+            else:
+                print(f"minidl-gui: wrote {self.screenshot}")
+        window.close()
+        QApplication.quit()
+
+
+def run_app(
+    config: Config | None = None,
+    *,
+    autostart: bool = False,
+    quit_after_epochs: int | None = None,
+    screenshot: Path | None = None,
+    remember: bool = True,
+) -> int:
+    """Show the window and run the event loop until it closes; returns the exit status."""
+    app = application()
+    controller = create_window(config, remember=remember)
+    script = ScriptedRun(controller, autostart=autostart, quit_after_epochs=quit_after_epochs, screenshot=screenshot)
+    controller.window.show()
+    status = app.exec()
+    controller.window.close()
+    return script.exit_code or status

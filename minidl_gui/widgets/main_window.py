@@ -1,0 +1,156 @@
+"""`MainWindow`: controls in a dock on the left, the decision plot and the curves large in the middle.
+
+A pure view: it shows snapshots and states and turns user actions into request signals; whoever
+owns the training (the controller) connects them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from minidl_gui.model.config import Config
+from minidl_gui.model.history import History
+from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.plots.curves import CurvesView
+from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.widgets.banner import MessageBanner
+from minidl_gui.widgets.control_panel import ControlPanel
+from minidl_gui.widgets.status_bar import TrainingStatusBar
+from minidl_gui.widgets.toolbar import TrainingToolbar
+
+ICON_PATH = Path(__file__).resolve().parent.parent / "minidl.svg"
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    """The playground window. ``history`` mirrors the worker's, row for row."""
+
+    configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
+    reinitialiseRequested = Signal(int)  # noqa: N815
+    snapshotDrawn = Signal()  # noqa: N815
+    closing = Signal()
+
+    def __init__(self, config: Config | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("minidl playground")
+        self.setWindowIcon(QIcon(str(ICON_PATH)))
+        self.resize(*DEFAULT_SIZE)
+        self.history = History()
+        self.last_snapshot: Snapshot | None = None
+        self.toolbar = TrainingToolbar()
+        self.addToolBar(self.toolbar)
+        self.controls = ControlPanel()
+        self.dock = QDockWidget("Controls")
+        self.dock.setObjectName("controlDock")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.dock.setWidget(self.controls)
+        self.dock.setTitleBarWidget(QWidget())  # the groups carry their own titles
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.decision = DecisionPlot()
+        self.curves = CurvesView()
+        self.banner = MessageBanner()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("plotSplitter")
+        self.splitter.addWidget(self.decision)
+        self.splitter.addWidget(self.curves)
+        self.splitter.setSizes([600, 340])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.status = TrainingStatusBar()
+        self.setStatusBar(self.status)
+        self.resizeDocks([self.dock], [330], Qt.Orientation.Horizontal)
+        if config is not None:
+            self.controls.set_config(config)
+        self.controls.configChanged.connect(self.configChanged)
+        self.toolbar.reinitialiseRequested.connect(self._reinitialise)
+        self.toolbar.showTestChanged.connect(self.decision.set_show_test)
+
+    # -- what the worker reports --------------------------------------------------------------------
+    @Slot(object)
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Draw a snapshot: extend the history, update the plots and the status bar."""
+        self.last_snapshot = snapshot
+        self.history.truncate(snapshot.start)
+        self.history.extend(snapshot.results)
+        self.decision.show_snapshot(snapshot)
+        self.curves.show_history(self.history)
+        self.status.show_history(self.history)
+        self.snapshotDrawn.emit()
+
+    @Slot(str)
+    def set_state(self, state: str) -> None:
+        self.toolbar.set_state(state)
+        self.status.set_state(state)
+        if state == "running" and self.banner.kind == "error":
+            self.banner.hide()
+
+    @Slot(str)
+    def show_message(self, text: str) -> None:
+        self.status.showMessage(text, 6000)
+
+    @Slot(str)
+    def show_divergence(self, text: str) -> None:
+        self.banner.show_message(
+            f"<b>Training diverged.</b> {text} Lower the learning rate (Training → LR) and press Train.", "error"
+        )
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        self.banner.show_message(f"<b>Training failed.</b> {text}", "error")
+
+    # -- user actions -------------------------------------------------------------------------------
+    def config(self) -> Config:
+        return self.controls.config()
+
+    def _reinitialise(self) -> None:
+        spin = self.controls.network.seed
+        spin.blockSignals(True)
+        seed = self.controls.network.new_random_seed()
+        spin.blockSignals(False)
+        self.reinitialiseRequested.emit(seed)
+
+    # -- settings -----------------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings) -> None:
+        settings.setValue("config", json.dumps(self.config().to_dict()))
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("windowState", self.saveState())
+        settings.setValue("resolution", self.toolbar.resolution.currentData())
+        settings.setValue("showTest", self.toolbar.show_test.isChecked())
+        settings.setValue("logLoss", self.curves.log_check.isChecked())
+        settings.sync()
+
+    def restore_settings(self, settings: QSettings, *, config: bool = True) -> None:
+        """Restore what ``save_settings`` stored; a missing or unreadable value keeps the default."""
+        if config and settings.contains("config"):
+            # Settings of an older or newer version may not parse: then the defaults stay.
+            with contextlib.suppress(ValueError, TypeError):
+                self.controls.set_config(Config.from_dict(json.loads(str(settings.value("config")))))
+        if settings.contains("geometry"):
+            self.restoreGeometry(settings.value("geometry"))
+        if settings.contains("windowState"):
+            self.restoreState(settings.value("windowState"))
+        index = self.toolbar.resolution.findData(int(settings.value("resolution", 100)))
+        self.toolbar.resolution.setCurrentIndex(max(index, 0))
+        self.toolbar.show_test.setChecked(_boolean(settings.value("showTest", True)))
+        self.curves.set_log_loss(_boolean(settings.value("logLoss", False)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.closing.emit()
+        super().closeEvent(event)
+
+
+def _boolean(value: object) -> bool:
+    """QSettings' INI files give strings back: "true"/"false"."""
+    return value in (True, "true", "True", "1", 1)

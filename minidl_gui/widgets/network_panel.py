@@ -1,0 +1,94 @@
+"""The Network group: hidden layers, output activation, weight initialisation and its seed."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel
+
+from minidl.init import INIT_NAMES
+from minidl_gui.model.config import OUTPUT_ACTIVATIONS, NetworkConfig
+from minidl_gui.widgets.data_panel import MAX_SEED
+from minidl_gui.widgets.forms import FormGroup, combo, select
+from minidl_gui.widgets.layer_list import LayerList
+from minidl_gui.widgets.spinboxes import float_spin, int_spin
+
+INIT_TIPS = {
+    "torch": "PyTorch's default: uniform in ±1/√fan_in",
+    "normal": "Every weight and bias from N(0, std²) — the report's",
+    "xavier": "Xavier/Glorot uniform, zero bias",
+    "kaiming": "He/Kaiming normal (for ReLU), zero bias",
+}
+
+
+class NetworkPanel(FormGroup):
+    """Edits a `NetworkConfig`; ``changed`` fires on every finished edit."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("Network", "networkGroup")
+        self.layers = LayerList()
+        self.output = combo(
+            ((name, name) for name in OUTPUT_ACTIVATIONS),
+            "outputActivationCombo",
+            "Activation of the single output; class 1 where the output is above 0.5",
+        )
+        self.init = combo(((name, name) for name in INIT_NAMES), "initCombo", "Weight initialisation")
+        for index, name in enumerate(INIT_NAMES):
+            self.init.setItemData(index, INIT_TIPS.get(name, name), Qt.ItemDataRole.ToolTipRole)
+        self.init_std = float_spin(0.01, 10.0, 2, 0.1, "initStdSpin", "Standard deviation of the normal init")
+        self.seed = int_spin(0, MAX_SEED, "initSeedSpin", "Seed of the initial weights (and of the shuffling)")
+        self.summary = QLabel()
+        self.summary.setObjectName("networkSummaryLabel")
+        self.summary.setToolTip("Layer sizes and the number of trainable parameters (weights and biases)")
+        self.wide(self.layers)
+        self.wide(self.summary)
+        self.row(("Output", self.output), ("Init", self.init))
+        self.row(("Std", self.init_std), ("Seed", self.seed))
+        self.set_config(NetworkConfig())
+        self.changed.connect(self._summarise)
+        self.layers.changed.connect(self.changed)
+        self.output.currentIndexChanged.connect(self.changed)
+        self.init.currentIndexChanged.connect(self._init_changed)
+        self.init_std.valueChanged.connect(self.changed)
+        self.seed.valueChanged.connect(self.changed)
+
+    def _init_changed(self) -> None:
+        self.init_std.setEnabled(self.init.currentData() == "normal")
+        self.changed.emit()
+
+    def _summarise(self) -> None:
+        sizes = self.config().sizes
+        parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True))
+        self.summary.setText(f"{' → '.join(map(str, sizes))}  ·  {parameters:,} parameters")
+
+    def new_random_seed(self) -> int:
+        """Pick a new weight seed (emits ``changed``) and return it."""
+        seed = random.randint(0, MAX_SEED)
+        self.seed.setValue(seed)
+        return seed
+
+    def config(self) -> NetworkConfig:
+        return NetworkConfig(
+            hidden=self.layers.layers(),
+            output_activation=self.output.currentData(),
+            init=self.init.currentData(),
+            init_std=round(self.init_std.value(), 6),
+            seed=self.seed.value(),
+        )
+
+    def set_config(self, config: NetworkConfig) -> None:
+        widgets = (self.layers, self.output, self.init, self.init_std, self.seed)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.layers.set_layers(config.hidden)
+        select(self.output, config.output_activation)
+        select(self.init, config.init)
+        self.init_std.setValue(config.init_std)
+        self.init_std.setEnabled(config.init == "normal")
+        self.seed.setValue(config.seed)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._summarise()

@@ -1,0 +1,70 @@
+"""`TrainingStatusBar`: epoch, losses, accuracies, steps/s and elapsed time of the current run."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from minidl_gui.model.history import History
+
+STATE_TEXT = {
+    "ready": "Ready",
+    "running": "Training…",
+    "paused": "Paused",
+    "done": "Done",
+    "stopped": "Stopped",
+    "diverged": "Diverged",
+    "failed": "Error",
+}
+
+
+def _number(value: float | None, percent: bool = False) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    return f"{100 * value:.1f} %" if percent else f"{value:.4f}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None or seconds != seconds:
+        return "0.0 s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{int(minutes)} min {seconds:04.1f} s" if minutes else f"{seconds:.1f} s"
+
+
+class TrainingStatusBar(QStatusBar):
+    """Permanent fields on the right; ``showMessage`` for transient notes on the left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("statusBar")
+        self.fields: dict[str, QLabel] = {}
+        for name, tip in (
+            ("state", "What the training worker is doing"),
+            ("epoch", "Epochs trained in this run"),
+            ("loss", "Loss over the training / test set after the last epoch"),
+            ("accuracy", "Accuracy on the training / test set after the last epoch"),
+            ("speed", "Optimizer steps per second in the last epoch"),
+            ("elapsed", "Training time of this run"),
+        ):
+            label = QLabel()
+            label.setObjectName(f"{name}Label")
+            label.setToolTip(tip)
+            label.setContentsMargins(6, 0, 6, 0)
+            self.addPermanentWidget(label)
+            self.fields[name] = label
+        self.set_state("ready")
+        self.show_history(History())
+
+    def set_state(self, state: str) -> None:
+        self.fields["state"].setText(STATE_TEXT.get(state, state))
+
+    def show_history(self, history: History) -> None:
+        f, last = self.fields, history.last
+        epoch = last("epoch")
+        f["epoch"].setText(f"epoch {int(epoch) if epoch is not None else 0}")
+        f["loss"].setText(f"loss train {_number(last('train_loss'))} · test {_number(last('test_loss'))}")
+        f["accuracy"].setText(
+            f"accuracy train {_number(last('train_accuracy'), True)} · test {_number(last('test_accuracy'), True)}"
+        )
+        speed = last("steps_per_second")
+        f["speed"].setText(f"{speed:,.0f} steps/s" if speed is not None and speed == speed else "– steps/s")
+        f["elapsed"].setText(_duration(last("elapsed")))

@@ -1,0 +1,236 @@
+"""`TrainingWorker`: runs a `Session`'s training generator on a QThread and reports through signals.
+
+The worker's ``run()`` is the thread's whole life: it waits for commands (a thread-safe queue fed by
+``submit`` from any thread) and, while training, takes one epoch from the generator at a time,
+handling the commands that arrived in between — so pausing, stopping, quitting and every live
+change act before the next epoch, as superqt's generator workers check ``abort`` between yields.
+
+Snapshots go out at most every ``interval`` seconds and only after the window said it drew the last
+one (``snapshot_consumed``), so a fast model never floods the event loop; the state at a stop is
+always sent. Only QtCore is used here: the window and the plots are somebody else's business.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from typing import Any
+
+import torch
+from PySide6.QtCore import QObject, Signal, Slot
+
+from minidl.training import TrainingDiverged
+from minidl_gui.model.config import Config
+from minidl_gui.model.session import Session
+
+SNAPSHOT_INTERVAL = 0.04
+"""Seconds between two snapshots while training (≤ 25 per second)."""
+
+READY, RUNNING, PAUSED, DONE, STOPPED, DIVERGED, FAILED = (
+    "ready",
+    "running",
+    "paused",
+    "done",
+    "stopped",
+    "diverged",
+    "failed",
+)
+"""The worker's states, sent by ``stateChanged``; the toolbar shows exactly these."""
+
+
+class TrainingWorker(QObject):
+    """Trains ``session`` on command. Commands (``submit(name, *args)``):
+
+    ``train [stop_at]``, ``pause``, ``step``, ``stop``, ``reset``, ``reinitialise seed``,
+    ``configure config``, ``resolution n``, ``snapshot``, ``quit``.
+    """
+
+    started = Signal()
+    yielded = Signal(object)
+    finished = Signal(str)
+    errored = Signal(str)
+    diverged = Signal(str)
+    aborted = Signal()
+    stateChanged = Signal(str)  # noqa: N815 (Qt naming)
+    message = Signal(str)
+    closed = Signal()
+
+    def __init__(self, session: Session, interval: float = SNAPSHOT_INTERVAL) -> None:
+        super().__init__()
+        self.session = session
+        self.interval = interval
+        self.state = READY
+        self._commands: queue.SimpleQueue[tuple[str, tuple[Any, ...]]] = queue.SimpleQueue()
+        self._epochs: Any = None
+        self._stop_at: int | None = None
+        self._quit = False
+        self._last_emit = -float("inf")
+        self._drawn = True
+
+    # -- any thread ---------------------------------------------------------------------------------
+    def submit(self, name: str, *args: Any) -> None:
+        """Queue a command; it runs before the next epoch (thread-safe)."""
+        self._commands.put((name, args))
+
+    def quit(self) -> None:
+        """Ask ``run()`` to return after the current epoch."""
+        self.submit("quit")
+
+    def snapshot_consumed(self) -> None:
+        """The window drew the last snapshot: the next one may go out."""
+        self._drawn = True
+
+    # -- the worker's thread ------------------------------------------------------------------------
+    @Slot()
+    def run(self) -> None:
+        """Serve commands and train until ``quit``."""
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # small matrices: one thread is fastest, and leaves the UI a core
+        torch.set_grad_enabled(False)  # thread-local; minidl never needs autograd
+        self._quit = False
+        try:
+            while not self._quit:
+                if self.state == RUNNING:
+                    self._drain()
+                    if self.state == RUNNING:
+                        self._train_epoch()
+                else:
+                    self._handle(*self._commands.get())
+        finally:
+            self._close_epochs()
+            torch.set_num_threads(threads)
+            self.closed.emit()
+
+    def _drain(self) -> None:
+        while not self._quit:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            self._handle(*command)
+
+    def _handle(self, name: str, args: tuple[Any, ...]) -> None:
+        handler = getattr(self, "_on_" + name, None)
+        if handler is None:
+            self.errored.emit(f"unknown worker command {name!r}")
+            return
+        try:
+            handler(*args)
+        except Exception as error:  # noqa: BLE001 - reported to the user, the worker keeps serving
+            self._fail(error)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)
+
+    # -- commands -----------------------------------------------------------------------------------
+    def _on_train(self, stop_at: int | None = None) -> None:
+        if self.state == RUNNING:
+            return
+        if self.session.finished:
+            self.session.reset()
+        self._stop_at = stop_at
+        self._set_state(RUNNING)
+        self.started.emit()
+
+    def _on_pause(self) -> None:
+        if self.state == RUNNING:
+            self._halt(PAUSED)
+
+    def _on_step(self) -> None:
+        if self.state == RUNNING:
+            return
+        if self.session.finished:
+            self.session.reset()
+        self._stop_at = self.session.epoch + 1
+        self._train_epoch()  # ends in PAUSED (or DONE, DIVERGED, FAILED) and sends the state
+
+    def _on_stop(self) -> None:
+        self.session.stopped = True
+        self._halt(STOPPED)
+        self.aborted.emit()
+
+    def _on_reset(self) -> None:
+        self.session.reset()
+        self._close_epochs()
+        self.message.emit("Reset: back to epoch 0 with the same initial weights.")
+        self._after_rebuild()
+
+    def _on_reinitialise(self, seed: int) -> None:
+        self.session.reinitialise(seed)
+        self._close_epochs()
+        self.message.emit(f"Re-initialised: new initial weights from seed {seed}, epoch 0.")
+        self._after_rebuild()
+
+    def _on_configure(self, config: Config) -> None:
+        change = self.session.configure(config)
+        if change.reset:
+            self._close_epochs()
+            self.message.emit(change.message)
+            self._after_rebuild()
+
+    def _on_resolution(self, resolution: int) -> None:
+        self.session.resolution = resolution
+        self._emit_snapshot(force=True)
+
+    def _on_snapshot(self) -> None:
+        self._emit_snapshot(force=True)
+
+    def _on_quit(self) -> None:
+        self._quit = True
+
+    def _after_rebuild(self) -> None:
+        if self.state != RUNNING:
+            self._set_state(READY)
+        self._emit_snapshot(force=True)
+
+    # -- training -----------------------------------------------------------------------------------
+    def _train_epoch(self) -> None:
+        if self._epochs is None:
+            self._epochs = self.session.epochs()
+        try:
+            result = next(self._epochs)
+        except StopIteration:
+            self._halt(DONE)
+            self.finished.emit(f"{self.session.config.training.max_epochs} epochs done")
+            return
+        except TrainingDiverged as error:
+            self._halt(DIVERGED)
+            self.diverged.emit(str(error))
+            return
+        except Exception as error:  # noqa: BLE001
+            self._fail(error)
+            return
+        if result.stop_reason is not None:
+            self._halt(DONE)
+            self.finished.emit(result.stop_reason)
+        elif self._stop_at is not None and result.epoch >= self._stop_at:
+            self._halt(PAUSED)
+            self.finished.emit(f"paused after epoch {result.epoch}")
+        else:
+            self._emit_snapshot()
+
+    def _halt(self, state: str) -> None:
+        """Leave the training loop in ``state`` and send the last state."""
+        self._close_epochs()
+        self._stop_at = None
+        self._set_state(state)
+        self._emit_snapshot(force=True)
+
+    def _close_epochs(self) -> None:
+        if self._epochs is not None:
+            self._epochs.close()
+            self._epochs = None
+
+    def _fail(self, error: Exception) -> None:
+        self._close_epochs()
+        self._set_state(FAILED)
+        self.errored.emit(f"{type(error).__name__}: {error}")
+
+    def _emit_snapshot(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and (not self._drawn or now - self._last_emit < self.interval):
+            return
+        self._last_emit, self._drawn = now, False
+        self.yielded.emit(self.session.snapshot())

@@ -1,0 +1,71 @@
+"""``minidl-gui`` from the command line: scripted screenshot, bad config files, no display."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from minidl_gui.app import load_config, main
+
+
+def test_scripted_mode_trains_and_writes_a_screenshot(tmp_path, temporary_settings):
+    # A real process: the command exactly as in the docs (and the event loop of this test session stays untouched).
+    shot = tmp_path / "out.png"
+    command = ["--preset", "report-adam", "--autostart", "--quit-after-epochs", "2", "--screenshot", str(shot)]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from minidl_gui.app import load_config, main; sys.exit(main(sys.argv[1:]))",
+            *command,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {shot}" in done.stdout
+    image = QImage(str(shot))
+    assert not image.isNull() and image.width() >= 800 and image.height() >= 500
+    assert not Path(temporary_settings).exists()  # a demo never overwrites the user's settings
+
+
+def test_config_file_is_read(tmp_path):
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps({"data": {"n_train": 50, "n_test": 50}, "training": {"max_epochs": 2}}))
+    config = load_config(path)
+    assert (config.data.n_train, config.training.max_epochs, config.training.optimizer) == (50, 2, "adam")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read"),
+        ("{not json", "not valid JSON"),
+        ('{"training": {"lr": -3}}', "learning rate"),
+        ('{"training": {"optimiser": "adam"}}', "unknown key"),
+    ],
+)
+def test_bad_config_file_gives_a_clear_message(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.json"
+    if content is not None:
+        path.write_text(content)
+    assert main(["--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("minidl-gui: error:") and message in err and str(path) in err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check is for X11/Wayland")
+def test_without_a_display_says_so_in_one_line(monkeypatch, capsys):
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no display" in err and "QT_QPA_PLATFORM=offscreen" in err

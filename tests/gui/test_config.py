@@ -1,0 +1,62 @@
+"""The pure configuration: validation, JSON round trip, the report's presets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from minidl.cli.report import EXPERIMENTS, REPORT_INIT, REPORT_INIT_STD
+from minidl_gui.model.config import Config, LayerConfig, NetworkConfig, TrainingConfig
+from minidl_gui.model.presets import PRESETS, preset
+
+
+def test_config_round_trips_through_json(small_config):
+    assert Config.from_dict(json.loads(json.dumps(small_config.to_dict()))) == small_config
+
+
+def test_missing_sections_and_keys_keep_defaults():
+    config = Config.from_dict({"training": {"lr": 0.1}})
+    assert config.training.lr == 0.1
+    assert config.network == NetworkConfig()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"training": {"learning_rate": 0.1}}, "unknown key"),
+        ({"trainig": {}}, "unknown config section"),
+        ({"training": {"lr": "fast"}}, "must be a number"),
+        ({"training": {"batch_size": 2.5}}, "whole number"),
+        ({"training": {"lr": -1.0}}, "learning rate"),
+        ({"network": {"hidden": [{"width": 0, "activation": "relu"}]}}, "width"),
+        ({"network": {"hidden": [{"width": 4, "activation": "swish"}]}}, "Unknown activation"),
+        ({"data": {"dataset": "moons"}}, "Unknown data set"),
+        ({"training": {"loss": "bce"}}, "sigmoid"),
+        ([1, 2], "JSON object"),
+    ],
+)
+def test_bad_configs_say_what_is_wrong(data, message):
+    with pytest.raises(ValueError, match=message):
+        Config.from_dict(data)
+
+
+def test_nesterov_needs_momentum():
+    with pytest.raises(ValueError, match="Nesterov"):
+        TrainingConfig(optimizer="sgd", nesterov=True, momentum=0.0)
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=lambda e: e.name)
+def test_presets_are_the_reports_configurations(experiment):
+    config = preset(f"report-{experiment.name}")
+    assert PRESETS[f"report-{experiment.name}"][0] == f"Report — {experiment.label}"
+    assert config.network.hidden == (LayerConfig(25, "relu"),) * 3
+    assert (config.network.init, config.network.init_std) == (REPORT_INIT, REPORT_INIT_STD)
+    assert (config.data.dataset, config.data.n_train, config.data.n_test) == ("disc", 1000, 1000)
+    training = config.training
+    assert (training.loss, training.batch_size) == ("mse", 1)
+    assert (training.optimizer, training.lr, training.max_epochs) == (
+        experiment.optimizer,
+        experiment.lr,
+        experiment.epochs,
+    )

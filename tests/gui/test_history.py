@@ -1,0 +1,53 @@
+"""History keeps every epoch; downsampling only thins what is drawn."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from minidl_gui.model.history import History, downsample
+
+
+def record(epoch: int, loss: float, test_loss: float | None = None) -> SimpleNamespace:
+    return SimpleNamespace(
+        epoch=epoch, train_loss=loss, test_loss=test_loss, train_accuracy=0.5, test_accuracy=None,
+        lr=0.1, elapsed=epoch * 0.01, steps_per_second=100.0,
+    )  # fmt: skip
+
+
+def test_history_records_every_epoch_beyond_its_initial_capacity():
+    history = History()
+    history.extend(record(e, 1.0 / e) for e in range(1, 1001))
+    assert len(history) == 1000
+    np.testing.assert_array_equal(history.column("epoch"), np.arange(1, 1001))
+    assert np.isnan(history.column("test_accuracy")).all()
+    assert history.last("train_loss") == 1.0 / 1000
+    assert len(history.records) == 1000
+
+
+def test_truncate_then_extend_replaces_the_tail():
+    history = History()
+    history.extend(record(e, e) for e in range(1, 6))
+    history.truncate(2)
+    history.append(record(3, 30.0))
+    np.testing.assert_array_equal(history.column("train_loss"), [1.0, 2.0, 30.0])
+    history.clear()
+    assert len(history) == 0 and history.last("epoch") is None
+
+
+def test_downsample_bounds_the_points_and_keeps_ends_and_spikes():
+    x = np.arange(100_000, dtype=float)
+    y = np.exp(-x / 10_000)
+    y[54_321] = 50.0
+    xs, ys = downsample(x, y, 1000)
+    assert len(xs) <= 1002
+    assert xs[0] == 0 and xs[-1] == 99_999
+    assert 50.0 in ys
+    assert np.all(np.diff(xs) > 0)
+
+
+def test_downsample_leaves_short_curves_alone():
+    x = np.arange(10.0)
+    xs, ys = downsample(x, x**2, 1000)
+    assert xs is x

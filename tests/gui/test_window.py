@@ -1,0 +1,167 @@
+"""The window end to end (headless): widgets → worker thread → plots, button states, close, settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QDoubleSpinBox, QSpinBox, QToolButton
+
+from minidl_gui.model.config import Config, LayerConfig
+from minidl_gui.plots.curves import CurvesView
+from minidl_gui.plots.decision_plot import DecisionPlot
+
+TIMEOUT = 20_000
+
+
+def find(window, cls, name):
+    widget = window.findChild(cls, name)
+    assert widget is not None, f"no {cls.__name__} named {name!r}"
+    return widget
+
+
+def click(qtbot, window, name):
+    button = find(window, QAbstractButton, name)
+    assert button.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def choose(window, name, data):
+    box = find(window, QComboBox, name)
+    box.setCurrentIndex(box.findData(data))
+
+
+def test_settings_chosen_in_the_widgets_train_and_fill_the_plots(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    choose(window, "datasetCombo", "xor")
+    find(window, QSpinBox, "batchSizeSpin").setValue(8)
+    click(qtbot, window, "addLayerButton")
+    qtbot.waitUntil(lambda: controller.session.config.data.dataset == "xor", timeout=TIMEOUT)
+    click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: len(window.history) >= 5, timeout=TIMEOUT)
+    click(qtbot, window, "trainButton")  # now "Pause"
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
+    session = controller.session
+    assert session.trainer.batch_size == 8 and len(session.config.network.hidden) == 3
+    curves = find(window, CurvesView, "curvesView")
+    x, y = curves.curves["train_loss"].getData()
+    assert len(x) == len(window.history) and np.all(np.isfinite(y))
+    decision = find(window, DecisionPlot, "decisionPlot")
+    assert decision.image.image.shape == (100, 100)
+    assert len(decision.train_points.data) == session.config.data.n_train
+    assert find(window, QToolButton, "trainButton").text() == "Train"
+    assert "epoch" in window.status.fields["epoch"].text()
+
+
+def test_report_adam_preset_reaches_95_percent_test_accuracy(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    click(qtbot, window, "reportAdamPresetButton")
+    qtbot.waitUntil(lambda: controller.session.config.data.n_train == 1000, timeout=TIMEOUT)
+    with qtbot.waitSignal(controller.worker.finished, timeout=60_000):
+        controller.submit("train", 30)
+    qtbot.waitUntil(lambda: len(window.history) == 30, timeout=TIMEOUT)
+    assert np.nanmax(window.history.column("test_accuracy")) >= 0.95
+
+
+def test_step_pause_resume_and_reset(qtbot, playground):
+    controller = playground()
+    window, worker = controller.window, controller.worker
+    initial = window.last_snapshot.weights
+    for expected in (1, 2):
+        click(qtbot, window, "stepButton")
+        qtbot.waitUntil(lambda e=expected: len(window.history) == e, timeout=TIMEOUT)
+    assert window.toolbar.state == "paused"
+    with qtbot.waitSignal(worker.started, timeout=TIMEOUT):
+        click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
+    assert not find(window, QToolButton, "stepButton").isEnabled()
+    assert find(window, QToolButton, "trainButton").text() == "Pause"
+    qtbot.waitUntil(lambda: len(window.history) >= 4, timeout=TIMEOUT)
+    click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
+    paused_at = controller.session.epoch
+    assert len(window.history) == paused_at >= 4
+    click(qtbot, window, "trainButton")  # resume: continues, no reset
+    qtbot.waitUntil(lambda: len(window.history) >= paused_at + 2, timeout=TIMEOUT)
+    assert window.history.column("epoch")[0] == 1
+    click(qtbot, window, "resetButton")
+    click(qtbot, window, "trainButton")  # pause
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
+    click(qtbot, window, "resetButton")
+    qtbot.waitUntil(lambda: window.toolbar.state == "ready", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.last_snapshot.epoch == 0, timeout=TIMEOUT)
+    assert len(window.history) == 0
+    for name, weight in initial.items():
+        np.testing.assert_array_equal(window.last_snapshot.weights[name], weight)
+
+
+def test_live_learning_rate_reaches_the_running_optimizer(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: len(window.history) >= 3, timeout=TIMEOUT)
+    find(window, QDoubleSpinBox, "learningRateSpin").setValue(0.002)
+    qtbot.waitUntil(lambda: controller.session.optimizer.lr == 0.002, timeout=TIMEOUT)
+    epoch = controller.session.epoch
+    qtbot.waitUntil(lambda: len(window.history) > epoch + 1, timeout=TIMEOUT)
+    assert window.toolbar.state == "running" and window.history.column("epoch")[0] == 1  # no reset
+    assert window.history.column("lr")[-1] == 0.002
+
+
+def test_architecture_change_resets_and_the_user_sees_it(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    click(qtbot, window, "stepButton")
+    qtbot.waitUntil(lambda: len(window.history) == 1, timeout=TIMEOUT)
+    find(window, QSpinBox, "layerWidthSpin0").setValue(12)
+    qtbot.waitUntil(lambda: controller.session.config.network.hidden[0].width == 12, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "reset" in window.statusBar().currentMessage() or "restarts" in window.statusBar().currentMessage(),
+        timeout=TIMEOUT,
+    )
+    assert len(window.history) == 0
+
+
+def test_huge_learning_rate_diverges_with_a_clear_message(qtbot, playground, small_config):
+    training = replace(small_config.training, optimizer="sgd", lr=10.0, batch_size=1)
+    network = replace(small_config.network, hidden=(LayerConfig(32, "relu"),) * 3, init="normal", init_std=3.0)
+    controller = playground(replace(small_config, training=training, network=network))
+    window = controller.window
+    with qtbot.waitSignal(controller.worker.diverged, timeout=TIMEOUT):
+        click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT)
+    assert "learning rate" in window.banner.label.text().lower()
+    qtbot.waitUntil(lambda: window.toolbar.state == "diverged", timeout=TIMEOUT)
+    assert find(window, QToolButton, "trainButton").text() == "Train"
+    assert np.isfinite(window.last_snapshot.grid).all()
+    assert np.isfinite(window.history.column("train_loss")).all()
+
+
+def test_closing_while_training_stops_the_worker_cleanly(qtbot, playground, qtlog):
+    for _ in range(4):
+        controller = playground()
+        window = controller.window
+        click(qtbot, window, "trainButton")
+        qtbot.waitUntil(lambda w=window: len(w.history) >= 2, timeout=TIMEOUT)
+        window.close()
+        assert not controller.thread.isRunning()
+    assert not [r for r in qtlog.records if "Destroyed while thread" in r.message]
+
+
+def test_settings_are_remembered_between_launches(qtbot, playground):
+    window = playground(None, remember=True).window
+    choose(window, "datasetCombo", "spiral")
+    choose(window, "optimizerCombo", "sgd")
+    find(window, QDoubleSpinBox, "learningRateSpin").setValue(0.02)
+    click(qtbot, window, "addLayerButton")
+    choose(window, "resolutionCombo", 200)
+    window.curves.set_log_loss(True)
+    chosen = window.config()
+    window.close()
+    again = playground(None, remember=True).window
+    assert again.config() == chosen
+    assert isinstance(chosen, Config) and chosen.data.dataset == "spiral" and len(chosen.network.hidden) == 4
+    assert again.toolbar.resolution.currentData() == 200 and again.curves.log_check.isChecked()

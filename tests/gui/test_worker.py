@@ -1,0 +1,110 @@
+"""The worker's logic without a thread: commands are queued, then ``run()`` serves them right here."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from minidl_gui.model.session import Session
+from minidl_gui.worker import TrainingWorker
+
+
+class Recorder:
+    """Collects everything a worker emits, acknowledging each snapshot like the window does."""
+
+    def __init__(self, worker: TrainingWorker) -> None:
+        self.states: list[str] = []
+        self.snapshots: list = []
+        self.finished: list[str] = []
+        self.diverged: list[str] = []
+        self.messages: list[str] = []
+        worker.stateChanged.connect(self.states.append)
+        worker.yielded.connect(self._snapshot)
+        worker.finished.connect(self.finished.append)
+        worker.diverged.connect(self.diverged.append)
+        worker.message.connect(self.messages.append)
+        self.worker = worker
+
+    def _snapshot(self, snapshot) -> None:
+        self.snapshots.append(snapshot)
+        self.worker.snapshot_consumed()
+
+
+def serve(worker: TrainingWorker, *commands: tuple) -> None:
+    for command in commands:
+        worker.submit(*command)
+    worker.quit()
+    worker.run()
+
+
+def test_steps_train_one_epoch_each_and_always_send_the_state(small_config):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    serve(worker, ("step",), ("step",), ("step",))
+    assert worker.session.epoch == 3
+    assert [s.epoch for s in seen.snapshots] == [1, 2, 3]
+    assert seen.states == ["paused"]
+
+
+def test_train_until_stop_at_then_pause(small_config):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    worker.submit("train", 5)
+    worker.finished.connect(worker.quit)
+    worker.run()
+    assert worker.session.epoch == 5
+    assert seen.states == ["running", "paused"] and seen.finished == ["paused after epoch 5"]
+    rows = [r.epoch for s in seen.snapshots for r in s.results]
+    assert rows == [1, 2, 3, 4, 5]  # throttled or not, every epoch reaches the window exactly once
+    assert seen.snapshots[-1].epoch == 5
+
+
+def test_run_to_max_epochs_is_done_and_train_again_starts_over(small_config):
+    config = replace(small_config, training=replace(small_config.training, max_epochs=3))
+    worker = TrainingWorker(Session(config))
+    seen = Recorder(worker)
+    worker.submit("train")
+    worker.finished.connect(worker.quit)
+    worker.run()
+    assert seen.states[-1] == "done" and seen.finished == ["3 epochs done"] and worker.session.epoch == 3
+    serve(worker, ("step",))
+    assert worker.session.epoch == 1
+
+
+def test_live_changes_apply_between_epochs(small_config):
+    worker = TrainingWorker(Session(small_config))
+    Recorder(worker)
+    faster = replace(small_config, training=replace(small_config.training, lr=0.05, batch_size=32))
+    serve(worker, ("step",), ("configure", faster), ("step",))
+    assert worker.session.optimizer.lr == 0.05 and worker.session.trainer.batch_size == 32
+    assert worker.session.epoch == 2
+
+
+def test_architecture_change_resets_and_says_so(small_config):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    wider = replace(small_config, network=replace(small_config.network, seed=99))
+    serve(worker, ("step",), ("configure", wider))
+    assert worker.session.epoch == 0 and seen.states[-1] == "ready"
+    assert "reset" in seen.messages[-1] or "restarts" in seen.messages[-1]
+    assert seen.snapshots[-1].start == 0 and seen.snapshots[-1].epoch == 0
+
+
+def test_stop_ends_the_run(small_config):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    serve(worker, ("step",), ("stop",))
+    assert seen.states[-1] == "stopped" and worker.session.finished
+
+
+def test_divergence_is_reported_and_training_stops(small_config):
+    from minidl_gui.model.config import LayerConfig
+
+    training = replace(small_config.training, optimizer="sgd", lr=100.0, batch_size=1)
+    network = replace(small_config.network, hidden=(LayerConfig(32, "relu"),) * 3, init="normal", init_std=3.0)
+    worker = TrainingWorker(Session(replace(small_config, training=training, network=network)))
+    seen = Recorder(worker)
+    worker.submit("train")
+    worker.diverged.connect(worker.quit)
+    worker.run()
+    assert seen.states[-1] == "diverged" and "learning rate" in seen.diverged[0]
+    assert seen.snapshots[-1].epoch == worker.session.epoch
