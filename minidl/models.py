@@ -8,12 +8,11 @@ import torch
 
 from minidl._random import make_generator
 from minidl.activations import ACTIVATIONS
+from minidl.experiments import REPORT_HIDDEN
 from minidl.init import Initializer
 from minidl.linear import Linear
 from minidl.module import Module
 from minidl.sequential import Sequential
-
-REPORT_HIDDEN = (25, 25, 25)
 
 
 def mlp(

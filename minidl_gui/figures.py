@@ -19,9 +19,9 @@ from pathlib import Path
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
 
-from minidl.cli.report import EXPERIMENTS, format_lr
 from minidl.data import load_points
 from minidl.data.datasets import DISC_CENTER, DISC_RADIUS
+from minidl.experiments import EXPERIMENTS, format_lr
 
 SIZE = (900, 650)
 DATA_SIZE = (650, 700)  # a square plot area for the unit square

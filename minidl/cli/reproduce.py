@@ -17,7 +17,8 @@ from torch import Tensor
 
 from minidl.cli.arguments import HelpFormatter, non_negative_int, positive_float, positive_int
 from minidl.cli.progress import ProgressBar, format_seconds
-from minidl.cli.report import (
+from minidl.data import make_disc, save_points
+from minidl.experiments import (
     EXPERIMENTS,
     REPORT_HIDDEN,
     REPORT_INIT,
@@ -26,11 +27,10 @@ from minidl.cli.report import (
     Experiment,
     format_lr,
 )
-from minidl.cli.seeds import RunSeeds
-from minidl.data import make_disc, save_points
 from minidl.losses import MSELoss
 from minidl.models import mlp
 from minidl.optim import SGD, Adam
+from minidl.seeds import RunSeeds
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged
 
 HISTORY_COLUMNS = (

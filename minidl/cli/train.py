@@ -24,14 +24,14 @@ from minidl.cli.arguments import (
     positive_int,
 )
 from minidl.cli.progress import ProgressBar, format_seconds
-from minidl.cli.report import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
-from minidl.cli.seeds import RunSeeds
 from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
+from minidl.experiments import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
 from minidl.models import mlp
 from minidl.optim import SGD, Adam, Optimizer
 from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, confusion_matrix
 

@@ -1,8 +1,8 @@
-"""Named configurations: the report's two experiments, exactly as `minidl.cli.report` defines them."""
+"""Named configurations: the report's two experiments, exactly as `minidl.experiments` defines them."""
 
 from __future__ import annotations
 
-from minidl.cli.report import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS, Experiment
+from minidl.experiments import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS, Experiment
 from minidl_gui.model.config import Config, DataConfig, LayerConfig, NetworkConfig, TrainingConfig
 
 

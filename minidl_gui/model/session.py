@@ -14,12 +14,12 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from minidl.cli.seeds import RunSeeds
 from minidl.data import make_dataset
 from minidl.losses import LOSSES
 from minidl.models import mlp
 from minidl.optim import SGD, Adam, Optimizer
 from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, predict_labels
 from minidl_gui.model.config import Config, DataConfig, NetworkConfig, TrainingConfig

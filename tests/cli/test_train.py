@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from minidl.cli import main
-from minidl.cli.report import EXPERIMENTS
 from minidl.cli.reproduce import run_experiment
 from minidl.data import make_disc, save_points
+from minidl.experiments import EXPERIMENTS
 
 SMALL = ["train", "--train-points", "40", "--test-points", "30", "--quiet"]
 

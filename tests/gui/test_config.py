@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from minidl.cli.report import EXPERIMENTS, REPORT_INIT, REPORT_INIT_STD
+from minidl.experiments import EXPERIMENTS, REPORT_INIT, REPORT_INIT_STD
 from minidl_gui.model.config import Config, LayerConfig, NetworkConfig, TrainingConfig
 from minidl_gui.model.presets import PRESETS, preset
 

@@ -1,4 +1,4 @@
-"""The report's two experiments, and the initialisation its numbers need.
+"""The report's two experiments (the one place their settings live), and the initialisation its numbers need.
 
 The report draws every weight and bias "from a normal distribution with a given mean and standard
 deviation" and trains with SGD at lr 5e-5, one point per step, MSE loss. So small a learning rate only
