@@ -1,0 +1,286 @@
+"""The app while it trains: how late a 5 ms UI timer fires, how often the window redraws, and how fast
+training goes compared with the same `Session` trained headless.
+
+The app is the real one (``create_window`` with the report-adam preset, batch size changed, and enough
+epochs to outlast the measurement), shown on Qt's offscreen platform unless ``QT_QPA_PLATFORM`` says
+otherwise, redrawing at its default rate. Throughput is optimizer steps per wall-clock second, the
+per-epoch evaluation included (and, in the app, the worker's snapshots); "loop only" divides by the
+training loop's own time (``EpochResult.elapsed``). The headless run is timed half before and half
+after the app's, in the same process, on the main thread, without Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bench.table import format_table
+from bench.ui_latency import Lateness, RedrawProbe, TimerProbe, quiet_qt_messages, run_event_loop
+from minidl_gui.model.config import Config
+from minidl_gui.model.presets import DEFAULT_PRESET, preset
+from minidl_gui.model.session import Session
+
+SECONDS, QUICK_SECONDS = 10.0, 2.0
+"""Length of each measurement window, per batch size."""
+BATCH_SIZES = (1, 100)
+RUN_EPOCHS = 1_000_000
+"""``max_epochs`` of the measured runs: at batch 100 the preset's 100 epochs last well under a second."""
+STARTUP_TIMEOUT = 60.0
+"""Seconds to wait for the window's first snapshot (and first trained epoch) before giving up."""
+
+P99_TARGET_MS, MAX_TARGET_MS, REDRAW_TARGET_HZ, THROUGHPUT_TARGET = 5.0, 20.0, 20.0, 0.70
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a run was at ``time``: epochs done and the training loop's seconds so far."""
+
+    time: float
+    epoch: int
+    loop_seconds: float
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """``epochs`` of ``steps`` optimizer steps in ``wall_seconds``, of which ``loop_seconds`` in the training loop."""
+
+    epochs: int
+    steps: int
+    wall_seconds: float
+    loop_seconds: float
+
+    @classmethod
+    def between(cls, first: Mark, last: Mark, steps_per_epoch: int) -> Throughput:
+        if last.epoch <= first.epoch:
+            raise RuntimeError("no epoch finished while measuring: lengthen the measurement or shrink the data")
+        epochs = last.epoch - first.epoch
+        return cls(epochs, epochs * steps_per_epoch, last.time - first.time, last.loop_seconds - first.loop_seconds)
+
+    def __add__(self, other: Throughput) -> Throughput:
+        return Throughput(
+            self.epochs + other.epochs,
+            self.steps + other.steps,
+            self.wall_seconds + other.wall_seconds,
+            self.loop_seconds + other.loop_seconds,
+        )
+
+    @property
+    def steps_per_second(self) -> float:
+        return self.steps / self.wall_seconds
+
+    @property
+    def epochs_per_second(self) -> float:
+        return self.epochs / self.wall_seconds
+
+    @property
+    def loop_steps_per_second(self) -> float:
+        return self.steps / self.loop_seconds
+
+
+@dataclass(frozen=True)
+class AppRun:
+    """What one run of the app measured while it trained for ``seconds``.
+
+    ``slot_ms``: each ``show_snapshot`` call (the plots' data updates; the painting comes after it);
+    ``ui_cpu`` and ``process_cpu``: CPU seconds per second of the UI thread and of the whole process.
+    """
+
+    seconds: float
+    idle: Lateness
+    lateness: Lateness
+    redraws: int
+    slot_ms: np.ndarray
+    throughput: Throughput
+    ui_cpu: float
+    process_cpu: float
+
+    @property
+    def redraw_hz(self) -> float:
+        return self.redraws / self.seconds
+
+
+@dataclass(frozen=True)
+class AppMeasurement:
+    """One batch size: the app's run and the same training headless."""
+
+    batch_size: int
+    app: AppRun
+    headless: Throughput
+
+    @property
+    def ratio(self) -> float:
+        return self.app.throughput.steps_per_second / self.headless.steps_per_second
+
+    @property
+    def loop_ratio(self) -> float:
+        return self.app.throughput.loop_steps_per_second / self.headless.loop_steps_per_second
+
+
+def bench_config(batch_size: int, n_points: int | None = None) -> Config:
+    """The default preset (report-adam) with ``batch_size``, `RUN_EPOCHS` epochs and optionally fewer points."""
+    config = preset(DEFAULT_PRESET)
+    config = config.replace(training=replace(config.training, batch_size=batch_size, max_epochs=RUN_EPOCHS))
+    if n_points is not None:
+        config = config.replace(data=replace(config.data, n_train=n_points, n_test=n_points))
+    return config
+
+
+def session_mark(session: Session) -> Mark:
+    return Mark(time.perf_counter(), session.epoch, session.trainer.elapsed)
+
+
+def measure_headless(config: Config, seconds: float) -> Throughput:
+    """Train a fresh `Session` of ``config`` on this thread for about ``seconds`` (after one warm-up epoch)."""
+    session = Session(config)
+    epochs = session.epochs()
+    try:
+        next(epochs)
+        first = last = session_mark(session)
+        while last.time - first.time < seconds:
+            next(epochs)
+            last = session_mark(session)
+    finally:
+        epochs.close()
+    return Throughput.between(first, last, len(session.trainer.loader))
+
+
+def ensure_offscreen() -> None:
+    """Qt's offscreen platform unless the caller chose one: set before the QApplication exists."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def measure_app(config: Config, seconds: float, *, show: bool = True) -> AppRun:
+    """Open the app on ``config``, time the idle UI timer for ``seconds / 4``, start training, wait for
+    the first epoch drawn, then measure for ``seconds``. ``show=False`` keeps the window hidden (no
+    painting): a diagnosis of what the painting costs."""
+    ensure_offscreen()
+    from minidl_gui.run import application, create_window
+
+    application()
+    with quiet_qt_messages("propagateSizeHints"):
+        controller = create_window(config, remember=False)
+        window = controller.window
+        marks: list[Mark] = []
+
+        def note_epoch() -> None:
+            history = window.history
+            if len(history):
+                marks.append(Mark(time.perf_counter(), int(history.last("epoch")), history.last("elapsed")))
+
+        redraws = RedrawProbe(window, window.snapshotDrawn, on_drawn=note_epoch)
+        timer = TimerProbe(window)
+        if show:
+            window.show()
+        try:
+            if not run_event_loop(STARTUP_TIMEOUT, redraws.redrawn):
+                raise RuntimeError(f"the window drew no snapshot within {STARTUP_TIMEOUT:g} s")
+            timer.start()
+            run_event_loop(seconds / 4)
+            idle = timer.stop()
+            controller.submit("train")
+            if not run_event_loop(STARTUP_TIMEOUT, redraws.redrawn, lambda: bool(marks)):
+                raise RuntimeError(f"no epoch was trained and drawn within {STARTUP_TIMEOUT:g} s")
+            first = len(marks) - 1
+            ui_cpu, process_cpu = time.thread_time(), time.process_time()
+            redraws.start()
+            timer.start()
+            run_event_loop(seconds)
+            lateness = timer.stop()
+            redraws.stop()
+            ui_cpu, process_cpu = time.thread_time() - ui_cpu, time.process_time() - process_cpu
+            steps_per_epoch = len(controller.session.trainer.loader)
+        finally:
+            window.close()  # stops the worker after its epoch and joins its thread
+            window.deleteLater()
+            run_event_loop(0)
+    return AppRun(
+        seconds=seconds,
+        idle=idle,
+        lateness=lateness,
+        redraws=len(redraws.times),
+        slot_ms=np.asarray(redraws.slot_seconds) * 1e3,
+        throughput=Throughput.between(marks[first], marks[-1], steps_per_epoch),
+        ui_cpu=ui_cpu / seconds,
+        process_cpu=process_cpu / seconds,
+    )
+
+
+def measure(config: Config, seconds: float) -> AppMeasurement:
+    """Headless for ``seconds / 2``, the app for ``seconds``, headless again for ``seconds / 2``."""
+    before = measure_headless(config, seconds / 2)
+    app = measure_app(config, seconds)
+    after = measure_headless(config, seconds / 2)
+    return AppMeasurement(config.training.batch_size, app, before + after)
+
+
+LEGEND = (
+    "Qt platform {platform}; lateness = interval between two timeouts of a 5 ms PreciseTimer on the UI thread − 5 ms;\n"
+    "redraws = the window's snapshotDrawn per second; slot = one show_snapshot call (painting comes after it);\n"
+    "steps/s = optimizer steps per wall second with the per-epoch evaluation (and in the app the snapshots);\n"
+    "headless = the same Session on the main thread without Qt, half before and half after the app;\n"
+    "loop only = steps per second of the training loop itself (EpochResult.elapsed); CPU = cores busy."
+)
+
+
+def _verdict(ok: bool) -> str:
+    return "pass" if ok else "MISS"
+
+
+def format_app_table(measurements: list[AppMeasurement]) -> str:
+    """One row per metric, one column per batch size, then the target and pass/MISS per batch size."""
+    ms = measurements
+    headers = ["metric", *(f"batch {m.batch_size}" for m in ms), "target", *(f"b{m.batch_size}" for m in ms)]
+
+    def row(name: str, values: list[str], target: str = "", checks: list[bool] | None = None) -> list[str]:
+        return [name, *values, target, *([_verdict(c) for c in checks] if checks else [""] * len(ms))]
+
+    runs = [m.app for m in ms]
+    slot = [f"{np.median(r.slot_ms):.1f} / {r.slot_ms.max():.1f}" if len(r.slot_ms) else "–" for r in runs]
+    rows = [
+        row("5 ms timer lateness p50 (ms)", [f"{r.lateness.p50:.2f}" for r in runs]),
+        row(
+            "5 ms timer lateness p99 (ms)",
+            [f"{r.lateness.p99:.2f}" for r in runs],
+            f"<= {P99_TARGET_MS:g}",
+            [r.lateness.p99 <= P99_TARGET_MS for r in runs],
+        ),
+        row(
+            "5 ms timer lateness max (ms)",
+            [f"{r.lateness.max:.2f}" for r in runs],
+            f"<= {MAX_TARGET_MS:g}",
+            [r.lateness.max <= MAX_TARGET_MS for r in runs],
+        ),
+        row("  same, app idle: p99 / max (ms)", [f"{r.idle.p99:.2f} / {r.idle.max:.2f}" for r in runs]),
+        row(
+            "redraws per second",
+            [f"{r.redraw_hz:.1f}" for r in runs],
+            f">= {REDRAW_TARGET_HZ:g}",
+            [r.redraw_hz >= REDRAW_TARGET_HZ for r in runs],
+        ),
+        row("  snapshot slot median / max (ms)", slot),
+        row("  epochs per second in the app", [f"{r.throughput.epochs_per_second:.1f}" for r in runs]),
+        row("steps/s in the app", [f"{r.throughput.steps_per_second:,.0f}" for r in runs]),
+        row("steps/s headless", [f"{m.headless.steps_per_second:,.0f}" for m in ms]),
+        row(
+            "app / headless",
+            [f"{m.ratio:.0%}" for m in ms],
+            f">= {THROUGHPUT_TARGET:.0%}",
+            [m.ratio >= THROUGHPUT_TARGET for m in ms],
+        ),
+        row("  loop only: app / headless", [f"{m.loop_ratio:.0%}" for m in ms]),
+        row("  CPU: UI thread / process", [f"{r.ui_cpu:.2f} / {r.process_cpu:.2f}" for r in runs]),
+    ]
+    return format_table(headers, rows)
+
+
+def run(quick: bool) -> None:
+    """Measure both batch sizes and print the table (``python -m bench --app``)."""
+    seconds = QUICK_SECONDS if quick else SECONDS
+    print(f"\n## App responsiveness while training ({DEFAULT_PRESET} preset, {seconds:g} s per measurement)")
+    ensure_offscreen()
+    print(LEGEND.format(platform=os.environ["QT_QPA_PLATFORM"]), flush=True)
+    measurements = [measure(bench_config(batch_size), seconds) for batch_size in BATCH_SIZES]
+    print(format_app_table(measurements), flush=True)

@@ -1,0 +1,57 @@
+"""The app responsiveness benchmark runs headless in a tiny mode and gives a sane, complete result.
+
+No timing is asserted here: whether the targets are met is for ``python -m bench --app`` to say.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from bench.app_responsiveness import (
+    Mark,
+    Throughput,
+    bench_config,
+    format_app_table,
+    measure,
+)
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def test_throughput_counts_whole_epochs_between_two_marks() -> None:
+    first, last = Mark(time=1.0, epoch=3, loop_seconds=0.5), Mark(time=3.0, epoch=7, loop_seconds=1.5)
+    throughput = Throughput.between(first, last, steps_per_epoch=10)
+    assert (throughput.epochs, throughput.steps) == (4, 40)
+    assert throughput.steps_per_second == 20.0 and throughput.loop_steps_per_second == 40.0
+    assert (throughput + throughput).steps_per_second == 20.0
+    with pytest.raises(RuntimeError, match="no epoch finished"):
+        Throughput.between(first, first, steps_per_epoch=10)
+
+
+def test_bench_config_changes_only_the_batch_size_epochs_and_points() -> None:
+    config = bench_config(100, n_points=40)
+    assert config.training.batch_size == 100 and config.training.max_epochs >= 100_000
+    assert (config.data.n_train, config.data.n_test) == (40, 40)
+    assert config.training.optimizer == "adam"
+
+
+def test_the_app_is_measured_while_it_trains_and_the_table_names_every_target() -> None:
+    measurement = measure(bench_config(20, n_points=60), seconds=1.0)
+    app = measurement.app
+    assert app.lateness.ticks > 0 and app.idle.ticks > 0
+    for lateness in (app.lateness, app.idle):
+        assert lateness.p50 <= lateness.p99 <= lateness.max
+        assert lateness.p50 > -5  # an interval is never negative
+    assert len(app.slot_ms) == app.redraws and np.all(app.slot_ms >= 0)
+    assert app.throughput.epochs >= 1 and app.throughput.steps == 3 * app.throughput.epochs
+    assert measurement.headless.epochs >= 1 and measurement.headless.steps == 3 * measurement.headless.epochs
+    assert math.isfinite(measurement.ratio) and measurement.ratio > 0
+    assert app.ui_cpu >= 0 and app.process_cpu >= 0
+    table = format_app_table([measurement, measurement])
+    for text in ("p99", "max", "redraws per second", "app / headless", "<= 5", "<= 20", ">= 20", ">= 70%"):
+        assert text in table, text
+    verdicts = table.count("pass") + table.count("MISS")
+    assert verdicts == 2 * 4  # four targets, two columns
