@@ -3,6 +3,7 @@
 minidl-gui                                  # the window, with the last session's settings
 minidl-gui --preset report-adam --autostart --quit-after-epochs 50 --screenshot out.png
 minidl-gui --config my-run.json             # a JSON file shaped like Config.to_dict()
+minidl-gui saved.minidl                     # a saved session: press Train to continue it
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--preset", choices=sorted(PRESETS), help="start from one of the report's configurations")
     source.add_argument("--config", type=Path, metavar="FILE", help="start from a JSON config file")
+    parser.add_argument("session", nargs="?", type=Path, metavar="FILE.minidl", help="open a saved session")
     parser.add_argument("--autostart", action="store_true", help="start training as soon as the window is up")
     parser.add_argument(
         "--quit-after-epochs", type=int, metavar="N", help="pause after N epochs, take the screenshot if asked, quit"
     )
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window as an image, then quit")
     args = parser.parse_args(argv)
+    if args.session is not None and (args.preset or args.config):
+        parser.error("a session file brings its own configuration: leave out --preset and --config")
     if args.quit_after_epochs is not None and args.quit_after_epochs < 1:
         parser.error(f"--quit-after-epochs must be >= 1, got {args.quit_after_epochs}")
     return args
@@ -87,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         quit_after_epochs=args.quit_after_epochs,
         screenshot=args.screenshot,
         remember=not scripted,
+        session=args.session,
     )
 
 

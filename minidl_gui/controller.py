@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QThread
 
 from minidl_gui.model.session import Session
+from minidl_gui.session_files import SessionFiles
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
 
@@ -23,14 +24,14 @@ class Controller(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.session = Session(window.config(), resolution=window.toolbar.resolution.currentData())
-        self.worker = TrainingWorker(self.session)
+        self.worker = TrainingWorker(Session(window.config(), resolution=window.toolbar.resolution.currentData()))
         self.thread = QThread()
         self.thread.setObjectName("trainingThread")
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.closed.connect(self.thread.quit, _DIRECT)
         self._connect()
+        self.files = SessionFiles(window, self.worker)  # File menu and runs table: save, open, export, restore
         self.thread.start()
         self.worker.submit("snapshot")
 
@@ -49,6 +50,10 @@ class Controller(QObject):
         window.reinitialiseRequested.connect(lambda seed: worker.submit("reinitialise", seed), _DIRECT)
         window.configChanged.connect(lambda config, _: worker.submit("configure", config), _DIRECT)
         toolbar.resolutionChanged.connect(lambda n: worker.submit("resolution", n), _DIRECT)
+        window.neuronSelected.connect(lambda neuron: worker.submit("neuron", neuron), _DIRECT)
+        window.points.editRequested.connect(lambda edit: worker.submit("edit_points", edit), _DIRECT)
+        window.points.undoRequested.connect(lambda: worker.submit("undo_points"), _DIRECT)
+        window.points.regenerateRequested.connect(lambda: worker.submit("regenerate_points"), _DIRECT)
         window.snapshotDrawn.connect(worker.snapshot_consumed, _DIRECT)
         # Reports come back queued, into the UI thread (said explicitly: the callee is a Python method).
         worker.yielded.connect(window.show_snapshot, _QUEUED)
@@ -57,6 +62,11 @@ class Controller(QObject):
         worker.diverged.connect(window.show_divergence, _QUEUED)
         worker.errored.connect(window.show_error, _QUEUED)
         window.closing.connect(self.shutdown)
+
+    @property
+    def session(self) -> Session:
+        """The worker's session (opening a file or restoring a run replaces it)."""
+        return self.worker.session
 
     def submit(self, name: str, *args: object) -> None:
         self.worker.submit(name, *args)

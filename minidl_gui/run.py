@@ -95,10 +95,16 @@ def run_app(
     quit_after_epochs: int | None = None,
     screenshot: Path | None = None,
     remember: bool = True,
+    session: Path | None = None,
 ) -> int:
-    """Show the window and run the event loop until it closes; returns the exit status."""
+    """Show the window (with ``session``, a saved session file, opened) and run the event loop until it
+    closes; returns the exit status."""
     app = application()
     controller = create_window(config, remember=remember)
+    if session is not None and not controller.files.open(session):
+        print(f"minidl-gui: error: {controller.files.last_error}", file=sys.stderr)
+        controller.window.close()
+        return 2
     script = ScriptedRun(controller, autostart=autostart, quit_after_epochs=quit_after_epochs, screenshot=screenshot)
     controller.window.show()
     status = app.exec()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import time
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -21,10 +22,13 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from minidl.training import TrainingDiverged
 from minidl_gui.model.config import Config
+from minidl_gui.model.point_edits import PointsEdit
 from minidl_gui.model.session import Session
+from minidl_gui.model.session_io import ended_run
 
 SNAPSHOT_INTERVAL = 0.04
 """Seconds between two snapshots while training (≤ 25 per second)."""
+NO_POINTS = "No training points: draw some on the decision plot (click, Shift+click) or import a CSV, then Train."
 
 READY, RUNNING, PAUSED, DONE, STOPPED, DIVERGED, FAILED = (
     "ready",
@@ -42,7 +46,10 @@ class TrainingWorker(QObject):
     """Trains ``session`` on command. Commands (``submit(name, *args)``):
 
     ``train [stop_at]``, ``pause``, ``step``, ``stop``, ``reset``, ``reinitialise seed``,
-    ``configure config``, ``resolution n``, ``snapshot``, ``quit``.
+    ``configure config``, ``resolution n``, ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
+    ``adopt session`` (train another session from now on), ``call function`` (``function(session)``
+    between epochs). ``runEnded(Run)`` reports each run that ends (done, stopped, diverged, reset).
+    Points: ``edit_points edit`` (a `point_edits` edit), ``undo_points``, ``regenerate_points``.
     """
 
     started = Signal()
@@ -54,6 +61,7 @@ class TrainingWorker(QObject):
     stateChanged = Signal(str)  # noqa: N815 (Qt naming)
     message = Signal(str)
     closed = Signal()
+    runEnded = Signal(object)  # noqa: N815
 
     def __init__(self, session: Session, interval: float = SNAPSHOT_INTERVAL) -> None:
         super().__init__()
@@ -66,6 +74,7 @@ class TrainingWorker(QObject):
         self._quit = False
         self._last_emit = -float("inf")
         self._drawn = True
+        self._ended: tuple[Any, int] | None = None  # (first history record, epochs) of the last run reported
 
     # -- any thread ---------------------------------------------------------------------------------
     def submit(self, name: str, *args: Any) -> None:
@@ -126,9 +135,10 @@ class TrainingWorker(QObject):
 
     # -- commands -----------------------------------------------------------------------------------
     def _on_train(self, stop_at: int | None = None) -> None:
-        if self.state == RUNNING:
+        if self.state == RUNNING or not self._has_points():
             return
         if self.session.finished:
+            self._end_run("reset")
             self.session.reset()
         self._stop_at = stop_at
         self._set_state(RUNNING)
@@ -139,9 +149,10 @@ class TrainingWorker(QObject):
             self._halt(PAUSED)
 
     def _on_step(self) -> None:
-        if self.state == RUNNING:
+        if self.state == RUNNING or not self._has_points():
             return
         if self.session.finished:
+            self._end_run("reset")
             self.session.reset()
         self._stop_at = self.session.epoch + 1
         self._train_epoch()  # ends in PAUSED (or DONE, DIVERGED, FAILED) and sends the state
@@ -152,18 +163,22 @@ class TrainingWorker(QObject):
         self.aborted.emit()
 
     def _on_reset(self) -> None:
+        self._end_run("reset")
         self.session.reset()
         self._close_epochs()
         self.message.emit("Reset: back to epoch 0 with the same initial weights.")
         self._after_rebuild()
 
     def _on_reinitialise(self, seed: int) -> None:
+        self._end_run("reset")
         self.session.reinitialise(seed)
         self._close_epochs()
         self.message.emit(f"Re-initialised: new initial weights from seed {seed}, epoch 0.")
         self._after_rebuild()
 
     def _on_configure(self, config: Config) -> None:
+        if (config.data, config.network) != (self.session.config.data, self.session.config.network):
+            self._end_run("reset")  # new data or network: the session rebuilds its model
         change = self.session.configure(config)
         if change.reset:
             self._close_epochs()
@@ -174,8 +189,72 @@ class TrainingWorker(QObject):
         self.session.resolution = resolution
         self._emit_snapshot(force=True)
 
+    def _on_neuron(self, neuron: tuple[int, int] | None) -> None:
+        """Snapshots carry this neuron's field from now on; a halted worker sends one at once."""
+        self.session.selected_neuron = neuron
+        if self.state != RUNNING:
+            self._emit_snapshot(force=True)
+
     def _on_snapshot(self) -> None:
         self._emit_snapshot(force=True)
+
+    def _on_adopt(self, session: Session) -> None:
+        """Train ``session`` from now on (an opened file, a restored run); the current run ends here."""
+        self._end_run("replaced")
+        self._close_epochs()
+        self._stop_at = None
+        session.resolution = self.session.resolution
+        session.selected_neuron = self.session.selected_neuron
+        session.data_version = self.session.data_version + 1  # the window redraws the points
+        self.session = session
+        self._set_state(DONE if session.finished else PAUSED if session.epoch else READY)
+        self._emit_snapshot(force=True)
+
+    def _on_call(self, function: Callable[[Session], object]) -> None:
+        """Run ``function(session)`` here, between epochs: saving and exporting see a still model."""
+        function(self.session)
+
+    def _on_edit_points(self, edit: PointsEdit) -> None:
+        """Apply an edit of the points (`point_edits`): the next epoch trains on them, the model is kept."""
+        self.message.emit(self.session.edit_points(edit))
+        self._after_points_changed()
+
+    def _on_undo_points(self) -> None:
+        undone = self.session.undo_points()
+        self.message.emit("Undid the last change of the points." if undone else "Nothing to undo.")
+        self._after_points_changed()
+
+    def _on_regenerate_points(self) -> None:
+        """Back to the configuration's generated points, if drawn or imported ones replaced them."""
+        if self.session.custom_points:
+            self._end_run("reset")
+        change = self.session.regenerate_points()
+        if change.reset:
+            self._close_epochs()
+            self.message.emit(change.message)
+            self._after_rebuild()
+
+    def _has_points(self) -> bool:
+        """There are training points; if not, say so (training on nothing would only give NaN)."""
+        if len(self.session.train_data[0]):
+            return True
+        self.message.emit(NO_POINTS)
+        return False
+
+    def _after_points_changed(self) -> None:
+        if self.state == RUNNING and not len(self.session.train_data[0]):
+            self._halt(PAUSED)
+            self.message.emit(NO_POINTS)
+        else:
+            self._emit_snapshot(force=True)
+
+    def _end_run(self, how: str) -> None:
+        """Report the run so far (once) with ``runEnded``: it ended ``how``."""
+        records = self.session.history.records
+        if not records or (self._ended and self._ended[0] is records[0] and self._ended[1] == len(records)):
+            return
+        self._ended = (records[0], len(records))
+        self.runEnded.emit(ended_run(self.session, how))
 
     def _on_quit(self) -> None:
         self._quit = True
@@ -217,6 +296,8 @@ class TrainingWorker(QObject):
         self._stop_at = None
         self._set_state(state)
         self._emit_snapshot(force=True)
+        if state in (DONE, STOPPED, DIVERGED):
+            self._end_run(state)
 
     def _close_epochs(self) -> None:
         if self._epochs is not None:

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from minidl_gui.model.gradient_norms import LayerNorms
+
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr", "elapsed", "steps_per_second")
 
 
@@ -16,13 +18,15 @@ class History:
 
     ``append`` takes anything with the `COLUMNS` as attributes (minidl's ``EpochResult``);
     ``column(name)`` is a read-only view of the recorded values, cheap to call at every redraw;
-    ``records`` keeps the appended objects themselves.
+    ``records`` keeps the appended objects themselves; ``gradient_norms`` their per-layer gradient norms
+    (a record's ``gradient_norms`` attribute, NaN when it has none).
     """
 
     def __init__(self) -> None:
         self._data = np.full((len(COLUMNS), 64), np.nan)
         self._length = 0
         self.records: list[Any] = []
+        self.gradient_norms = LayerNorms()
 
     def __len__(self) -> int:
         return self._length
@@ -34,6 +38,7 @@ class History:
         self._data[:, self._length] = [math.nan if v is None else v for v in values]
         self._length += 1
         self.records.append(record)
+        self.gradient_norms.append(getattr(record, "gradient_norms", None))
 
     def extend(self, records: Iterable[Any]) -> None:
         for record in records:
@@ -43,6 +48,7 @@ class History:
         """Keep the first ``length`` rows (0 clears the history)."""
         self._length = min(self._length, max(0, length))
         del self.records[self._length :]
+        self.gradient_norms.truncate(self._length)
 
     def clear(self) -> None:
         self.truncate(0)

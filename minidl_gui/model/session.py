@@ -22,12 +22,17 @@ from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, Ste
 from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, predict_labels
+from minidl_gui.model.activations_probe import neuron_field
 from minidl_gui.model.config import Config, DataConfig, NetworkConfig, TrainingConfig
+from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
+from minidl_gui.model.point_edits import Data, PointsEdit
 from minidl_gui.model.snapshot import Points, Snapshot
 
 DOMAIN_MARGIN = 0.05
 """The plotted domain is the data's bounding box grown by this fraction on each side."""
+UNDO_DEPTH = 50
+"""How many edits of the points Ctrl+Z can take back."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,13 @@ class Change:
 
     reset: bool
     message: str = ""
+
+
+@dataclass(frozen=True)
+class EpochRecord(EpochResult):
+    """An `EpochResult` and ``gradient_norms``: ‖∂L/∂W_k‖ of each `Linear` over the training set after the epoch."""
+
+    gradient_norms: tuple[float, ...] = ()
 
 
 def build_data(config: DataConfig) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
@@ -93,19 +105,70 @@ class Session:
         self.data_version = 0
         self.stopped = False
         self._sent = 0
+        self.selected_neuron: tuple[int, int] | None = None
+        """The ``(layer, index)`` whose field snapshots carry (see `activations_probe`), or None."""
+        self.custom_points = False
+        """The points were drawn, edited or imported: they are no longer the configuration's."""
+        self._undo: list[tuple[Data, Data, tuple[float, float, float, float]]] = []
         self._build_data()
         self._build_model()
 
     # -- building ---------------------------------------------------------------------------------
     def _build_data(self) -> None:
-        self.train_data, self.test_data = build_data(self.config.data)
+        if self.custom_points:
+            self._remember_points()  # drawn or imported points are not reproducible: Ctrl+Z brings them back
+        self.set_data(*build_data(self.config.data))
+        self.custom_points = False
+
+    def set_data(self, train: tuple[Tensor, Tensor], test: tuple[Tensor, Tensor], *, refit: bool = True) -> None:
+        """Train and test on these points (a session file's, say); the plotted domain follows them
+        unless ``refit`` is False (points drawn by hand) or there are no points.
+
+        The model is kept; a built trainer gets the new points from its next epoch on."""
+        self.train_data, self.test_data = train, test
+        if hasattr(self, "trainer"):
+            self.trainer.set_train_data(*train)
+            self.trainer.test = test if len(test[0]) else None
         self.data_version += 1
         x = torch.cat([self.train_data[0], self.test_data[0]])
-        low, high = x.min(0).values, x.max(0).values
-        pad = (high - low).clamp(min=1e-3) * DOMAIN_MARGIN
-        (x0, y0), (x1, y1) = (low - pad).tolist(), (high + pad).tolist()
-        self.extent = (x0, x1, y0, y1)
+        if refit and len(x):
+            low, high = x.min(0).values, x.max(0).values
+            pad = (high - low).clamp(min=1e-3) * DOMAIN_MARGIN
+            (x0, y0), (x1, y1) = (low - pad).tolist(), (high + pad).tolist()
+            self.extent = (x0, x1, y0, y1)
         self._points = (_points(self.train_data), _points(self.test_data))
+
+    # -- editing the points -----------------------------------------------------------------------
+    def edit_points(self, edit: PointsEdit) -> str:
+        """Apply a user's edit of the points (see `point_edits`) from the next epoch on, keeping the
+        model, the optimizer and the history; ``undo_points`` takes it back. Says what happened."""
+        edited = edit(self.train_data, self.test_data)
+        if edited.train is not None and edited.test is not None:
+            self._remember_points()
+            self.set_data(edited.train, edited.test, refit=edited.refit)
+            self.custom_points = True
+        return edited.message
+
+    def undo_points(self) -> bool:
+        """Back to the points before the last edit (or before drawn points were replaced); False if none."""
+        if not self._undo:
+            return False
+        train, test, extent = self._undo.pop()
+        self.set_data(train, test, refit=False)
+        self.extent, self.custom_points = extent, True
+        return True
+
+    def regenerate_points(self) -> Change:
+        """Drawn or imported points give way to the configuration's generated ones (and a new model)."""
+        if not self.custom_points:
+            return Change(False)
+        self._build_data()
+        self._build_model()
+        return Change(True, "Generated points again (Ctrl+Z brings the drawn ones back); the model was reset.")
+
+    def _remember_points(self) -> None:
+        self._undo.append((self.train_data, self.test_data, self.extent))
+        del self._undo[:-UNDO_DEPTH]
 
     def _build_model(self) -> None:
         self.model = build_model(self.config.network)
@@ -192,6 +255,9 @@ class Session:
         """
         try:
             for result in self.trainer.run():
+                trainer = self.trainer
+                norms = gradient_norms(self.model, trainer.criterion, trainer.loader.x, trainer.loader.y)
+                result = EpochRecord(**vars(result), gradient_norms=tuple(norms.tolist()))
                 self.history.append(result)
                 yield result
         except TrainingDiverged:
@@ -205,18 +271,30 @@ class Session:
         n = self.resolution
         return (x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n)
 
+    def grid_points(self) -> Tensor:
+        """The grid's cell centres as rows ``(xs[i], ys[j])``, ``i`` major: reshape outputs to ``(n, n)``."""
+        xs, ys = (torch.from_numpy(a).float() for a in self.grid_axes())
+        return torch.cartesian_prod(xs, ys)
+
     def grid_output(self) -> np.ndarray:
         """The model's output on the grid: ``out[i, j] = f(xs[i], ys[j])``."""
-        xs, ys = (torch.from_numpy(a).float() for a in self.grid_axes())
-        points = torch.cartesian_prod(xs, ys)
         with torch.no_grad():
-            return self.model.forward(points).view(len(xs), len(ys)).numpy()
+            return self.model.forward(self.grid_points()).view(self.resolution, self.resolution).numpy()
+
+    def selected_field(self) -> np.ndarray | None:
+        """The selected neuron's output on the grid (``field[i, j]`` at ``(xs[i], ys[j])``), or None."""
+        if self.selected_neuron is None:
+            return None
+        with torch.no_grad():
+            values = neuron_field(self.model, self.grid_points(), *self.selected_neuron)
+        return None if values is None else values.reshape(self.resolution, self.resolution).numpy()
 
     def snapshot(self) -> Snapshot:
         """The current state, with the history rows not sent in an earlier snapshot."""
         start, self._sent = self._sent, len(self.history)
         with torch.no_grad():
             train_wrong, test_wrong = (self._wrong(data) for data in (self.train_data, self.test_data))
+        field = self.selected_field()
         return Snapshot(
             epoch=self.trainer.epoch,
             start=start,
@@ -230,6 +308,8 @@ class Session:
             test_wrong=test_wrong,
             lr=self.optimizer.lr,
             weights={name: p.numpy().copy() for name, p, _ in self.model.named_parameters()},
+            neuron=self.selected_neuron if field is not None else None,
+            neuron_field=field,
         )
 
     def _wrong(self, data: tuple[Tensor, Tensor]) -> np.ndarray:

@@ -25,6 +25,8 @@ class Snapshot:
     ``grid[i, j]`` is the model's output at ``(xs[i], ys[j])``, cell centres of ``extent``
     ``(x_min, x_max, y_min, y_max)``. ``data_version`` changes whenever the points change.
     ``weights`` holds a copy of every parameter under its state-dict name ("0.weight", …).
+    ``neuron`` is the ``(layer, index)`` the window selected (layer 0 the inputs, then each `Linear`
+    block's output) and ``neuron_field[i, j]`` that neuron's output at ``(xs[i], ys[j])``, or None.
     """
 
     epoch: int
@@ -39,3 +41,5 @@ class Snapshot:
     test_wrong: np.ndarray
     lr: float
     weights: dict[str, np.ndarray] = field(default_factory=dict)
+    neuron: tuple[int, int] | None = None
+    neuron_field: np.ndarray | None = None

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.plots.point_editor import PointEditor
 from minidl_gui.plots.style import BOUNDARY, CLASS0, CLASS1, WRONG, class_colormap, setup_plot
 
 BOUNDARY_LEVEL = 0.5
@@ -52,6 +53,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._extent: tuple[float, ...] = ()
         self._show_test = True
         self._last: Snapshot | None = None
+        self.editor = PointEditor(self.plot, self)
 
     def set_show_test(self, show: bool) -> None:
         self._show_test = show

@@ -20,6 +20,8 @@ DATASET_LABELS = {
     "spiral": "Spiral",
 }
 MAX_SEED = 2**31 - 1
+CUSTOM = "custom"
+CUSTOM_LABEL = "Custom (drawn/imported)"
 
 
 class DataPanel(FormGroup):
@@ -54,14 +56,36 @@ class DataPanel(FormGroup):
         self.regenerate.clicked.connect(lambda: self.seed.setValue(random.randint(0, MAX_SEED)))
 
     def _dataset_changed(self) -> None:
+        self.set_custom(False)  # a data set was picked: the "Custom" entry goes
         self.noise.blockSignals(True)
         self.noise.setValue(default_noise(self.dataset.currentData()))
         self.noise.blockSignals(False)
         self.changed.emit()
 
+    @property
+    def custom(self) -> bool:
+        """The combo shows "Custom": the points were drawn, edited or imported."""
+        return self.dataset.currentData() == CUSTOM
+
+    def set_custom(self, custom: bool) -> None:
+        """Show (or leave) the "Custom" state without emitting ``changed``; ``config()`` keeps
+        naming the generated data set underneath, which any edit of this group brings back."""
+        index = self.dataset.findData(CUSTOM)
+        self.dataset.blockSignals(True)
+        if custom and index < 0:
+            self._generated = self.dataset.currentData()
+            self.dataset.addItem(CUSTOM_LABEL, CUSTOM)
+            self.dataset.setCurrentIndex(self.dataset.count() - 1)
+        elif not custom and index >= 0:
+            selected = self.dataset.currentIndex() == index
+            self.dataset.removeItem(index)
+            if selected:
+                select(self.dataset, self._generated)
+        self.dataset.blockSignals(False)
+
     def config(self) -> DataConfig:
         return DataConfig(
-            dataset=self.dataset.currentData(),
+            dataset=self._generated if self.custom else self.dataset.currentData(),
             n_train=self.n_train.value(),
             n_test=self.n_test.value(),
             noise=round(self.noise.value(), 6),
@@ -69,6 +93,7 @@ class DataPanel(FormGroup):
         )
 
     def set_config(self, config: DataConfig) -> None:
+        self.set_custom(False)
         widgets = (self.dataset, self.n_train, self.n_test, self.noise, self.seed)
         for widget in widgets:
             widget.blockSignals(True)

@@ -12,15 +12,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from minidl_gui.model.config import Config
 from minidl_gui.model.history import History
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.plots.gradient_norms import GradientNormsView
+from minidl_gui.plots.network_view import NetworkView
 from minidl_gui.widgets.banner import MessageBanner
 from minidl_gui.widgets.control_panel import ControlPanel
+from minidl_gui.widgets.data_actions import DataActions
+from minidl_gui.widgets.file_actions import FileActions
+from minidl_gui.widgets.runs_table import RunsDock
 from minidl_gui.widgets.status_bar import TrainingStatusBar
 from minidl_gui.widgets.toolbar import TrainingToolbar
 
@@ -34,6 +39,7 @@ class MainWindow(QMainWindow):
     configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
     reinitialiseRequested = Signal(int)  # noqa: N815
     snapshotDrawn = Signal()  # noqa: N815
+    neuronSelected = Signal(object)  # noqa: N815 (layer, index) whose activation field snapshots should carry
     closing = Signal()
 
     def __init__(self, config: Config | None = None) -> None:
@@ -59,7 +65,15 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("plotSplitter")
         self.splitter.addWidget(self.decision)
-        self.splitter.addWidget(self.curves)
+        self.network = NetworkView()
+        self.gradients = GradientNormsView()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.curves, "Curves")
+        self.side_tabs.addTab(self.network, "Network")
+        self.side_tabs.addTab(self.gradients, "Gradients")
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setSizes([600, 340])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -76,6 +90,14 @@ class MainWindow(QMainWindow):
         self.controls.configChanged.connect(self.configChanged)
         self.toolbar.reinitialiseRequested.connect(self._reinitialise)
         self.toolbar.showTestChanged.connect(self.decision.set_show_test)
+        self.file_actions = FileActions(self)  # the File menu: sessions and exports
+        self.points = DataActions(self)  # draw, edit, import and export the points
+        self.runs = RunsDock(self.curves.loss_plot)  # ended runs; selected ones overlay the loss plot
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.runs)
+        self.resizeDocks([self.runs], [150], Qt.Orientation.Vertical)
+        self._menu("&View").addAction(self.runs.toggleViewAction())
+        self.network.neuronSelected.connect(self.neuronSelected)
 
     # -- what the worker reports --------------------------------------------------------------------
     @Slot(object)
@@ -86,6 +108,8 @@ class MainWindow(QMainWindow):
         self.history.extend(snapshot.results)
         self.decision.show_snapshot(snapshot)
         self.curves.show_history(self.history)
+        self.network.show_snapshot(snapshot)
+        self.gradients.show_history(self.history)
         self.status.show_history(self.history)
         self.snapshotDrawn.emit()
 
@@ -113,6 +137,14 @@ class MainWindow(QMainWindow):
     # -- user actions -------------------------------------------------------------------------------
     def config(self) -> Config:
         return self.controls.config()
+
+    def _menu(self, title: str) -> QMenu:
+        """The menu-bar menu called ``title`` ("&File"), created at the end of the bar if there is none yet."""
+        bar = self.menuBar()
+        for action in bar.actions():
+            if action.menu() is not None and action.text() == title:
+                return action.menu()
+        return bar.addMenu(title)
 
     def _reinitialise(self) -> None:
         spin = self.controls.network.seed

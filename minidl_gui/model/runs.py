@@ -1,0 +1,142 @@
+"""Finished runs kept for comparison: `Run` (what a run was and how it ended) and the `RunsLog` holding them.
+
+A run is recorded when it ends — its epochs are done, it is stopped or diverges, or a reset (or a
+new model) interrupts it. It keeps its configuration, its loss and accuracy curves and, opaquely,
+the saved state to restore it from (a ``SessionData``; this module never looks inside).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from minidl_gui.model.config import Config, NetworkConfig, TrainingConfig
+from minidl_gui.model.history import COLUMNS, History
+
+MAX_RUNS = 100
+"""The log keeps the latest runs only: the oldest goes when one more arrives."""
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One ended run. ``history`` holds a copy of every `COLUMNS` column (one value per epoch);
+    ``ended`` says how it ended ("done", "stopped", "diverged", "reset"...); ``number`` is given by
+    the `RunsLog` (0 until then); ``saved`` is the state to restore, or None."""
+
+    config: Config
+    history: dict[str, np.ndarray]
+    elapsed: float
+    ended: str
+    saved: Any = None
+    number: int = 0
+    summary: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", summary_text(self.config))
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history["epoch"])
+
+    def final(self, name: str) -> float | None:
+        """The last value of column ``name``, None when there is none (no epoch, or not measured)."""
+        column = self.history[name]
+        return None if len(column) == 0 or math.isnan(column[-1]) else float(column[-1])
+
+    @property
+    def label(self) -> str:
+        """``run 3``: how the legend names it."""
+        return f"run {self.number}"
+
+
+def make_run(config: Config, history: History, elapsed: float, ended: str, saved: Any = None) -> Run:
+    """A `Run` with a copy of ``history``'s columns (the history itself may go on changing)."""
+    columns = {name: np.array(history.column(name), dtype=float) for name in COLUMNS}
+    return Run(config=config, history=columns, elapsed=float(elapsed), ended=ended, saved=saved)
+
+
+class RunsLog:
+    """The ended runs, oldest first, numbered 1, 2, 3... in the order they were added."""
+
+    def __init__(self, capacity: int = MAX_RUNS) -> None:
+        self.capacity = capacity
+        self._runs: list[Run] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def __iter__(self) -> Iterator[Run]:
+        return iter(self._runs)
+
+    def __getitem__(self, index: int) -> Run:
+        return self._runs[index]
+
+    def add(self, run: Run) -> tuple[Run, list[Run]]:
+        """Number ``run`` and keep it; returns it and the runs dropped to stay within ``capacity``."""
+        self._count += 1
+        run = replace(run, number=self._count)
+        self._runs.append(run)
+        dropped = self._runs[: max(0, len(self._runs) - self.capacity)]
+        del self._runs[: len(dropped)]
+        return run, dropped
+
+    def remove(self, run: Run) -> None:
+        """Forget ``run`` (ValueError if it is not in the log)."""
+        self._runs.remove(run)
+
+    def clear(self) -> None:
+        self._runs.clear()
+
+    def by_number(self, number: int) -> Run | None:
+        return next((run for run in self._runs if run.number == number), None)
+
+
+# -- summaries -----------------------------------------------------------------------------------
+def summary_text(config: Config) -> str:
+    """A run's configuration in one line: ``disc · 3×25 relu · Adam lr 5e-3 · bs 1``."""
+    return " · ".join(
+        (config.data.dataset, network_text(config.network), optimizer_text(config.training), _batch(config.training))
+    )
+
+
+def network_text(network: NetworkConfig) -> str:
+    """``3×25 relu`` when the hidden layers are alike, else ``8 tanh, 4 relu``; ``no hidden layer``."""
+    layers = network.hidden
+    if not layers:
+        return "no hidden layer"
+    if len(set(layers)) == 1:
+        count = f"{len(layers)}×" if len(layers) > 1 else ""
+        return f"{count}{layers[0].width} {layers[0].activation}"
+    return ", ".join(f"{layer.width} {layer.activation}" for layer in layers)
+
+
+def optimizer_text(training: TrainingConfig) -> str:
+    """``Adam lr 5e-3``, ``SGD lr 0.1 m 0.9 nesterov``, with the regularisation and schedule when used."""
+    parts = [("Adam" if training.optimizer == "adam" else "SGD"), f"lr {short_number(training.lr)}"]
+    if training.optimizer == "sgd" and training.momentum:
+        parts.append(f"m {short_number(training.momentum)}" + (" nesterov" if training.nesterov else ""))
+    if training.weight_decay:
+        parts.append(f"L2 {short_number(training.weight_decay)}")
+    if training.l1:
+        parts.append(f"L1 {short_number(training.l1)}")
+    if training.schedule != "none":
+        parts.append(training.schedule)
+    return " ".join(parts)
+
+
+def _batch(training: TrainingConfig) -> str:
+    return f"bs {training.batch_size} · {training.loss}"
+
+
+def short_number(value: float) -> str:
+    """``0.1``, ``0.05``, ``5e-3``, ``1e-4``, ``2.5e+3`` → the shortest readable form."""
+    if value == 0 or 1e-2 <= abs(value) < 1e3:
+        return f"{value:.3g}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"

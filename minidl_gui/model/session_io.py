@@ -1,0 +1,68 @@
+"""A `Session` to and from `SessionData`: what Save, Open and the runs table's Restore do with a session.
+
+``capture_session`` copies where a session is (call it between epochs, on the thread that trains);
+``session_from_saved`` builds a new, separate `Session` that continues exactly from saved data —
+all or nothing: a ValueError says what does not fit, and nothing else changed.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import torch
+
+from minidl_gui.model.config import Config
+from minidl_gui.model.history import COLUMNS
+from minidl_gui.model.runs import Run, make_run
+from minidl_gui.model.session import Session
+from minidl_gui.model.session_file import SessionData, capture, restore_into
+
+
+def capture_session(session: Session) -> SessionData:
+    """Everything needed to continue ``session`` exactly: config, data, weights, optimizer, history."""
+    history = {name: session.history.column(name) for name in COLUMNS}
+    config = json.loads(json.dumps(session.config.to_dict()))  # as a file holds it (lists, not tuples)
+    return capture(config, session.trainer, history, session.config.network.seed)
+
+
+def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
+    """A new `Session` at the saved epoch, with the saved points, weights, optimizer and shuffle state
+    and history; its next epoch is the one the saved run would have trained next.
+
+    ValueError (saying what is wrong) if the configuration is invalid or the state does not fit it.
+    """
+    try:
+        config = Config.from_dict(saved.config)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"its configuration is invalid: {error}") from None
+    session = Session(config, resolution=resolution)
+    train = (saved.train[0].clone(), saved.train[1].clone())  # ``saved`` may be restored again (a run)
+    test = (saved.test[0].clone(), saved.test[1].clone()) if saved.test is not None else (train[0][:0], train[1][:0])
+    generated = (*session.train_data, *session.test_data)
+    session.set_data(train, test)
+    session.custom_points = not all(  # drawn or imported points, not the configuration's
+        a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b)
+        for a, b in zip(generated, (*train, *test), strict=True)
+    )
+    restore_into(session.trainer, saved)
+    session.history.extend(history_records(saved.history))
+    if len(session.history) != session.epoch:
+        raise ValueError(f"its history has {len(session.history)} epochs but the training is at epoch {session.epoch}")
+    return session
+
+
+def history_records(columns: dict[str, list[float | int | None]]) -> list[SimpleNamespace]:
+    """One record per row of saved history ``columns`` (a missing column or value is None)."""
+    length = max((len(values) for values in columns.values()), default=0)
+    return [
+        SimpleNamespace(**{name: columns[name][row] if name in columns else None for name in COLUMNS})
+        for row in range(length)
+    ]
+
+
+def ended_run(session: Session, ended: str) -> Run:
+    """The `Run` record of ``session`` as it is now, restorable (with its full state)."""
+    with torch.no_grad():
+        saved = capture_session(session)
+    return make_run(session.config, session.history, session.trainer.elapsed, ended, saved)

@@ -1,0 +1,177 @@
+"""`SessionFiles`: what the File menu and the runs table ask for, done with the controller's worker.
+
+- Save: the worker captures its session between epochs and writes the file (training goes on).
+- Open: the file is read, checked and turned into a new `Session` here; only if all of that works
+  does the worker adopt it — a corrupt or hostile file shows a message and changes nothing.
+- Restore (a run from the runs table) and New (the defaults) adopt a new session the same way.
+- Export: the history (CSV) and the weights (JSON) are written by the worker, between epochs.
+
+The window title names the session file and shows "•" while there are unsaved changes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from minidl_gui.model.config import Config
+from minidl_gui.model.export import save_weights, write_history_csv
+from minidl_gui.model.history import COLUMNS
+from minidl_gui.model.runs import Run
+from minidl_gui.model.session import Session
+from minidl_gui.model.session_file import SessionData, SessionFileError, load_session, save_session
+from minidl_gui.model.session_io import capture_session, session_from_saved
+from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.widgets.main_window import MainWindow
+from minidl_gui.worker import TrainingWorker
+
+APP_TITLE = "minidl playground"
+UNSAVED = "•"
+_QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+class SessionFiles(QObject):
+    """Sessions and exports for ``window`` and its ``worker``. ``path`` is the current session file.
+
+    ``saved(path)``, ``exported(path)`` and ``failed(message)`` report the worker's writes.
+    """
+
+    saved = Signal(str, int, object)  # path, epoch, config
+    exported = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, window: MainWindow, worker: TrainingWorker) -> None:
+        super().__init__(window)
+        self.window, self.worker = window, worker
+        self.path: Path | None = None
+        self.last_error: str | None = None  # the latest failure, as plain text
+        self._clean = (0, window.config())  # (epoch, config) when last saved, opened or new
+        self._epoch = 0
+        actions = window.file_actions
+        actions.newRequested.connect(self.new)
+        actions.openRequested.connect(self.open)
+        actions.saveRequested.connect(self.save)
+        actions.exportHistoryRequested.connect(self.export_history)
+        actions.exportWeightsRequested.connect(self.export_weights)
+        window.runs.restoreRequested.connect(self.restore_run)
+        worker.runEnded.connect(window.runs.add_run, _QUEUED)
+        worker.yielded.connect(self._snapshot_shown, _QUEUED)
+        window.configChanged.connect(lambda *_: self._update_title())
+        self.saved.connect(self._saved, _QUEUED)
+        self.exported.connect(lambda path: window.show_message(f"Exported {path}"), _QUEUED)
+        self.failed.connect(self._show_failure, _QUEUED)
+        self._update_title()
+
+    # -- sessions -----------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Save the session to ``path`` (asynchronous: the worker writes it between epochs, then
+        ``saved`` or ``failed`` tell)."""
+        self.worker.submit("call", partial(self._write_session, str(path)))
+
+    def open(self, path: str | Path) -> bool:
+        """Open session file ``path``: True when it is now the current session; False (and a message
+        saying why, nothing changed) when it cannot be opened."""
+        try:
+            session = session_from_saved(load_session(path), self._resolution())
+        except (OSError, SessionFileError, ValueError) as error:
+            self._show_failure(f"Could not open {path}: {_reason(error)}. The current session is unchanged.")
+            return False
+        self._adopt(session, Path(path))
+        self.window.show_message(f"Opened {path} at epoch {session.epoch}: press Train to continue.")
+        return True
+
+    def restore_run(self, run: Run) -> bool:
+        """Make ``run`` current again: its settings, final weights, optimizer state and curves."""
+        if run.saved is None:
+            return False
+        try:
+            session = session_from_saved(run.saved, self._resolution())
+        except ValueError as error:
+            self._show_failure(f"Could not restore {run.label}: {error}")
+            return False
+        self._adopt(session, self.path)
+        self._clean = (-1, session.config)  # a restored run is not what the file holds
+        self.window.show_message(f"Restored {run.label} ({run.summary}) at epoch {session.epoch}.")
+        return True
+
+    def new(self) -> None:
+        """Start afresh from the default configuration, with no file."""
+        self._adopt(Session(Config(), self._resolution()), None)
+
+    def _adopt(self, session: Session, path: Path | None) -> None:
+        self.window.controls.set_config(session.config)
+        self.worker.submit("adopt", session)
+        self.path = self.window.file_actions.path = path
+        self._clean = (session.epoch, session.config)
+        self._epoch = session.epoch
+        self._update_title()
+
+    # -- exports ------------------------------------------------------------------------------------
+    def export_history(self, path: str | Path) -> None:
+        """Write the history as CSV (asynchronous, like ``save``)."""
+
+        def write(session: Session) -> None:
+            write_history_csv(path, {name: session.history.column(name) for name in COLUMNS})
+
+        self.worker.submit("call", partial(self._write, str(path), write))
+
+    def export_weights(self, path: str | Path) -> None:
+        """Write the model's weights alone as a JSON weights file (asynchronous, like ``save``)."""
+        self.worker.submit("call", partial(self._write, str(path), lambda session: save_weights(path, session.model)))
+
+    # -- the worker's thread ------------------------------------------------------------------------
+    def _write_session(self, path: str, session: Session) -> None:
+        try:
+            data: SessionData = capture_session(session)
+            save_session(path, data)
+        except (OSError, ValueError) as error:
+            self.failed.emit(f"Could not save {path}: {_reason(error)}")
+        else:
+            self.saved.emit(path, data.epoch, session.config)
+
+    def _write(self, path: str, write: Callable[[Session], None], session: Session) -> None:
+        try:
+            write(session)
+        except (OSError, ValueError) as error:
+            self.failed.emit(f"Could not export {path}: {_reason(error)}")
+        else:
+            self.exported.emit(path)
+
+    # -- the window ---------------------------------------------------------------------------------
+    @Slot(str, int, object)
+    def _saved(self, path: str, epoch: int, config: Config) -> None:
+        self.path = self.window.file_actions.path = Path(path)
+        self._clean = (epoch, config)
+        self.window.show_message(f"Saved {path} at epoch {epoch}")
+        self._update_title()
+
+    @Slot(str)
+    def _show_failure(self, message: str) -> None:
+        self.last_error = message
+        self.window.banner.show_message(html.escape(message), "error")
+
+    @Slot(object)
+    def _snapshot_shown(self, snapshot: Snapshot) -> None:
+        self._epoch = snapshot.epoch
+        self._update_title()
+
+    @property
+    def modified(self) -> bool:
+        """The session differs from the file (or from New): other epoch or other settings."""
+        return (self._epoch, self.window.config()) != self._clean
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path is not None else "untitled"
+        mark = f" {UNSAVED}" if self.modified else ""
+        self.window.setWindowTitle(f"{name}{mark} — {APP_TITLE}")
+
+    def _resolution(self) -> int:
+        return int(self.window.toolbar.resolution.currentData())
+
+
+def _reason(error: Exception) -> str:
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)

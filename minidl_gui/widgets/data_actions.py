@@ -1,0 +1,231 @@
+"""`DataActions`: drawing, editing, importing and exporting the points, from the window's side.
+
+It adds a drawing row to the Data group (drawing class, Clear points, Add noise and its σ, Undo),
+"Import points…" / "Export points…" to the File menu and the same edits to an Edit menu, and turns
+the decision plot's clicks into edits (`minidl_gui.model.point_edits`) for the worker, which applies
+them between two epochs without touching the model. Files are read and written here with
+`minidl.data`'s CSV functions; a bad file changes nothing and the banner names its first bad line.
+
+Imported points are split into training and test points with the Data group's train/test ratio and
+seed, as ``minidl train --data`` splits a CSV; exported files hold every point, training then test.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+
+from minidl.data import CSVFormatError, load_points, save_points
+from minidl.seeds import RunSeeds
+from minidl_gui.model.config import MAX_POINTS, Config
+from minidl_gui.model.point_edits import (
+    NOISE_STD,
+    AddNoise,
+    AddPoint,
+    ClearPoints,
+    DeleteNearest,
+    PointsEdit,
+    ReplacePoints,
+    split_points,
+)
+from minidl_gui.plots.point_editor import HINT
+from minidl_gui.widgets.spinboxes import float_spin
+
+if TYPE_CHECKING:
+    from minidl_gui.widgets.main_window import MainWindow
+
+CSV_FILTER = "CSV points (*.csv);;All files (*)"
+IMPORT_TIP = (
+    "Replace the points with those of a CSV file (x1,x2,label rows, label 0 or 1). They are split into "
+    "training and test points with the Data group's train/test ratio and seed, as `minidl train --data` does."
+)
+EXPORT_TIP = "Save every point, training then test, as x1,x2,label CSV rows (the format Import reads)."
+
+
+class DataActions(QObject):
+    """The point-editing side of ``window``. Emits ``editRequested(edit)`` (a `point_edits` edit),
+    ``undoRequested`` and ``regenerateRequested`` (back to the generated points) for the worker."""
+
+    editRequested = Signal(object)  # noqa: N815 (Qt naming)
+    undoRequested = Signal()  # noqa: N815
+    regenerateRequested = Signal()  # noqa: N815
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = window.decision.editor
+        self.data_panel = window.controls.data
+        self.custom = False
+        """The user changed the points: they are no longer the configuration's generated ones."""
+        self._error = ""
+        self._build_row()
+        self._build_actions()
+        self.editor.addRequested.connect(lambda x1, x2, label: self.request(AddPoint(x1, x2, label)))
+        self.editor.deleteRequested.connect(self._delete)
+        window.controls.configChanged.connect(self._config_changed)
+
+    def _build_row(self) -> None:
+        self.draw_class = QComboBox()
+        self.draw_class.setObjectName("drawClassCombo")
+        self.draw_class.addItem("1 (blue)", 1)
+        self.draw_class.addItem("0 (orange)", 0)
+        self.draw_class.setToolTip(HINT)
+        self.draw_class.currentIndexChanged.connect(self._draw_class_changed)
+        self.noise_std = float_spin(0.0, 1.0, 3, 0.01, "jitterSpin", "Standard deviation of Add noise's jitter")
+        self.noise_std.setValue(NOISE_STD)
+        self.data_panel.row(("Draw class", self.draw_class), ("Jitter σ", self.noise_std))
+        buttons = QWidget()
+        row = QHBoxLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.clear_button = _button("Clear points", "clearPointsButton", "Remove every point (Ctrl+Z undoes)")
+        self.noise_button = _button("Add noise", "addNoiseButton", "Jitter the training points by Gaussian noise")
+        self.undo_button = _button("Undo", "undoPointsButton", "Undo the last change of the points (Ctrl+Z)")
+        for button, slot in (
+            (self.clear_button, self.clear),
+            (self.noise_button, self.add_noise),
+            (self.undo_button, self.undo),
+        ):
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        self.data_panel.wide(buttons)
+        hint = QLabel("Click the plot: draw · Shift: other class · Ctrl: delete")
+        hint.setObjectName("drawHint")
+        hint.setToolTip(HINT)
+        hint.setStyleSheet("color: #666;")
+        hint.setWordWrap(True)
+        self.data_panel.wide(hint)
+
+    def _build_actions(self) -> None:
+        file_menu, edit_menu = self.window._menu("&File"), self.window._menu("&Edit")
+        self.import_action = _action(self, "Import points…", "Ctrl+Shift+O", IMPORT_TIP, self._import_dialog)
+        self.export_action = _action(self, "Export points…", "Ctrl+Shift+E", EXPORT_TIP, self._export_dialog)
+        _insert_before_last_section(file_menu, [self.import_action, self.export_action])
+        self.undo_action = _action(self, "Undo points change", QKeySequence.StandardKey.Undo, "", self.undo)
+        self.clear_action = _action(self, "Clear points", "", "Remove every point", self.clear)
+        self.noise_action = _action(self, "Add noise", "", "Jitter the training points", self.add_noise)
+        edit_menu.addActions([self.undo_action, self.clear_action, self.noise_action])
+
+    # -- edits --------------------------------------------------------------------------------------
+    def request(self, edit: PointsEdit) -> None:
+        """Send ``edit`` to the worker; the data set becomes "Custom"."""
+        self._set_custom(True)
+        self.editRequested.emit(edit)
+
+    def clear(self) -> None:
+        self.request(ClearPoints())
+
+    def add_noise(self) -> None:
+        self.request(AddNoise(self.noise_std.value(), random.randrange(2**31)))
+
+    def undo(self) -> None:
+        self._set_custom(True)
+        self.undoRequested.emit()
+
+    def _delete(self, x1: float, x2: float, radius: float) -> None:
+        self.request(DeleteNearest(x1, x2, radius, include_test=self.window.toolbar.show_test.isChecked()))
+
+    def _draw_class_changed(self) -> None:
+        self.editor.draw_class = self.draw_class.currentData()
+
+    def _set_custom(self, custom: bool) -> None:
+        self.custom = custom
+        self.data_panel.set_custom(custom)
+
+    def _config_changed(self, _config: Config, section: str) -> None:
+        """An edit of the Data group (or a preset) asks for generated points again."""
+        if self.custom and section in ("data", "preset"):
+            self._set_custom(False)
+            self.regenerateRequested.emit()
+
+    # -- files --------------------------------------------------------------------------------------
+    def import_points(self, path: str | Path) -> bool:
+        """Replace the points with the file's (split as the module says); on any problem say so and keep them."""
+        try:
+            x, y = load_points(path)
+        except CSVFormatError as error:
+            return self._fail(f"<b>Import failed:</b> {html.escape(str(error))}. The current points are unchanged.")
+        except OSError as error:
+            return self._fail(f"<b>Import failed:</b> cannot read {html.escape(str(path))}: {error.strerror}.")
+        if not 0 < len(x) <= 2 * MAX_POINTS:
+            found = "no points" if len(x) == 0 else f"{len(x)} points (at most {2 * MAX_POINTS})"
+            return self._fail(f"<b>Import failed:</b> {html.escape(str(path))} has {found}. Nothing changed.")
+        data = self.window.config().data
+        fraction = data.n_test / (data.n_train + data.n_test)
+        train, test = split_points(x, y, fraction, RunSeeds.from_seed(data.seed).test_points)
+        self._clear_error()
+        self.request(ReplacePoints(train, test, Path(path).name))
+        return True
+
+    def export_points(self, path: str | Path) -> bool:
+        """Write every point shown (training then test) to ``path`` as CSV."""
+        snapshot = self.window.last_snapshot
+        if snapshot is None or len(snapshot.train.x) + len(snapshot.test.x) == 0:
+            return self._fail("<b>Nothing to export:</b> there are no points. Draw some or import a CSV.")
+        x = torch.from_numpy(np.concatenate([snapshot.train.x, snapshot.test.x]))
+        y = torch.from_numpy(np.concatenate([snapshot.train.y, snapshot.test.y])).view(-1, 1)
+        try:
+            save_points(path, x, y)
+        except OSError as error:
+            return self._fail(f"<b>Export failed:</b> cannot write {html.escape(str(path))}: {error.strerror}.")
+        self._clear_error()
+        self.window.show_message(f"Exported {len(x)} points to {path}.")
+        return True
+
+    def _import_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import points", "", CSV_FILTER)
+        if path:
+            self.import_points(path)
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export points", "points.csv", CSV_FILTER)
+        if path:
+            self.export_points(path)
+
+    def _fail(self, text: str) -> bool:
+        self._error = text
+        self.window.banner.show_message(text, "error")
+        return False
+
+    def _clear_error(self) -> None:
+        """Hide the banner if it still shows this object's last error (not somebody else's)."""
+        if self._error and self.window.banner.label.text() == self._error:
+            self.window.banner.hide()
+        self._error = ""
+
+
+def _insert_before_last_section(menu: QMenu, actions: list[QAction]) -> None:
+    """Put ``actions`` in their own section before the menu's last one (say, above "Quit")."""
+    separators = [action for action in menu.actions() if action.isSeparator()]
+    if not separators:
+        menu.addSeparator()
+        menu.addActions(actions)
+        return
+    menu.insertActions(separators[-1], actions)
+    menu.insertSeparator(actions[0])
+
+
+def _button(text: str, name: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    return button
+
+
+def _action(parent: QObject, text: str, key: str | QKeySequence.StandardKey, tip: str, slot: object) -> QAction:
+    action = QAction(text, parent)
+    if key:
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    return action

@@ -1,0 +1,206 @@
+"""The "Runs" dock: every ended run in a table; selected runs overlay their loss curves; Restore brings one back.
+
+``add_run(run)`` is all it needs (the worker reports each run that ends). Selecting rows shows those
+runs' test (or train) loss as dashed curves on the loss plot, with a legend; Restore (or a
+double-click) asks, with ``restoreRequested(run)``, for that run to become the current one again.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from minidl_gui.model.runs import Run, RunsLog
+from minidl_gui.plots.run_overlays import RunOverlays, run_color
+
+HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", "Ended")
+_NUMBER_ROLE = Qt.ItemDataRole.UserRole
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{100 * value:.1f} %"
+
+
+def duration(seconds: float) -> str:
+    """``0.8 s``, ``42 s``, ``3 min 05 s``."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+class RunsDock(QDockWidget):
+    """The runs table over ``loss_plot``; ``log`` holds the runs, ``overlays`` their curves."""
+
+    restoreRequested = Signal(object)  # noqa: N815 (Qt naming)
+
+    def __init__(self, loss_plot: pg.PlotWidget) -> None:
+        super().__init__("Runs")
+        self.setObjectName("runsDock")
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.log = RunsLog()
+        self.overlays = RunOverlays(loss_plot)
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("runsTable")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Select runs to overlay their loss curves; double-click one to restore it")
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _: self._restore_row(row))
+        self.column = QComboBox()
+        self.column.setObjectName("runsLossCombo")
+        self.column.addItem("test loss", "test_loss")
+        self.column.addItem("train loss", "train_loss")
+        self.column.setToolTip("Which loss the selected runs overlay on the loss plot")
+        self.column.currentIndexChanged.connect(self._selection_changed)
+        self.restore_button = self._button(
+            "Restore",
+            "restoreRunButton",
+            self._restore_selected,
+            "Make the selected run current again: its settings, weights and curves",
+        )
+        self.remove_button = self._button(
+            "Remove", "removeRunButton", self._remove_selected, "Forget the selected runs"
+        )
+        self.clear_button = self._button("Clear", "clearRunsButton", self.clear, "Forget every run")  # fmt: skip
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(QLabel("Overlay"))
+        buttons.addWidget(self.column)
+        buttons.addStretch(1)
+        for button in (self.restore_button, self.remove_button, self.clear_button):
+            buttons.addWidget(button)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.setWidget(content)
+        self._selection_changed()
+
+    def _button(self, text: str, name: str, slot: object, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    # -- runs ---------------------------------------------------------------------------------------
+    def add_run(self, run: Run) -> Run:
+        """Keep ``run`` (numbered now): a new row at the bottom and a hidden overlay curve."""
+        run, dropped = self.log.add(run)
+        for old in dropped:
+            self._forget(old)
+        self.overlays.add(run)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        swatch = QPixmap(10, 10)
+        swatch.fill(QColor(run_color(run)))
+        cells = (
+            str(run.number),
+            run.summary,
+            percent(run.final("train_accuracy")),
+            percent(run.final("test_accuracy")),
+            str(run.epochs),
+            duration(run.elapsed),
+            run.ended,
+        )
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(_NUMBER_ROLE, run.number)
+            if column != 1:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.table.setItem(row, column, item)
+        self.table.item(row, 0).setIcon(QIcon(swatch))
+        self.table.item(row, 1).setToolTip(run.summary)
+        self.table.scrollToBottom()
+        self._update_buttons()
+        return run
+
+    def selected_runs(self) -> list[Run]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self._run_at(row) for row in rows]
+
+    def select(self, runs: list[Run]) -> None:
+        """Select exactly ``runs`` (their curves show)."""
+        numbers = {run.number for run in runs}
+        self.table.clearSelection()
+        mode = self.table.selectionMode()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(_NUMBER_ROLE) in numbers:
+                self.table.selectRow(row)
+        self.table.setSelectionMode(mode)
+
+    def clear(self) -> None:
+        for run in list(self.log):
+            self._forget(run)
+        self._update_buttons()
+
+    def _run_at(self, row: int) -> Run:
+        return self.log.by_number(self.table.item(row, 0).data(_NUMBER_ROLE))
+
+    def _forget(self, run: Run) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(_NUMBER_ROLE) == run.number:
+                self.table.removeRow(row)
+                break
+        if run.number in self.overlays.items:
+            self.overlays.remove(run)
+        if run in self.log:
+            self.log.remove(run)
+
+    # -- user actions -------------------------------------------------------------------------------
+    def _selection_changed(self) -> None:
+        runs = self.selected_runs()
+        self.overlays.show({run.number for run in runs}, self.column.currentData())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        runs = self.selected_runs()
+        self.restore_button.setEnabled(len(runs) == 1 and runs[0].saved is not None)
+        self.remove_button.setEnabled(bool(runs))
+        self.clear_button.setEnabled(len(self.log) > 0)
+
+    def _restore_selected(self) -> None:
+        runs = self.selected_runs()
+        if len(runs) == 1:
+            self.restoreRequested.emit(runs[0])
+
+    def _restore_row(self, row: int) -> None:
+        run = self._run_at(row)
+        if run.saved is not None:
+            self.restoreRequested.emit(run)
+
+    def _remove_selected(self) -> None:
+        for run in self.selected_runs():
+            self._forget(run)
+        self._selection_changed()
