@@ -12,9 +12,10 @@ from torch import Tensor, nn
 
 import minidl
 from minidl.data import make_disc
+from minidl.experiments import EXPERIMENTS
 
 #: The report's learning rates: SGD 5e-5 (500 epochs), Adam 5e-3 (100 epochs).
-LEARNING_RATES = {"sgd": 5e-5, "adam": 5e-3}
+LEARNING_RATES = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
 OPTIMIZERS = tuple(LEARNING_RATES)
 WEIGHT_SEED, TRAIN_SEED, TEST_SEED = 0, 1, 2
 
@@ -37,8 +38,7 @@ def report_data(n: int = 1000, seed: int = TRAIN_SEED) -> tuple[Tensor, Tensor]:
 
 def minidl_optimizer(name: str, model: minidl.Module) -> minidl.Optimizer:
     """minidl's SGD or Adam over ``model`` at the report's learning rate."""
-    kind = {"sgd": minidl.SGD, "adam": minidl.Adam}[name]
-    return kind(model.param(), lr=LEARNING_RATES[name])
+    return minidl.OPTIMIZERS[name](model.param(), lr=LEARNING_RATES[name])
 
 
 def torch_optimizer(name: str, net: nn.Module) -> torch.optim.Optimizer:

@@ -87,28 +87,30 @@ class Module:
         return {name: p.detach().clone() for name, p, _ in self.named_parameters()}
 
     def load_state_dict(self, state_dict: Mapping[str, Tensor], strict: bool = True) -> Module:
-        """Copy parameters in place from ``state_dict``.
+        """Copy parameters in place from ``state_dict``: all of them, or none if anything is wrong.
 
-        With ``strict=True`` the keys must match exactly; otherwise a ``KeyError`` lists the missing
-        and unexpected keys. Shapes must always match. Returns ``self``.
+        With ``strict=True`` the keys must match exactly, else a ``RuntimeError`` (as in PyTorch) lists
+        the missing and unexpected keys; with ``strict=False`` only the shared keys are copied. Shapes
+        must always match, else a ``ValueError`` names the key and both shapes. Returns ``self``.
         """
         own = {name: p for name, p, _ in self.named_parameters()}
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
-            raise KeyError(
+            raise RuntimeError(
                 f"Error(s) in loading state_dict for {type(self).__name__}: "
                 f"missing keys {missing}, unexpected keys {unexpected}"
             )
-        for name, target in own.items():
-            if name not in state_dict:
-                continue
-            source = torch.as_tensor(state_dict[name])
+        pairs = [
+            (name, target, torch.as_tensor(state_dict[name])) for name, target in own.items() if name in state_dict
+        ]
+        for name, target, source in pairs:
             if source.shape != target.shape:
                 raise ValueError(
                     f"size mismatch for {name}: copying a param with shape {tuple(source.shape)}, "
                     f"the shape in the current model is {tuple(target.shape)}"
                 )
+        for _, target, source in pairs:
             target.copy_(source)
         return self
 

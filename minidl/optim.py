@@ -51,7 +51,8 @@ class Optimizer:
     weight_decay = _Hyperparameter("weight_decay value")
     l1 = _Hyperparameter("l1 value")
     _state_names: tuple[str, ...] = ()
-    _hyper_names: tuple[str, ...] = ("lr", "weight_decay", "l1")
+    #: The constructor's keyword arguments after ``params``; each is also a live, validated attribute.
+    hyperparameter_names: tuple[str, ...] = ("lr", "weight_decay", "l1")
 
     def __init__(self, params: ParamPairs, lr: float, weight_decay: float, l1: float) -> None:
         params = list(params)
@@ -116,7 +117,7 @@ class Optimizer:
         """Hyperparameters, the step count and per-parameter state buffers (copies)."""
         shapes = [p.shape for p, _ in self._pairs]
         state = {name: [chunk.clone() for chunk in _split(buffers, shapes)] for name, buffers in self._state.items()}
-        hyper = {name: getattr(self, name) for name in self._hyper_names}
+        hyper = {name: getattr(self, name) for name in self.hyperparameter_names}
         return {"type": type(self).__name__, "hyperparameters": hyper, "step": self.step_count, "state": state}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -137,7 +138,7 @@ class Optimizer:
                 target.copy_(chunk)
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{name}={getattr(self, name)}" for name in self._hyper_names)
+        return ", ".join(f"{name}={getattr(self, name)}" for name in self.hyperparameter_names)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"
@@ -161,7 +162,7 @@ class SGD(Optimizer):
     momentum = _Hyperparameter("momentum value")
     dampening = _Hyperparameter("dampening value")
     _state_names = ("momentum_buffer",)
-    _hyper_names = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "l1")
+    hyperparameter_names = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "l1")
 
     def __init__(
         self,
@@ -213,7 +214,7 @@ class Adam(Optimizer):
     beta2 = _Hyperparameter("beta parameter at index 1", below=1.0)
     eps = _Hyperparameter("epsilon value")
     _state_names = ("exp_avg", "exp_avg_sq")
-    _hyper_names = ("lr", "betas", "eps", "weight_decay", "l1")
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "l1")
 
     def __init__(
         self,
@@ -248,3 +249,6 @@ class Adam(Optimizer):
             exp_avg.lerp_(grad, 1 - beta1)
             exp_avg_sq.lerp_(grad.square(), 1 - beta2)  # = β₂ v + (1 − β₂) g², without a scalar product
             param.addcdiv_(exp_avg, exp_avg_sq.sqrt().add_(eps), value=-step_size)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -20,13 +21,16 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self) -> None:
+        """End an epoch: ``last_epoch += 1``, then ``optimizer.lr = get_lr()``."""
         self.last_epoch += 1
         self.optimizer.lr = self.get_lr()
 
     def state_dict(self) -> dict[str, Any]:
+        """Every setting and the epoch count, everything but the optimizer (as in PyTorch)."""
         return {key: value for key, value in vars(self).items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict` returned."""
         vars(self).update(state_dict)
 
     def __repr__(self) -> str:
@@ -70,3 +74,36 @@ class CosineAnnealingLR(LRScheduler):
     def get_lr(self) -> float:
         cosine = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
         return self.eta_min + (self.base_lr - self.eta_min) * cosine
+
+
+SCHEDULERS: dict[str, type[LRScheduler]] = {
+    "step": StepLR,
+    "exponential": ExponentialLR,
+    "cosine": CosineAnnealingLR,
+}
+NO_SCHEDULE = "none"
+
+
+def make_scheduler(name: str, optimizer: Optimizer, **settings: float | None) -> LRScheduler | None:
+    """The schedule ``name`` (a key of `SCHEDULERS`) on ``optimizer``, or None for ``"none"`` (a constant lr).
+
+    ``settings`` may hold those of every schedule (``step_size``, ``gamma``, ``T_max``, ``eta_min``), as a
+    form or a command line has them: each schedule takes the ones its constructor names, and a None value
+    means that constructor's default.
+    """
+    if name == NO_SCHEDULE:
+        return None
+    if name not in SCHEDULERS:
+        raise ValueError(f"Unknown scheduler {name!r}: choose one of {NO_SCHEDULE}, {', '.join(SCHEDULERS)}")
+    known = {setting for scheduler in SCHEDULERS.values() for setting in _settings(scheduler)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise TypeError(f"make_scheduler() got unknown settings {unknown}: the schedules take {sorted(known)}")
+    scheduler_class = SCHEDULERS[name]
+    own = _settings(scheduler_class)
+    return scheduler_class(optimizer, **{key: v for key, v in settings.items() if key in own and v is not None})
+
+
+def _settings(scheduler_class: type[LRScheduler]) -> list[str]:
+    """The constructor arguments of ``scheduler_class`` after the optimizer."""
+    return list(inspect.signature(scheduler_class).parameters)[1:]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
-from typing import NoReturn
+from typing import NoReturn, TypeVar
+
+Number = TypeVar("Number", int, float)
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -28,8 +30,12 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} (default: %(default)s)"
 
 
-def _number(kind: Callable[[str], float], name: str, check: Callable[[float], bool], rule: str):  # noqa: ANN202
-    def parse(text: str) -> float:
+def _number(
+    kind: Callable[[str], Number], name: str, check: Callable[[Number], bool], rule: str
+) -> Callable[[str], Number]:
+    """A flag type: ``text`` parsed by ``kind``, refused with a one-line reason unless ``check`` holds."""
+
+    def parse(text: str) -> Number:
         try:
             value = kind(text)
         except ValueError:
@@ -85,4 +91,4 @@ def betas(text: str) -> tuple[float, float]:
         raise argparse.ArgumentTypeError(f"expected two numbers like 0.9,0.999, got {text!r}") from None
     if len(pair) != 2 or not all(0 <= b < 1 for b in pair):
         raise argparse.ArgumentTypeError(f"expected two numbers in [0, 1) like 0.9,0.999, got {text!r}")
-    return pair  # type: ignore[return-value]
+    return pair[0], pair[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from types import TracebackType
 from typing import TextIO
 
 
@@ -20,6 +21,7 @@ class ProgressBar:
 
     On a terminal the line is redrawn in place (at most every ``min_interval`` seconds); on a pipe or
     file one line is written per tenth of the way, so logs stay short. ``enabled=False`` draws nothing.
+    Used as a context manager, it is closed on the way out, also by an exception.
     """
 
     def __init__(
@@ -76,3 +78,11 @@ class ProgressBar:
             self.stream.write("\n")
             self.stream.flush()
         self._drawn = False
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()

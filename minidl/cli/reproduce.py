@@ -17,6 +17,7 @@ from torch import Tensor
 
 from minidl.cli.arguments import HelpFormatter, non_negative_int, positive_float, positive_int
 from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.stopped import stopped_early
 from minidl.data import make_disc, save_points
 from minidl.experiments import (
     EXPERIMENTS,
@@ -29,7 +30,7 @@ from minidl.experiments import (
 )
 from minidl.losses import MSELoss
 from minidl.models import mlp
-from minidl.optim import SGD, Adam
+from minidl.optim import OPTIMIZERS
 from minidl.seeds import RunSeeds
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged
 
@@ -110,31 +111,24 @@ def run(args: argparse.Namespace) -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     points = max(10, round(REPORT_POINTS * args.scale))
     epochs = {e.name: max(1, round(e.epochs * args.scale)) for e in EXPERIMENTS}
-    bar = ProgressBar(len(seeds) * sum(epochs.values()), enabled=not args.quiet)
     runs: list[Run] = []
     start = time.perf_counter()
     finished = 0
     try:
-        for seed in seeds:
-            for experiment in EXPERIMENTS:
-                note = f"{experiment.label} seed {seed}"
+        with ProgressBar(len(seeds) * sum(epochs.values()), enabled=not args.quiet) as bar:
+            for seed in seeds:
+                for experiment in EXPERIMENTS:
+                    note = f"{experiment.label} seed {seed}"
 
-                def show(result: EpochResult, offset: int = finished, note: str = note) -> None:
-                    bar.update(offset + result.epoch, f"{note}, epoch {result.epoch}")
+                    def show(result: EpochResult, offset: int = finished, note: str = note) -> None:
+                        bar.update(offset + result.epoch, f"{note}, epoch {result.epoch}")
 
-                runs.append(
-                    run_experiment(experiment, seed, points=points, epochs=epochs[experiment.name], on_epoch=show)
-                )
-                finished += epochs[experiment.name]
-    except TrainingDiverged as error:
-        bar.close()
-        print(f"minidl reproduce: error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        bar.close()
-        print(f"minidl reproduce: interrupted after {len(runs)} runs", file=sys.stderr)
-        return 130
-    bar.close()
+                    runs.append(
+                        run_experiment(experiment, seed, points=points, epochs=epochs[experiment.name], on_epoch=show)
+                    )
+                    finished += epochs[experiment.name]
+    except (TrainingDiverged, KeyboardInterrupt) as error:
+        return stopped_early(args.parser.prog, error, f"{len(runs)} runs")
     total = time.perf_counter() - start
     print(format_table(runs, points=points, total_seconds=total))
     if args.out is None:
@@ -158,8 +152,7 @@ def run_experiment(
     seeds = RunSeeds.from_seed(seed)
     train, test = report_points(seed, points)
     model = mlp(hidden=REPORT_HIDDEN, activation="relu", init=REPORT_INIT, init_std=REPORT_INIT_STD, seed=seeds.weights)
-    optimizer_class = SGD if experiment.optimizer == "sgd" else Adam
-    optimizer = optimizer_class(model.param(), lr=experiment.lr)
+    optimizer = OPTIMIZERS[experiment.optimizer](model.param(), lr=experiment.lr)
     stop = StopRules(max_epochs=experiment.epochs if epochs is None else epochs)
     trainer = Trainer(model, MSELoss(), optimizer, train, test, batch_size=1, stop=stop, seed=seeds.shuffle)
     history: list[EpochResult] = []

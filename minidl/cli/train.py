@@ -24,19 +24,19 @@ from minidl.cli.arguments import (
     positive_int,
 )
 from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.stopped import stopped_early
 from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
 from minidl.experiments import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
 from minidl.models import mlp
-from minidl.optim import SGD, Adam, Optimizer
-from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from minidl.optim import OPTIMIZERS, Optimizer
+from minidl.schedulers import NO_SCHEDULE, SCHEDULERS, LRScheduler, make_scheduler
 from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, confusion_matrix
 
 DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
-SCHEDULERS = ("none", "step", "exponential", "cosine")
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
 
 DESCRIPTION = """\
@@ -131,7 +131,7 @@ def _add_model_flags(group: argparse._ArgumentGroup) -> None:
 def _add_training_flags(group: argparse._ArgumentGroup) -> None:
     """Loss, optimizer and its hyperparameters, batches and epochs."""
     group.add_argument("--loss", choices=tuple(LOSSES), default="mse", help="loss function")
-    group.add_argument("--optimizer", choices=tuple(DEFAULT_LR), default="adam", help="optimizer")
+    group.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default="adam", help="optimizer")
     group.add_argument(
         "--lr",
         type=non_negative_float,
@@ -160,7 +160,9 @@ def _add_training_flags(group: argparse._ArgumentGroup) -> None:
 
 def _add_schedule_flags(group: argparse._ArgumentGroup) -> None:
     """The learning-rate schedule."""
-    group.add_argument("--scheduler", choices=SCHEDULERS, default="none", help="learning-rate schedule")
+    group.add_argument(
+        "--scheduler", choices=(NO_SCHEDULE, *SCHEDULERS), default=NO_SCHEDULE, help="learning-rate schedule"
+    )
     group.add_argument("--step-size", type=positive_int, default=30, metavar="N", help="step: epochs between decays")
     group.add_argument(
         "--gamma", type=positive_float, metavar="X", help="step/exponential: decay factor (default: 0.1 / 0.95)"
@@ -233,20 +235,13 @@ def run(args: argparse.Namespace) -> int:
     if args.loss == "bce" and args.output_activation is None:
         print(f"note: --loss {args.loss} needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
     history: list[EpochResult] = []
-    bar = ProgressBar(args.epochs, enabled=not args.quiet)
     try:
-        for result in trainer.run():
-            history.append(result)
-            bar.update(result.epoch, f"train loss {result.train_loss:.4g}")
-    except TrainingDiverged as error:
-        bar.close()
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        bar.close()
-        print(f"{parser.prog}: interrupted after {len(history)} epochs", file=sys.stderr)
-        return 130
-    bar.close()
+        with ProgressBar(args.epochs, enabled=not args.quiet) as bar:
+            for result in trainer.run():
+                history.append(result)
+                bar.update(result.epoch, f"train loss {result.train_loss:.4g}")
+    except (TrainingDiverged, KeyboardInterrupt) as error:
+        return stopped_early(parser.prog, error, f"{len(history)} epochs")
     final = _final_metrics(trainer, history)
     if args.json:
         print(
@@ -315,23 +310,27 @@ def _load_data(
     return (x_train, y_train), test, validation
 
 
+def _lr(args: argparse.Namespace) -> float:
+    """``--lr``, or the report's learning rate for the chosen optimizer."""
+    return args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+
+
 def _optimizer(args: argparse.Namespace, model: Sequential) -> Optimizer:
-    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
-    common = {"lr": lr, "weight_decay": args.weight_decay, "l1": args.l1}
-    if args.optimizer == "sgd":
-        return SGD(model.param(), momentum=args.momentum, dampening=args.dampening, nesterov=args.nesterov, **common)
-    return Adam(model.param(), betas=args.betas, eps=args.eps, **common)
+    """The chosen optimizer with the flags named like its hyperparameters (``--betas`` for Adam's betas, ...)."""
+    optimizer_class = OPTIMIZERS[args.optimizer]
+    hyperparameters = {name: getattr(args, name) for name in optimizer_class.hyperparameter_names}
+    return optimizer_class(model.param(), **{**hyperparameters, "lr": _lr(args)})
 
 
 def _scheduler(args: argparse.Namespace, optimizer: Optimizer) -> LRScheduler | None:
-    gamma = args.gamma if args.gamma is not None else DEFAULT_GAMMA.get(args.scheduler)
-    if args.scheduler == "step":
-        return StepLR(optimizer, args.step_size, gamma)
-    if args.scheduler == "exponential":
-        return ExponentialLR(optimizer, gamma)
-    if args.scheduler == "cosine":
-        return CosineAnnealingLR(optimizer, args.t_max or max(args.epochs, 1), args.eta_min)
-    return None
+    return make_scheduler(
+        args.scheduler,
+        optimizer,
+        step_size=args.step_size,
+        gamma=args.gamma if args.gamma is not None else DEFAULT_GAMMA.get(args.scheduler),
+        T_max=args.t_max or max(args.epochs, 1),
+        eta_min=args.eta_min,
+    )
 
 
 def _stop_rules(args: argparse.Namespace) -> StopRules:
@@ -350,7 +349,7 @@ def _config(
     config = {key: value for key, value in vars(args).items() if key not in skip}
     config.update(
         output_activation=output_activation,
-        lr=args.lr if args.lr is not None else DEFAULT_LR[args.optimizer],
+        lr=_lr(args),
         threshold=_threshold(args),
         train_points=len(train[0]),
         test_points=len(test[0]) if test else 0,

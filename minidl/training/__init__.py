@@ -1,7 +1,7 @@
 """Training loops and metrics, free of Qt."""
 
 from minidl.training.metrics import accuracy, confusion_matrix, predict_labels
-from minidl.training.trainer import EpochResult, StopRules, Trainer, TrainingDiverged, fit
+from minidl.training.trainer import EpochResult, StopRules, Trainer, TrainingDiverged
 
 __all__ = [
     "EpochResult",
@@ -10,6 +10,5 @@ __all__ = [
     "TrainingDiverged",
     "accuracy",
     "confusion_matrix",
-    "fit",
     "predict_labels",
 ]

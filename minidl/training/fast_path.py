@@ -6,7 +6,11 @@
 - the per-step loss value, which training never reads, is not computed: only ∂loss/∂prediction;
 - denormal floats (|x| < 1.2e-38 in float32) are flushed to zero: Adam's moments of a weight whose
   gradient stays 0 (a dead ReLU) decay into that range, where every CPU operation on them is many
-  times slower. Only values that small change, to 0.
+  times slower. Only values that small change, to 0. ``torch.set_flush_denormal`` sets a CPU flag of
+  the calling thread (torch has no other scope for it), so every operation of that thread flushes
+  until the epoch ends.
+
+Everything is restored when the epoch ends, also when it ends with an exception.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ _DENORMAL = 1e-40
 
 @contextmanager
 def fast_training(model: Module) -> Iterator[bool]:
-    """Inference mode and the model's training switches, restored on exit; yields whether the
-    gradients still need ``zero_grad()`` before each backward (they do if the model cannot overwrite them)."""
+    """Inference mode, the model's training switches and denormal flushing, each restored on exit (also
+    on an exception); yields whether the gradients still need ``zero_grad()`` before each backward (they
+    do if the model cannot overwrite them)."""
     saved = {name: getattr(model, name) for name in ("needs_input_grad", "accumulate_grad") if hasattr(model, name)}
     flushing = flushes_denormals()
     try:

@@ -74,6 +74,16 @@ class Trainer:
 
     ``threshold`` turns outputs into labels for the accuracy (0.5 for outputs in [0, 1], 0 for logits).
     ``run()`` is the generator; the model, the data and the hyperparameters may change between results.
+
+    Global state it changes, for speed, and restores:
+
+    - during each ``train_epoch``, on the calling thread: inference mode, and denormal floats flushed to
+      zero (``torch.set_flush_denormal(True)``, a CPU flag of the thread); the model's
+      ``needs_input_grad`` and ``accumulate_grad`` are False meanwhile. All three are restored when the
+      epoch ends, also on an exception (see `minidl.training.fast_path`);
+    - while ``run()`` is in progress, for the whole process: torch uses one intra-op thread
+      (``torch.set_num_threads(1)``, fastest for these small matrices), also between two results; the
+      previous count comes back when the generator finishes, raises or is closed.
     """
 
     def __init__(
@@ -235,8 +245,3 @@ class Trainer:
 
 def _nothing() -> None:
     """The zero_grad of a model whose backward overwrites its gradients."""
-
-
-def fit(*args, **kwargs) -> Iterator[EpochResult]:  # noqa: ANN002, ANN003
-    """``Trainer(*args, **kwargs).run()``: the training generator in one call."""
-    return Trainer(*args, **kwargs).run()

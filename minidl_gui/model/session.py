@@ -17,8 +17,8 @@ from torch import Tensor
 from minidl.data import make_dataset
 from minidl.losses import LOSSES
 from minidl.models import mlp
-from minidl.optim import SGD, Adam, Optimizer
-from minidl.schedulers import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from minidl.optim import OPTIMIZERS, Optimizer
+from minidl.schedulers import LRScheduler, make_scheduler
 from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, predict_labels
@@ -81,18 +81,13 @@ def optimizer_hyperparameters(config: TrainingConfig) -> dict[str, object]:
 
 
 def build_optimizer(model: Sequential, config: TrainingConfig) -> Optimizer:
-    optimizer_class = SGD if config.optimizer == "sgd" else Adam
-    return optimizer_class(model.param(), **optimizer_hyperparameters(config))
+    return OPTIMIZERS[config.optimizer](model.param(), **optimizer_hyperparameters(config))
 
 
 def build_scheduler(optimizer: Optimizer, config: TrainingConfig) -> LRScheduler | None:
-    if config.schedule == "step":
-        return StepLR(optimizer, step_size=config.step_size, gamma=config.gamma)
-    if config.schedule == "exponential":
-        return ExponentialLR(optimizer, gamma=config.gamma)
-    if config.schedule == "cosine":
-        return CosineAnnealingLR(optimizer, T_max=config.max_epochs)
-    return None
+    return make_scheduler(
+        config.schedule, optimizer, step_size=config.step_size, gamma=config.gamma, T_max=config.max_epochs
+    )
 
 
 class Session:

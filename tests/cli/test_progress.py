@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from minidl.cli.progress import ProgressBar, format_seconds
 
 
@@ -36,3 +38,13 @@ def test_half_way_line_shows_the_fraction_and_an_eta() -> None:
 def test_seconds_are_readable() -> None:
     assert format_seconds(4.25) == "4.2 s"
     assert format_seconds(185) == "3 min 05 s"
+
+
+def test_as_a_context_manager_it_ends_its_line_even_on_an_exception() -> None:
+    stream = io.StringIO()
+    stream.isatty = lambda: True  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt), ProgressBar(10, stream=stream) as bar:
+        bar.update(10)
+        raise KeyboardInterrupt
+    drawn = stream.getvalue()
+    assert "10/10" in drawn and drawn.endswith("\n")

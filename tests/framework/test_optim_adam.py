@@ -10,7 +10,15 @@ import torch
 
 import minidl
 from minidl.module import Module
-from tests.framework.torch_oracle import assert_params_match, make_batches, torch_module, train_minidl, train_torch
+from tests.framework.torch_oracle import (
+    assert_params_match,
+    make_batches,
+    set_hyperparameters,
+    torch_module,
+    train_minidl,
+    train_torch,
+    train_twins,
+)
 
 STEPS = 25
 
@@ -25,16 +33,8 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
-def run_pair(
-    build_model: Callable[[], Module], batch_size: int = 4, l1: float = 0.0, before_step=None, **kwargs: Any
-) -> tuple[Module, torch.nn.Module]:
-    model = build_model()
-    twin = torch_module(model)
-    batches = make_batches(STEPS, batch_size, 3, 2)
-    losses = train_minidl(model, minidl.Adam(model.param(), l1=l1, **kwargs), batches, before_step=before_step)
-    expected = train_torch(twin, torch.optim.Adam(twin.parameters(), **kwargs), batches, l1=l1, before_step=before_step)
-    torch.testing.assert_close(torch.tensor(losses), torch.tensor(expected))
-    return model, twin
+def run_pair(build_model: Callable[[], Module], **kwargs: Any) -> tuple[Module, torch.nn.Module]:
+    return train_twins(build_model, (minidl.Adam, torch.optim.Adam), STEPS, **kwargs)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -56,13 +56,8 @@ def test_adam_l1_matches_torch_with_the_penalty_in_the_loss(build_model: Callabl
 
 def test_adam_hyperparameters_changed_between_steps_take_effect(build_model: Callable[[], Module]) -> None:
     def change(step: int, optimizer: Any) -> None:
-        new = {"lr": 0.002, "betas": (0.5, 0.9), "eps": 1e-4, "weight_decay": 0.1}
         if step == 10:
-            for name, value in new.items():
-                if isinstance(optimizer, torch.optim.Optimizer):
-                    optimizer.param_groups[0][name] = value
-                else:
-                    setattr(optimizer, name, value)
+            set_hyperparameters(optimizer, {"lr": 0.002, "betas": (0.5, 0.9), "eps": 1e-4, "weight_decay": 0.1})
 
     assert_params_match(*run_pair(build_model, before_step=change, lr=0.02))
 

@@ -14,9 +14,11 @@ from tests.framework.torch_oracle import (
     MODEL_BUILDERS,
     assert_params_match,
     make_batches,
+    set_hyperparameters,
     torch_module,
     train_minidl,
     train_torch,
+    train_twins,
 )
 
 STEPS = 25
@@ -33,16 +35,8 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
-def run_pair(
-    build_model: Callable[[], Module], batch_size: int = 4, l1: float = 0.0, before_step=None, **kwargs: Any
-) -> tuple[Module, torch.nn.Module]:
-    model = build_model()
-    twin = torch_module(model)
-    batches = make_batches(STEPS, batch_size, 3, 2)
-    losses = train_minidl(model, minidl.SGD(model.param(), l1=l1, **kwargs), batches, before_step=before_step)
-    expected = train_torch(twin, torch.optim.SGD(twin.parameters(), **kwargs), batches, l1=l1, before_step=before_step)
-    torch.testing.assert_close(torch.tensor(losses), torch.tensor(expected))
-    return model, twin
+def run_pair(build_model: Callable[[], Module], **kwargs: Any) -> tuple[Module, torch.nn.Module]:
+    return train_twins(build_model, (minidl.SGD, torch.optim.SGD), STEPS, **kwargs)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -64,13 +58,8 @@ def test_sgd_l1_matches_torch_with_the_penalty_in_the_loss(build_model: Callable
 
 def test_sgd_hyperparameters_changed_between_steps_take_effect(build_model: Callable[[], Module]) -> None:
     def change(step: int, optimizer: Any) -> None:
-        new = {"lr": 0.02, "momentum": 0.5, "weight_decay": 0.1}
         if step == 10:
-            for name, value in new.items():
-                if isinstance(optimizer, torch.optim.Optimizer):
-                    optimizer.param_groups[0][name] = value
-                else:
-                    setattr(optimizer, name, value)
+            set_hyperparameters(optimizer, {"lr": 0.02, "momentum": 0.5, "weight_decay": 0.1})
 
     assert_params_match(*run_pair(build_model, before_step=change, lr=0.2, momentum=0.9))
 
@@ -78,10 +67,7 @@ def test_sgd_hyperparameters_changed_between_steps_take_effect(build_model: Call
 def test_sgd_switching_momentum_on_mid_training_matches_torch(build_model: Callable[[], Module]) -> None:
     def change(step: int, optimizer: Any) -> None:
         if step == 10:
-            if isinstance(optimizer, torch.optim.Optimizer):
-                optimizer.param_groups[0]["momentum"] = 0.9
-            else:
-                optimizer.momentum = 0.9
+            set_hyperparameters(optimizer, {"momentum": 0.9})
 
     assert_params_match(*run_pair(build_model, before_step=change, lr=0.1))
 

@@ -41,6 +41,13 @@ def small_net(output_activation: str = "identity", seed: int = 0) -> minidl.Sequ
     return minidl.mlp(2, (8, 8), 1, activation="tanh", output_activation=output_activation, seed=seed, dtype=F64)
 
 
+def mse_results(
+    model: Module, optimizer: minidl.Optimizer, train: tuple[Tensor, Tensor], **options: Any
+) -> list[EpochResult]:
+    """Every `EpochResult` of training ``model`` with MSE loss; ``options`` are the `Trainer`'s keywords."""
+    return list(Trainer(model, minidl.MSELoss(), optimizer, train, **options).run())
+
+
 def torch_epochs(
     twin: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -98,16 +105,8 @@ def test_trainer_with_batch_size_one_equals_torch() -> None:
     model = small_net()
     twin = torch_module(model)
     train = disc64(30, seed=2)
-    results = list(
-        Trainer(
-            model,
-            minidl.MSELoss(),
-            minidl.SGD(model.param(), lr=0.05),
-            train,
-            batch_size=1,
-            stop=StopRules(max_epochs=2),
-            seed=0,
-        ).run()
+    results = mse_results(
+        model, minidl.SGD(model.param(), lr=0.05), train, batch_size=1, stop=StopRules(max_epochs=2), seed=0
     )
     expected = torch_epochs(
         twin, torch.optim.SGD(twin.parameters(), lr=0.05), TORCH_LOSSES[minidl.MSELoss], train, [1, 1], seed=0
@@ -175,17 +174,8 @@ def test_trainer_equals_torch_for_models_and_losses_it_does_not_know(model_kind:
 def test_trainer_yields_one_sane_result_per_epoch() -> None:
     model = small_net()
     optimizer = minidl.Adam(model.param(), lr=0.01)
-    results = list(
-        Trainer(
-            model,
-            minidl.MSELoss(),
-            optimizer,
-            disc64(50, 0),
-            disc64(30, 1),
-            batch_size=10,
-            stop=StopRules(max_epochs=4),
-            seed=0,
-        ).run()
+    results = mse_results(
+        model, optimizer, disc64(50, 0), test=disc64(30, 1), batch_size=10, stop=StopRules(max_epochs=4), seed=0
     )
     assert [r.epoch for r in results] == [1, 2, 3, 4]
     assert all(isinstance(r, EpochResult) for r in results)
@@ -203,23 +193,14 @@ def test_trainer_yields_one_sane_result_per_epoch() -> None:
 
 def test_without_test_data_the_test_fields_are_none() -> None:
     model = small_net()
-    (result,) = Trainer(
-        model, minidl.MSELoss(), minidl.SGD(model.param(), lr=0.1), disc64(20, 0), stop=StopRules(max_epochs=1)
-    ).run()
+    (result,) = mse_results(model, minidl.SGD(model.param(), lr=0.1), disc64(20, 0), stop=StopRules(max_epochs=1))
     assert result.test_loss is None and result.test_accuracy is None
 
 
 # -- stop rules ----------------------------------------------------------------------------------------
 def test_max_epochs_zero_yields_nothing() -> None:
     model = small_net()
-    assert (
-        list(
-            Trainer(
-                model, minidl.MSELoss(), minidl.SGD(model.param(), lr=0.1), disc64(20, 0), stop=StopRules(max_epochs=0)
-            ).run()
-        )
-        == []
-    )
+    assert mse_results(model, minidl.SGD(model.param(), lr=0.1), disc64(20, 0), stop=StopRules(max_epochs=0)) == []
 
 
 def test_target_loss_stops_as_soon_as_the_train_loss_is_low_enough() -> None:
@@ -382,16 +363,9 @@ def test_new_train_data_is_used_from_the_next_epoch() -> None:
 def test_scheduler_sets_the_lr_of_the_next_epoch() -> None:
     model = small_net()
     optimizer = minidl.SGD(model.param(), lr=1.0)
-    results = list(
-        Trainer(
-            model,
-            minidl.MSELoss(),
-            optimizer,
-            disc64(10, 0),
-            batch_size=10,
-            scheduler=minidl.StepLR(optimizer, step_size=2, gamma=0.5),
-            stop=StopRules(max_epochs=5),
-        ).run()
+    scheduler = minidl.StepLR(optimizer, step_size=2, gamma=0.5)
+    results = mse_results(
+        model, optimizer, disc64(10, 0), batch_size=10, scheduler=scheduler, stop=StopRules(max_epochs=5)
     )
     assert [r.lr for r in results] == [1.0, 1.0, 0.5, 0.5, 0.25]
 
@@ -399,11 +373,7 @@ def test_scheduler_sets_the_lr_of_the_next_epoch() -> None:
 # -- grad mode, threads, and manual training around the trainer ------------------------------------------
 def train_briefly(model: Module) -> list[Tensor]:
     optimizer = minidl.Adam(model.param(), lr=0.01)
-    list(
-        Trainer(
-            model, minidl.MSELoss(), optimizer, disc64(40, 0), batch_size=4, stop=StopRules(max_epochs=2), seed=0
-        ).run()
-    )
+    mse_results(model, optimizer, disc64(40, 0), batch_size=4, stop=StopRules(max_epochs=2), seed=0)
     return [p.clone() for p in model.parameters()]
 
 
@@ -502,18 +472,8 @@ def test_adam_learns_the_report_disc_to_96_percent_test_accuracy() -> None:
     model = minidl.mlp(seed=0)
     optimizer = minidl.Adam(model.param(), lr=5e-3)
     scheduler = minidl.CosineAnnealingLR(optimizer, T_max=25)
-    results = list(
-        Trainer(
-            model,
-            minidl.MSELoss(),
-            optimizer,
-            train,
-            test,
-            batch_size=1,
-            scheduler=scheduler,
-            stop=StopRules(max_epochs=25),
-            seed=0,
-        ).run()
+    results = mse_results(
+        model, optimizer, train, test=test, batch_size=1, scheduler=scheduler, stop=StopRules(max_epochs=25), seed=0
     )
     assert len(results) == 25
     assert results[-1].test_accuracy >= 0.96

@@ -120,6 +120,38 @@ def train_torch(
     return losses
 
 
+def train_twins(
+    build_model: Callable[[], Module],
+    optimizer_classes: tuple[type[minidl.Optimizer], type[torch.optim.Optimizer]],
+    steps: int,
+    batch_size: int = 4,
+    l1: float = 0.0,
+    before_step: Hook | None = None,
+    **hyperparameters: object,
+) -> tuple[Module, nn.Module]:
+    """A model and its twin, each trained ``steps`` steps on the same batches by its own optimizer class.
+
+    The losses of every step must agree; returns both models for comparing their parameters.
+    """
+    ours, theirs = optimizer_classes
+    model = build_model()
+    twin = torch_module(model)
+    batches = make_batches(steps, batch_size, 3, 2)
+    losses = train_minidl(model, ours(model.param(), l1=l1, **hyperparameters), batches, before_step=before_step)
+    expected = train_torch(twin, theirs(twin.parameters(), **hyperparameters), batches, l1=l1, before_step=before_step)
+    torch.testing.assert_close(torch.tensor(losses), torch.tensor(expected))
+    return model, twin
+
+
+def set_hyperparameters(optimizer: minidl.Optimizer | torch.optim.Optimizer, values: dict[str, object]) -> None:
+    """Change hyperparameters between steps: attributes of a minidl optimizer, the one param group of torch's."""
+    if isinstance(optimizer, torch.optim.Optimizer):
+        optimizer.param_groups[0].update(values)
+        return
+    for name, value in values.items():
+        setattr(optimizer, name, value)
+
+
 def packed_model() -> minidl.Sequential:
     """A tiny 3-4-4-2 tanh/SiLU net in float64: `Sequential` packs its parameters into one flat buffer."""
     return minidl.mlp(3, (4, 4), 2, activation=("tanh", "silu"), seed=7, dtype=F64)
