@@ -6,6 +6,8 @@ stops the worker after its current epoch and joins the thread before the window 
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QObject, Qt, QThread
 
 from minidl_gui.model.session import Session
@@ -72,7 +74,13 @@ class Controller(QObject):
         self.worker.submit(name, *args)
 
     def shutdown(self) -> None:
-        """Stop the worker (after its current epoch) and wait for its thread to end."""
-        if self.thread.isRunning():
-            self.worker.quit()
-            self.thread.wait(JOIN_TIMEOUT_MS)
+        """Stop the worker (after its current epoch) and wait for its thread to end: when this returns,
+        the thread has finished (``thread.isFinished()``), whatever the worker was doing."""
+        if not self.thread.isRunning():
+            return
+        self.worker.quit()
+        if not self.thread.wait(JOIN_TIMEOUT_MS):
+            # A very long epoch or a write to a slow disk. Waiting on beats destroying a running QThread
+            # (Qt aborts the process) or leaving it to train a model nobody sees.
+            print("minidl-gui: waiting for the training thread to finish its epoch…", file=sys.stderr)
+            self.thread.wait()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -13,6 +13,7 @@ from minidl_gui.controller import Controller
 from minidl_gui.model.config import Config
 from minidl_gui.settings import open_settings
 from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
+from minidl_gui.worker import NO_POINTS
 
 
 def application() -> QApplication:
@@ -52,6 +53,7 @@ class ScriptedRun(QObject):
         worker.aborted.connect(self._done, queued)
         worker.diverged.connect(self._diverged, queued)
         worker.errored.connect(self._errored, queued)
+        worker.message.connect(self._refused, queued)
         if autostart or quit_after_epochs is not None:
             controller.submit("train", quit_after_epochs)
         elif self.quits:
@@ -64,6 +66,12 @@ class ScriptedRun(QObject):
     @Slot(str)
     def _errored(self, text: str) -> None:
         self._failed(f"training failed: {text}")
+
+    @Slot(str)
+    def _refused(self, text: str) -> None:
+        """Train was refused (no points): a scripted run would wait for ever; it fails instead."""
+        if text == NO_POINTS and self.quits:
+            self._failed("nothing to train: the session has no training points")
 
     def _failed(self, message: str) -> None:
         print(f"minidl-gui: {message}", file=sys.stderr)
@@ -103,10 +111,24 @@ def run_app(
     controller = create_window(config, remember=remember)
     if session is not None and not controller.files.open(session):
         print(f"minidl-gui: error: {controller.files.last_error}", file=sys.stderr)
-        controller.window.close()
+        dispose(controller)
         return 2
     script = ScriptedRun(controller, autostart=autostart, quit_after_epochs=quit_after_epochs, screenshot=screenshot)
     controller.window.show()
     status = app.exec()
-    controller.window.close()
-    return script.exit_code or status
+    exit_code = script.exit_code or status
+    dispose(controller)
+    return exit_code
+
+
+def dispose(controller: Controller) -> None:
+    """Close the window (its training thread ends before ``close`` returns) and delete it now.
+
+    Left alive (its signal connections hold it in reference cycles), the window would be deleted by
+    PySide at interpreter exit, when its pyqtgraph items call back into a half-finalised Python:
+    a segmentation fault after a successful run.
+    """
+    window = controller.window
+    window.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -7,7 +7,11 @@ change act before the next epoch, as superqt's generator workers check ``abort``
 
 Snapshots go out at most every ``interval`` seconds and only after the window said it drew the last
 one (``snapshot_consumed``), so a fast model never floods the event loop; the state at a stop is
-always sent. Only QtCore is used here: the window and the plots are somebody else's business.
+always sent. Order: the snapshot with the last epoch goes out *before* the state that announces it
+(``stateChanged("done")``, then ``finished``; after a reset or an edit of the points, the message
+saying so comes last too), so whoever sees "done", "paused" or "Reset…" — the window, a test, a
+scripted run — already has the data it announces. Only QtCore is used here: the window and the plots
+are somebody else's business.
 """
 
 from __future__ import annotations
@@ -93,21 +97,22 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         """Serve commands and train until ``quit``."""
-        threads = torch.get_num_threads()
+        threads, grad = torch.get_num_threads(), torch.is_grad_enabled()
         torch.set_num_threads(1)  # small matrices: one thread is fastest, and leaves the UI a core
-        torch.set_grad_enabled(False)  # thread-local; minidl never needs autograd
+        torch.set_grad_enabled(False)  # minidl never needs autograd (restored: tests call run() on their thread)
         self._quit = False
         try:
             while not self._quit:
                 if self.state == RUNNING:
                     self._drain()
                     if self.state == RUNNING:
-                        self._train_epoch()
+                        self._train_one()
                 else:
                     self._handle(*self._commands.get())
         finally:
             self._close_epochs()
             torch.set_num_threads(threads)
+            torch.set_grad_enabled(grad)
             self.closed.emit()
 
     def _drain(self) -> None:
@@ -166,15 +171,13 @@ class TrainingWorker(QObject):
         self._end_run("reset")
         self.session.reset()
         self._close_epochs()
-        self.message.emit("Reset: back to epoch 0 with the same initial weights.")
-        self._after_rebuild()
+        self._after_rebuild("Reset: back to epoch 0 with the same initial weights.")
 
     def _on_reinitialise(self, seed: int) -> None:
         self._end_run("reset")
         self.session.reinitialise(seed)
         self._close_epochs()
-        self.message.emit(f"Re-initialised: new initial weights from seed {seed}, epoch 0.")
-        self._after_rebuild()
+        self._after_rebuild(f"Re-initialised: new initial weights from seed {seed}, epoch 0.")
 
     def _on_configure(self, config: Config) -> None:
         if (config.data, config.network) != (self.session.config.data, self.session.config.network):
@@ -182,8 +185,7 @@ class TrainingWorker(QObject):
         change = self.session.configure(config)
         if change.reset:
             self._close_epochs()
-            self.message.emit(change.message)
-            self._after_rebuild()
+            self._after_rebuild(change.message)
 
     def _on_resolution(self, resolution: int) -> None:
         self.session.resolution = resolution
@@ -207,8 +209,8 @@ class TrainingWorker(QObject):
         session.selected_neuron = self.session.selected_neuron
         session.data_version = self.session.data_version + 1  # the window redraws the points
         self.session = session
-        self._set_state(DONE if session.finished else PAUSED if session.epoch else READY)
         self._emit_snapshot(force=True)
+        self._set_state(DONE if session.finished else PAUSED if session.epoch else READY)
 
     def _on_call(self, function: Callable[[Session], object]) -> None:
         """Run ``function(session)`` here, between epochs: saving and exporting see a still model."""
@@ -216,13 +218,11 @@ class TrainingWorker(QObject):
 
     def _on_edit_points(self, edit: PointsEdit) -> None:
         """Apply an edit of the points (`point_edits`): the next epoch trains on them, the model is kept."""
-        self.message.emit(self.session.edit_points(edit))
-        self._after_points_changed()
+        self._after_points_changed(self.session.edit_points(edit))
 
     def _on_undo_points(self) -> None:
         undone = self.session.undo_points()
-        self.message.emit("Undid the last change of the points." if undone else "Nothing to undo.")
-        self._after_points_changed()
+        self._after_points_changed("Undid the last change of the points." if undone else "Nothing to undo.")
 
     def _on_regenerate_points(self) -> None:
         """Back to the configuration's generated points, if drawn or imported ones replaced them."""
@@ -231,8 +231,7 @@ class TrainingWorker(QObject):
         change = self.session.regenerate_points()
         if change.reset:
             self._close_epochs()
-            self.message.emit(change.message)
-            self._after_rebuild()
+            self._after_rebuild(change.message)
 
     def _has_points(self) -> bool:
         """There are training points; if not, say so (training on nothing would only give NaN)."""
@@ -241,12 +240,16 @@ class TrainingWorker(QObject):
         self.message.emit(NO_POINTS)
         return False
 
-    def _after_points_changed(self) -> None:
-        if self.state == RUNNING and not len(self.session.train_data[0]):
+    def _after_points_changed(self, message: str) -> None:
+        """Send the points, then say what changed; a run left without training points pauses."""
+        emptied = self.state == RUNNING and not len(self.session.train_data[0])
+        if emptied:
             self._halt(PAUSED)
-            self.message.emit(NO_POINTS)
         else:
             self._emit_snapshot(force=True)
+        self.message.emit(message)
+        if emptied:
+            self.message.emit(NO_POINTS)
 
     def _end_run(self, how: str) -> None:
         """Report the run so far (once) with ``runEnded``: it ended ``how``."""
@@ -259,12 +262,22 @@ class TrainingWorker(QObject):
     def _on_quit(self) -> None:
         self._quit = True
 
-    def _after_rebuild(self) -> None:
+    def _after_rebuild(self, message: str) -> None:
+        """Back at epoch 0: send the snapshot, then the state, then ``message`` saying why."""
+        self._emit_snapshot(force=True)
         if self.state != RUNNING:
             self._set_state(READY)
-        self._emit_snapshot(force=True)
+        self.message.emit(message)
 
     # -- training -----------------------------------------------------------------------------------
+    def _train_one(self) -> None:
+        """One epoch of the running loop; whatever goes wrong (even sending the snapshot) is reported
+        and leaves the worker serving commands, never a dead thread behind a window that says "running"."""
+        try:
+            self._train_epoch()
+        except Exception as error:  # noqa: BLE001 - reported to the user
+            self._fail(error)
+
     def _train_epoch(self) -> None:
         if self._epochs is None:
             self._epochs = self.session.epochs()
@@ -291,11 +304,11 @@ class TrainingWorker(QObject):
             self._emit_snapshot()
 
     def _halt(self, state: str) -> None:
-        """Leave the training loop in ``state`` and send the last state."""
+        """Leave the training loop in ``state``: send the last snapshot, then the state (in that order)."""
         self._close_epochs()
         self._stop_at = None
-        self._set_state(state)
         self._emit_snapshot(force=True)
+        self._set_state(state)
         if state in (DONE, STOPPED, DIVERGED):
             self._end_run(state)
 

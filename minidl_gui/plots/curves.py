@@ -1,10 +1,17 @@
-"""`CurvesView`: train/test loss (log-y toggle) and accuracy per epoch, with a hover readout."""
+"""`CurvesView`: train/test loss (log-y toggle) and accuracy per epoch, with a hover readout.
+
+Cheap to redraw while training: the curves are fed only when the history changed, the epoch axis
+grows in steps (`epoch_span`) so it is repainted only when it jumps, and the y auto-range is
+settled before painting (pyqtgraph would otherwise settle it during the paint and paint twice).
+Without a grid: grid lines make each axis cover the whole plot, so every data update repaints them.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from minidl_gui.model.history import History, downsample
@@ -13,12 +20,36 @@ from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 MAX_DRAWN_POINTS = 2000
 """Points drawn per curve; the history keeps every epoch."""
 
+SPAN_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+"""Mantissas of the epoch axis' lengths: consecutive ones differ by at most a quarter."""
+MIN_SPAN = 10
+
+
+def epoch_span(last_epoch: float) -> float:
+    """The epoch axis' length for curves ending at ``last_epoch``: the smallest of 10, 12, 15, 20, 25, 30,
+    40, 50, 60, 80, 100, … not below it, so the axis moves (and repaints) only now and then and at most
+    a fifth of the plot is left empty."""
+    if not last_epoch > MIN_SPAN:  # also NaN
+        return float(MIN_SPAN)
+    decade = 10.0 ** np.floor(np.log10(last_epoch))
+    return next(decade * step for step in (*SPAN_STEPS, 10.0) if decade * step >= last_epoch)
+
+
+def settle_auto_range(*plots: pg.PlotWidget) -> None:
+    """Apply the auto-range now rather than when painting: pyqtgraph applies it in the paint, and the
+    range change then asks for a second paint (of the axes too)."""
+    views = [plot.getPlotItem().vb for plot in plots]
+    for view in views:
+        view.updateAutoRange()
+    for view in views:  # a linked view's new range is applied here, not in the paint either
+        view.updateMatrix()
+
 
 def _plot_widget(name: str, title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
     widget = pg.PlotWidget(background="w")
     widget.setObjectName(name)
     plot = widget.getPlotItem()
-    setup_plot(plot, title, left, "epoch")
+    setup_plot(plot, title, left, "epoch", grid=False)
     plot.setMenuEnabled(False)
     plot.addLegend(
         offset=legend_offset, labelTextSize="8pt", labelTextColor="#333", brush=pg.mkBrush(255, 255, 255, 200)
@@ -46,6 +77,8 @@ class CurvesView(QWidget):
         ):
             self.curves[key] = plot.plot(pen=pg.mkPen(color, width=2), name=label)
             self.curves[key].setClipToView(True)
+        self.loss_plot.getPlotItem().enableAutoRange(x=False)  # `fit_epochs` sets it
+        self.loss_plot.getPlotItem().setXRange(0, MIN_SPAN, padding=0)
         self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine)) for _ in range(2)]
         for cursor, plot in zip(self.cursors, (self.loss_plot, self.accuracy_plot), strict=True):
             cursor.setVisible(False)
@@ -68,6 +101,9 @@ class CurvesView(QWidget):
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
         self._history = History()
+        self._drawn: tuple[int, object] = (0, None)
+        self._span = float(MIN_SPAN)
+        self._stale = False
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.scene().sigMouseMoved.connect(lambda pos, p=plot: self._hover(p, pos))
 
@@ -76,7 +112,17 @@ class CurvesView(QWidget):
         self.loss_plot.getPlotItem().setLogMode(y=log)
 
     def show_history(self, history: History) -> None:
+        """Feed the curves from ``history``, unless they show it already (same length, same last record)
+        or are hidden (another tab shown): then when they are shown again."""
         self._history = history
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        drawn = (len(history), history.records[-1] if len(history) else None)
+        if drawn[0] == self._drawn[0] and drawn[1] is self._drawn[1]:
+            return
+        self._drawn = drawn
         epochs = history.column("epoch")
         for key, curve in self.curves.items():
             values = history.column(key)
@@ -87,6 +133,32 @@ class CurvesView(QWidget):
                 continue
             x, y = downsample(epochs, values, MAX_DRAWN_POINTS)
             curve.setData(x, y)
+        self.fit_epochs()
+        settle_auto_range(self.loss_plot, self.accuracy_plot)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.show_history(self._history)
+
+    def refit(self) -> None:
+        """Fit the axes to the curves shown now (after runs' overlays were shown or hidden: pyqtgraph's
+        auto-range does not follow visibility)."""
+        self.fit_epochs()
+        settle_auto_range(self.loss_plot, self.accuracy_plot)
+
+    def fit_epochs(self) -> None:
+        """Show epochs 0 to `epoch_span` of the last epoch drawn (the live curves' or a shown run's), setting
+        the range only when the span changes: a zoom of the user's stays until then."""
+        last = self._history.last("epoch") or 0.0
+        for item in self.loss_plot.getPlotItem().listDataItems():
+            x, _ = item.getOriginalDataset()
+            if item.isVisible() and x is not None and len(x):
+                last = max(last, float(x[-1]))
+        span = epoch_span(last)
+        if span != self._span:
+            self._span = span
+            self.loss_plot.getPlotItem().setXRange(0, span, padding=0)
 
     def _hover(self, plot: pg.PlotWidget, position: QPointF) -> None:
         history = self._history

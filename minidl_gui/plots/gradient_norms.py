@@ -13,7 +13,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from minidl_gui.model.history import History, downsample
-from minidl_gui.plots.curves import MAX_DRAWN_POINTS
+from minidl_gui.plots.curves import MAX_DRAWN_POINTS, MIN_SPAN, epoch_span, settle_auto_range
 from minidl_gui.plots.style import setup_plot
 
 LAYER_COLORS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#b8a300", "#e8871e", "#d62728", "#8c564b")
@@ -35,9 +35,11 @@ class GradientNormsView(QWidget):
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot_widget.setObjectName("gradientNormsPlot")
         plot = self.plot_widget.getPlotItem()
-        setup_plot(plot, "Gradient norm per layer ‖∂L/∂W‖", "norm (log)", "epoch")
+        setup_plot(plot, "Gradient norm per layer ‖∂L/∂W‖", "norm (log)", "epoch", grid=False)
         plot.setMenuEnabled(False)
         plot.setLogMode(y=True)
+        plot.enableAutoRange(x=False)  # the epoch axis grows in steps, like the curves'
+        plot.setXRange(0, MIN_SPAN, padding=0)
         self.legend = plot.addLegend(
             offset=(-6, 6), labelTextSize="8pt", labelTextColor="#333", brush=pg.mkBrush(255, 255, 255, 200)
         )
@@ -53,6 +55,7 @@ class GradientNormsView(QWidget):
         self._history: History | None = None
         self._layers = -1
         self._stale = False
+        self._span = float(MIN_SPAN)
 
     def show_history(self, history: History) -> None:
         self._history = history
@@ -71,6 +74,11 @@ class GradientNormsView(QWidget):
                 curve.setData([], [])
                 continue
             curve.setData(*downsample(epochs, values, MAX_DRAWN_POINTS))
+        span = epoch_span(history.last("epoch") or 0.0)
+        if span != self._span:
+            self._span = span
+            self.plot_widget.getPlotItem().setXRange(0, span, padding=0)
+        settle_auto_range(self.plot_widget)
         self.readout.setText(_readout(history) if len(norms) else "Train to see the gradient of each layer.")
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)

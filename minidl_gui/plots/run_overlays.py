@@ -6,6 +6,8 @@ Each run gets its curve item once, when it is added; showing a selection only to
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -24,10 +26,12 @@ def run_color(run: Run) -> str:
 
 
 class RunOverlays:
-    """Overlays on ``plot`` (a `PlotWidget` or `PlotItem` with a legend): ``add``, ``remove``, ``show``."""
+    """Overlays on ``plot`` (a `PlotWidget` or `PlotItem` with a legend): ``add``, ``remove``, ``show``.
+    ``on_change()`` is called after the shown curves changed (e.g. to refit the epoch axis)."""
 
-    def __init__(self, plot: pg.PlotWidget | pg.PlotItem) -> None:
+    def __init__(self, plot: pg.PlotWidget | pg.PlotItem, on_change: Callable[[], None] | None = None) -> None:
         self.plot: pg.PlotItem = plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot
+        self.on_change = on_change
         self.column = "test_loss"
         self.items: dict[int, tuple[Run, pg.PlotDataItem]] = {}
         self.shown: set[int] = set()
@@ -48,6 +52,7 @@ class RunOverlays:
         self.shown.discard(run.number)
         self._legend_remove(item)
         self.plot.removeItem(item)
+        self._changed()
 
     def show(self, numbers: set[int] | list[int], column: str | None = None) -> None:
         """Show the runs numbered ``numbers`` (and hide the others), drawing ``column`` ("test_loss" or
@@ -63,11 +68,16 @@ class RunOverlays:
             self._legend_remove(item)
             if visible:
                 self.plot.legend.addItem(item, f"{run.label} ({self._column_of(run).split('_')[0]})")
+        self._changed()
 
     def data(self, run: Run) -> tuple[np.ndarray, np.ndarray]:
         """What ``run``'s curve draws (for tests and the readout)."""
         x, y = self.items[run.number][1].getData()
         return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def _column_of(self, run: Run) -> str:
         """The chosen loss, or the training loss for a run without test points."""

@@ -18,12 +18,16 @@ def class_colormap() -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], ["#f6c089", MIDDLE, "#8fbde0"])
 
 
-def setup_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
-    """The common look: a dark title, labelled axes, a light grid, no auto-range button."""
+def setup_plot(plot: pg.PlotItem, title: str, left: str, bottom: str, *, grid: bool = True) -> None:
+    """The common look: a dark title, labelled axes, a light grid (unless ``grid`` is False), no
+    auto-range button."""
     plot.setTitle(title, color="#333", size="10pt")
     plot.setLabel("left", left)
     plot.setLabel("bottom", bottom)
-    plot.showGrid(x=True, y=True, alpha=0.15)
+    if grid:
+        plot.showGrid(x=True, y=True, alpha=0.15)
     plot.hideButtons()
+    plot.setContentsMargins(2, 2, 12, 2)
+    plot.getAxis("bottom").setStyle(hideOverlappingLabels=12)  # the last tick's label may use that margin
     for axis in ("left", "bottom"):
         plot.getAxis(axis).enableAutoSIPrefix(False)

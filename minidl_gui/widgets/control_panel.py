@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from minidl_gui.model.config import Config
@@ -21,7 +21,10 @@ def preset_button_name(key: str) -> str:
 
 class ControlPanel(QScrollArea):
     """All the settings of a run. ``configChanged(config, section)`` fires after each finished edit,
-    ``section`` being "data", "network", "training" or "preset"."""
+    ``section`` being "data", "network", "training" or "preset".
+
+    It scrolls vertically only, and is never narrower than its content (plus the scroll bar): the
+    dock holding it cannot clip a field."""
 
     configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
 
@@ -54,10 +57,27 @@ class ControlPanel(QScrollArea):
             column.addWidget(group)
         column.addStretch(1)
         self.setWidget(content)
+        content.installEventFilter(self)  # its minimum width changes with the layers: follow it
         self.data.changed.connect(lambda: self._emit("data"))
         self.network.changed.connect(lambda: self._emit("network"))
         self.training.changed.connect(lambda: self._emit("training"))
         self._sync_output()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self._content_width(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self._content_width(), super().sizeHint().height())
+
+    def _content_width(self) -> int:
+        """The content's minimum width, the vertical scroll bar's and the frame's."""
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        return self.widget().minimumSizeHint().width() + scroll_bar + 2 * self.frameWidth()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
 
     def config(self) -> Config:
         return Config(data=self.data.config(), network=self.network.config(), training=self.training.config())

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
-        self.resizeDocks([self.dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock], [self.controls.sizeHint().width()], Qt.Orientation.Horizontal)
         if config is not None:
             self.controls.set_config(config)
         self.controls.configChanged.connect(self.configChanged)
@@ -92,10 +92,10 @@ class MainWindow(QMainWindow):
         self.toolbar.showTestChanged.connect(self.decision.set_show_test)
         self.file_actions = FileActions(self)  # the File menu: sessions and exports
         self.points = DataActions(self)  # draw, edit, import and export the points
-        self.runs = RunsDock(self.curves.loss_plot)  # ended runs; selected ones overlay the loss plot
+        self.runs = RunsDock(self.curves.loss_plot, self.curves.refit)  # ended runs, overlaid when selected
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.runs)
-        self.resizeDocks([self.runs], [150], Qt.Orientation.Vertical)
+        self.runs.hide()  # until the first run ends (or View → Runs): the plots get the height
         self._menu("&View").addAction(self.runs.toggleViewAction())
         self.network.neuronSelected.connect(self.neuronSelected)
 

@@ -8,9 +8,10 @@ double-click) asks, with ``restoreRequested(run)``, for that run to become the c
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,6 +33,8 @@ from minidl_gui.plots.run_overlays import RunOverlays, run_color
 
 HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", "Ended")
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole
+VISIBLE_ROWS = 3
+"""Rows the dock shows when it first opens (it scrolls beyond, and can be dragged taller)."""
 
 
 def percent(value: float | None) -> str:
@@ -52,14 +56,14 @@ class RunsDock(QDockWidget):
 
     restoreRequested = Signal(object)  # noqa: N815 (Qt naming)
 
-    def __init__(self, loss_plot: pg.PlotWidget) -> None:
+    def __init__(self, loss_plot: pg.PlotWidget, on_overlays_changed: Callable[[], None] | None = None) -> None:
         super().__init__("Runs")
         self.setObjectName("runsDock")
         self.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.log = RunsLog()
-        self.overlays = RunOverlays(loss_plot)
+        self.overlays = RunOverlays(loss_plot, on_overlays_changed)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("runsTable")
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -104,7 +108,16 @@ class RunsDock(QDockWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.setWidget(content)
+        self._revealed = False
         self._selection_changed()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """Compact: the title, the buttons, the table's header and `VISIBLE_ROWS` rows."""
+        table = self.table
+        rows = VISIBLE_ROWS * table.verticalHeader().defaultSectionSize()
+        table_height = table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        hint = super().sizeHint()
+        return QSize(hint.width(), hint.height() - table.sizeHint().height() + table_height)
 
     def _button(self, text: str, name: str, slot: object, tip: str) -> QPushButton:
         button = QPushButton(text)
@@ -143,7 +156,18 @@ class RunsDock(QDockWidget):
         self.table.item(row, 1).setToolTip(run.summary)
         self.table.scrollToBottom()
         self._update_buttons()
+        self._reveal()
         return run
+
+    def _reveal(self) -> None:
+        """Show the dock, at its compact height, when the first run ends (later the user decides)."""
+        if self._revealed:
+            return
+        self._revealed = True
+        window = self.parentWidget()
+        if self.isHidden() and isinstance(window, QMainWindow):
+            self.show()
+            window.resizeDocks([self], [self.sizeHint().height()], Qt.Orientation.Vertical)
 
     def selected_runs(self) -> list[Run]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

@@ -124,7 +124,7 @@ class Recorder:
         worker.snapshot_consumed()
 
 
-def test_a_point_drawn_while_training_joins_at_the_next_epoch(small_config):
+def test_a_point_drawn_while_training_joins_at_the_next_epoch(small_config, run_until_halted):
     config = replace(small_config, training=replace(small_config.training, max_epochs=6))
     worker = TrainingWorker(Session(config), interval=0.0)
     seen = Recorder(worker)
@@ -138,9 +138,8 @@ def test_a_point_drawn_while_training_joins_at_the_next_epoch(small_config):
             worker.submit("edit_points", AddPoint(0.1, 0.2, 0))
 
     worker.yielded.connect(draw_after_epoch_2)
-    worker.finished.connect(worker.quit)
     worker.submit("train")
-    worker.run()
+    run_until_halted(worker)
     epochs = [r.epoch for r in worker.session.history.records]
     assert epochs == [1, 2, 3, 4, 5, 6]  # not reset by the edit
     sizes: dict[int, int] = {}
@@ -205,11 +204,11 @@ def test_clicks_add_shift_clicks_add_the_other_class_ctrl_clicks_delete(qtbot, p
     settled(qtbot, window)
     n = len(train_points(window).x)
     click_at(qtbot, window, 0.3, 0.7)
-    qtbot.waitUntil(lambda: len(train_points(window).x) == n + 1, timeout=TIMEOUT)
-    added = train_points(window)
+    qtbot.waitUntil(lambda: "Added a class-1 point" in window.status.currentMessage(), timeout=TIMEOUT)
+    added = train_points(window)  # sent before the message
+    assert len(added.x) == n + 1
     assert added.y[-1] == 1 and abs(added.x[-1] - [0.3, 0.7]).max() <= 2 * pixel(window)
     assert window.controls.data.dataset.currentText() == "Custom (drawn/imported)"
-    assert "Added a class-1 point" in window.status.currentMessage()
 
     click_at(qtbot, window, 0.6, 0.4, SHIFT)
     qtbot.waitUntil(lambda: len(train_points(window).x) == n + 2, timeout=TIMEOUT)

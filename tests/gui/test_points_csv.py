@@ -31,11 +31,12 @@ def test_export_then_import_gives_back_the_same_points_split_with_the_configured
 
     version = before.data_version
     assert window.points.import_points(path)
-    qtbot.waitUntil(lambda: window.last_snapshot.data_version > version, timeout=TIMEOUT)
-    after = window.last_snapshot
+    message = "Imported 400 points from points.csv: 200 for training, 200 for testing"
+    qtbot.waitUntil(lambda: message in window.status.currentMessage(), timeout=TIMEOUT)
+    after = window.last_snapshot  # sent before the message
+    assert after.data_version > version
     np.testing.assert_array_equal(all_points(after), all_points(before))
     assert (len(after.train.x), len(after.test.x)) == (200, 200)  # the Data group's 200 / 200
-    assert "Imported 400 points from points.csv: 200 for training, 200 for testing" in window.status.currentMessage()
     assert window.controls.data.custom and len(controller.session.trainer.loader.x) == 200
 
 

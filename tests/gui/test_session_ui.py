@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton
 
 from minidl_gui.app import main
 from minidl_gui.model.config import Config
+from minidl_gui.model.point_edits import ClearPoints
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_file import load_session, save_session
 from minidl_gui.model.session_io import capture_session
@@ -82,9 +83,11 @@ def test_open_then_train_continues_exactly_where_the_saved_run_stopped(
     second = playground(other)
     choose_path(monkeypatch, path)
     second.window.file_actions.open.trigger()
-    qtbot.waitUntil(lambda: second.window.last_snapshot.epoch == 5, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: second.window.last_snapshot.epoch == 5 and second.window.toolbar.state == "paused", timeout=TIMEOUT
+    )
     assert second.window.config() == short_config and second.session.config == short_config
-    assert second.window.toolbar.state == "paused" and second.window.windowTitle().startswith("run.minidl —")
+    assert second.window.windowTitle().startswith("run.minidl —")
     for name, values in before.items():  # the history came back with the file
         np.testing.assert_array_equal(second.window.history.column(name), values)
     click_train(qtbot, second.window)
@@ -167,10 +170,10 @@ def test_new_starts_from_the_defaults_without_a_file(qtbot, playground, tmp_path
     train_until(qtbot, controller, 2)
     save_through_menu(qtbot, controller, monkeypatch, tmp_path / "a.minidl")
     window.file_actions.new.trigger()
-    qtbot.waitUntil(lambda: window.last_snapshot.epoch == 0 and len(window.history) == 0, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.toolbar.state == "ready", timeout=TIMEOUT)  # sent after the snapshot
+    assert window.last_snapshot.epoch == 0 and len(window.history) == 0
     assert controller.session.config == Config() and window.config() == Config()
     assert controller.files.path is None and window.windowTitle().startswith("untitled —")
-    assert window.toolbar.state == "ready"
 
 
 def test_the_command_line_opens_a_session_file(tmp_path, temporary_settings, small_config):
@@ -187,6 +190,19 @@ def test_the_command_line_opens_a_session_file(tmp_path, temporary_settings, sma
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"wrote {shot}" in done.stdout and shot.is_file()
+
+
+def test_a_scripted_run_with_nothing_to_train_fails_instead_of_waiting_for_ever(tmp_path, small_config):
+    session = Session(small_config)
+    session.edit_points(ClearPoints())
+    path = tmp_path / "empty.minidl"
+    save_session(path, capture_session(session))
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from minidl_gui.app import main; sys.exit(main(sys.argv[1:]))",
+         str(path), "--autostart", "--quit-after-epochs", "3"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert done.returncode == 1 and "no training points" in done.stderr
 
 
 def test_the_command_line_refuses_a_bad_session_file(tmp_path, capsys):

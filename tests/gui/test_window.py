@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDoubleSpinBox, QSpinBox, QToolButton
 
 from minidl_gui.model.config import Config, LayerConfig
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.run import create_window, dispose
 
 TIMEOUT = 20_000
 
@@ -60,9 +62,9 @@ def test_report_adam_preset_reaches_95_percent_test_accuracy(qtbot, playground):
     window = controller.window
     click(qtbot, window, "reportAdamPresetButton")
     qtbot.waitUntil(lambda: controller.session.config.data.n_train == 1000, timeout=TIMEOUT)
-    with qtbot.waitSignal(controller.worker.finished, timeout=60_000):
-        controller.submit("train", 30)
-    qtbot.waitUntil(lambda: len(window.history) == 30, timeout=TIMEOUT)
+    controller.submit("train", 30)
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=60_000)
+    assert len(window.history) == 30  # the last epoch arrived before the state that announces it
     assert np.nanmax(window.history.column("test_accuracy")) >= 0.95
 
 
@@ -72,10 +74,11 @@ def test_step_pause_resume_and_reset(qtbot, playground):
     initial = window.last_snapshot.weights
     for expected in (1, 2):
         click(qtbot, window, "stepButton")
-        qtbot.waitUntil(lambda e=expected: len(window.history) == e, timeout=TIMEOUT)
-    assert window.toolbar.state == "paused"
-    with qtbot.waitSignal(worker.started, timeout=TIMEOUT):
-        click(qtbot, window, "trainButton")
+        qtbot.waitUntil(
+            lambda e=expected: window.toolbar.state == "paused" and len(window.history) == e, timeout=TIMEOUT
+        )
+        assert window.last_snapshot.epoch == expected == worker.session.epoch
+    click(qtbot, window, "trainButton")
     qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
     assert not find(window, QToolButton, "stepButton").isEnabled()
     assert find(window, QToolButton, "trainButton").text() == "Pause"
@@ -122,7 +125,8 @@ def test_architecture_change_resets_and_the_user_sees_it(qtbot, playground):
         lambda: "reset" in window.statusBar().currentMessage() or "restarts" in window.statusBar().currentMessage(),
         timeout=TIMEOUT,
     )
-    assert len(window.history) == 0
+    assert len(window.history) == 0 and window.last_snapshot.epoch == 0  # sent before the message
+    assert window.toolbar.state == "ready"
 
 
 def test_huge_learning_rate_diverges_with_a_clear_message(qtbot, playground, small_config):
@@ -130,14 +134,45 @@ def test_huge_learning_rate_diverges_with_a_clear_message(qtbot, playground, sma
     network = replace(small_config.network, hidden=(LayerConfig(32, "relu"),) * 3, init="normal", init_std=3.0)
     controller = playground(replace(small_config, training=training, network=network))
     window = controller.window
-    with qtbot.waitSignal(controller.worker.diverged, timeout=TIMEOUT):
-        click(qtbot, window, "trainButton")
-    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT)
+    click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and window.banner.isVisible(), timeout=TIMEOUT)
     assert "learning rate" in window.banner.label.text().lower()
-    qtbot.waitUntil(lambda: window.toolbar.state == "diverged", timeout=TIMEOUT)
     assert find(window, QToolButton, "trainButton").text() == "Train"
     assert np.isfinite(window.last_snapshot.grid).all()
     assert np.isfinite(window.history.column("train_loss")).all()
+
+
+class StateLog(QObject):
+    """What the window shows at the moment each state reaches the UI thread (queued, like the window's)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.seen: list[tuple[str, int, int, float | None]] = []
+
+    @Slot(str)
+    def record(self, state: str) -> None:
+        window = self.window
+        x, _ = window.curves.curves["train_loss"].getData()
+        last_drawn = None if x is None or not len(x) else float(x[-1])
+        self.seen.append((state, len(window.history), window.last_snapshot.epoch, last_drawn))
+
+
+def test_paused_and_done_show_only_once_the_last_epoch_is_drawn(qtbot, playground, small_config):
+    config = replace(small_config, training=replace(small_config.training, max_epochs=6))
+    controller = playground(config)
+    log = StateLog(controller.window)
+    controller.worker.stateChanged.connect(log.record, Qt.ConnectionType.QueuedConnection)
+    controller.submit("train", 3)
+    qtbot.waitUntil(lambda: window_state(log) == "paused", timeout=TIMEOUT)
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window_state(log) == "done", timeout=TIMEOUT)
+    halted = [entry for entry in log.seen if entry[0] != "running"]
+    assert halted == [("paused", 3, 3, 3.0), ("done", 6, 6, 6.0)]
+
+
+def window_state(log: StateLog) -> str | None:
+    return log.seen[-1][0] if log.seen else None
 
 
 def test_closing_while_training_stops_the_worker_cleanly(qtbot, playground, qtlog):
@@ -147,8 +182,19 @@ def test_closing_while_training_stops_the_worker_cleanly(qtbot, playground, qtlo
         click(qtbot, window, "trainButton")
         qtbot.waitUntil(lambda w=window: len(w.history) >= 2, timeout=TIMEOUT)
         window.close()
-        assert not controller.thread.isRunning()
+        assert controller.thread.isFinished()  # joined before close() returned, not merely asked to stop
     assert not [r for r in qtlog.records if "Destroyed while thread" in r.message]
+
+
+def test_dispose_stops_the_thread_and_deletes_the_window_at_once(qtbot, small_config):
+    # What run_app does before returning: nothing left for PySide to delete at interpreter exit.
+    controller = create_window(small_config, remember=False)
+    window = controller.window
+    window.show()
+    controller.submit("train")
+    qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=TIMEOUT)
+    dispose(controller)
+    assert controller.thread.isFinished() and not shiboken6.isValid(window)
 
 
 def test_settings_are_remembered_between_launches(qtbot, playground):

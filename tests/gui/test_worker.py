@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import torch
+
 from minidl_gui.model.session import Session
 from minidl_gui.worker import TrainingWorker
 
@@ -45,12 +47,11 @@ def test_steps_train_one_epoch_each_and_always_send_the_state(small_config):
     assert seen.states == ["paused"]
 
 
-def test_train_until_stop_at_then_pause(small_config):
+def test_train_until_stop_at_then_pause(small_config, run_until_halted):
     worker = TrainingWorker(Session(small_config))
     seen = Recorder(worker)
     worker.submit("train", 5)
-    worker.finished.connect(worker.quit)
-    worker.run()
+    run_until_halted(worker)
     assert worker.session.epoch == 5
     assert seen.states == ["running", "paused"] and seen.finished == ["paused after epoch 5"]
     rows = [r.epoch for s in seen.snapshots for r in s.results]
@@ -58,13 +59,12 @@ def test_train_until_stop_at_then_pause(small_config):
     assert seen.snapshots[-1].epoch == 5
 
 
-def test_run_to_max_epochs_is_done_and_train_again_starts_over(small_config):
+def test_run_to_max_epochs_is_done_and_train_again_starts_over(small_config, run_until_halted):
     config = replace(small_config, training=replace(small_config.training, max_epochs=3))
     worker = TrainingWorker(Session(config))
     seen = Recorder(worker)
     worker.submit("train")
-    worker.finished.connect(worker.quit)
-    worker.run()
+    run_until_halted(worker)
     assert seen.states[-1] == "done" and seen.finished == ["3 epochs done"] and worker.session.epoch == 3
     serve(worker, ("step",))
     assert worker.session.epoch == 1
@@ -96,7 +96,7 @@ def test_stop_ends_the_run(small_config):
     assert seen.states[-1] == "stopped" and worker.session.finished
 
 
-def test_divergence_is_reported_and_training_stops(small_config):
+def test_divergence_is_reported_and_training_stops(small_config, run_until_halted):
     from minidl_gui.model.config import LayerConfig
 
     training = replace(small_config.training, optimizer="sgd", lr=100.0, batch_size=1)
@@ -104,7 +104,62 @@ def test_divergence_is_reported_and_training_stops(small_config):
     worker = TrainingWorker(Session(replace(small_config, training=training, network=network)))
     seen = Recorder(worker)
     worker.submit("train")
-    worker.diverged.connect(worker.quit)
-    worker.run()
+    run_until_halted(worker)
     assert seen.states[-1] == "diverged" and "learning rate" in seen.diverged[0]
     assert seen.snapshots[-1].epoch == worker.session.epoch
+
+
+def test_the_data_goes_out_before_the_state_or_message_that_announces_it(small_config):
+    # The window (and every test waiting for "paused" or "done") relies on this order.
+    config = replace(small_config, training=replace(small_config.training, max_epochs=4))
+    worker = TrainingWorker(Session(config), interval=3600.0)  # throttled: after the first, only forced snapshots
+    events: list[tuple] = []
+    worker.yielded.connect(lambda snapshot: events.append(("snapshot", snapshot.epoch)))
+    worker.stateChanged.connect(lambda state: events.append(("state", state)))
+    worker.finished.connect(lambda text: events.append(("finished", text)))
+    worker.runEnded.connect(lambda run: events.append(("run ended", run.ended)))
+    worker.message.connect(lambda text: events.append(("message", text.split(":")[0])))
+    next_commands = [("train",), ("reset",)]  # each sent when the previous train command finishes
+
+    def go_on(_: str) -> None:
+        worker.submit(*next_commands.pop(0))
+        if not next_commands:
+            worker.quit()
+
+    worker.finished.connect(go_on)
+    worker.submit("train", 2)
+    worker.run()
+    assert events == [
+        ("state", "running"),
+        ("snapshot", 1),
+        ("snapshot", 2),
+        ("state", "paused"),
+        ("finished", "paused after epoch 2"),
+        ("state", "running"),
+        ("snapshot", 4),
+        ("state", "done"),
+        ("run ended", "done"),
+        ("finished", "4 epochs done"),
+        ("snapshot", 0),
+        ("state", "ready"),
+        ("message", "Reset"),
+    ]
+
+
+def test_an_error_while_training_fails_the_run_and_the_worker_keeps_serving(small_config, monkeypatch):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    errors: list[str] = []
+    worker.errored.connect(errors.append)
+
+    def broken_snapshot() -> None:
+        raise RuntimeError("no snapshot today")
+
+    monkeypatch.setattr(worker.session, "snapshot", broken_snapshot)
+    worker.submit("train")
+    worker.errored.connect(lambda _: worker.submit("step"))  # still serving commands after the failure
+    worker.errored.connect(lambda _: worker.quit())
+    worker.run()
+    assert seen.states == ["running", "failed"]
+    assert errors == ["RuntimeError: no snapshot today"] * 2  # the step trained epoch 2, then failed alike
+    assert worker.session.epoch == 2 and torch.is_grad_enabled()  # run() restores the caller's autograd mode
