@@ -11,7 +11,7 @@ import json
 from typing import TextIO
 
 from minidl.module import Module
-from minidl_gui.model.session_file import (
+from minidl_gui.model.json_document import (
     History,
     PathLike,
     SessionFileError,

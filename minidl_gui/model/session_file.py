@@ -1,5 +1,7 @@
 """Session files: everything needed to reopen a training and continue it exactly, as plain JSON.
 
+The JSON and tensor encoding is `minidl_gui.model.json_document`'s.
+
 A session file (``.minidl``) is UTF-8 JSON text. Opening one only parses data: no pickle, no
 ``torch.load``, no code runs. A tensor is ``{"dtype": "float32", "shape": [25, 2], "data": [flat values]}``;
 every float32 or float64 value survives the trip through a Python float exactly, so save → open is
@@ -25,38 +27,46 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
-import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import torch
 from torch import Tensor
 
-from minidl.module import Module
 from minidl.training import Trainer
+from minidl_gui.model.json_document import (
+    DTYPE_NAMES,
+    DTYPES,
+    MAX_COUNT,
+    MAX_DIM,
+    MAX_NDIM,
+    History,
+    PathLike,
+    SessionFileError,
+    as_integer,
+    as_number,
+    as_object,
+    atomic_write,
+    check_history,
+    check_state_fits,
+    decode_state,
+    decode_tensor,
+    encode_state,
+    encode_tensor,
+    field,
+    is_number,
+    parse_document,
+    plain_columns,
+    read_bytes,
+    show_value,
+)
 
 FORMAT = "minidl-session"
 VERSION = 1
 SUFFIX = ".minidl"
-MAX_FILE_BYTES = 64 * 2**20
 _WHAT = "minidl session file"
-_MAX_COUNT = 10**12  # bound on epochs, steps, batch sizes and scheduler counters
-_MAX_DIM = 2**31 - 1
-_MAX_NDIM = 8
-_MAX_EXACT_INT = 2**53  # larger integers are not exact as floats
-_DTYPES = {"float32": torch.float32, "float64": torch.float64, "uint8": torch.uint8}
-_DTYPE_NAMES = {dtype: name for name, dtype in _DTYPES.items()}
 _GENERATOR_STATE_SIZE = torch.Generator().get_state().numel()
-
-PathLike = str | os.PathLike
-History = Mapping[str, Any]  # name → sequence, numpy array or tensor of numbers (None or NaN when missing)
-
-
-class SessionFileError(ValueError):
-    """A file that cannot be opened as a session (or weights) file; the message names the file and why."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,11 +137,6 @@ def restore_into(trainer: Trainer, session: SessionData) -> None:
         raise ValueError(f"the session does not fit this trainer: {err}") from err
 
 
-def plain_columns(history: History) -> dict[str, list[Any]]:
-    """``history`` with every column a list (numpy arrays and tensors become lists of Python numbers)."""
-    return {name: values.tolist() if hasattr(values, "tolist") else list(values) for name, values in history.items()}
-
-
 def _apply(trainer: Trainer, session: SessionData) -> None:
     trainer.model.load_state_dict(session.model)
     trainer.optimizer.load_state_dict(session.optimizer)
@@ -170,21 +175,6 @@ def _check_fits(trainer: Trainer, session: SessionData) -> None:
         )
 
 
-def check_state_fits(model: Module, state: Mapping[str, Tensor]) -> None:
-    """Raise ValueError unless ``state`` has exactly ``model``'s parameter names and shapes."""
-    own = {name: p.shape for name, p, _ in model.named_parameters()}
-    missing = [name for name in own if name not in state]
-    unexpected = [name for name in state if name not in own]
-    if missing or unexpected:
-        raise ValueError(f"the weights do not fit this model: missing {missing}, unexpected {unexpected}")
-    for name, shape in own.items():
-        if state[name].shape != shape:
-            raise ValueError(
-                f"the weights do not fit this model: '{name}' has shape {list(state[name].shape)} "
-                f"but the model's is {list(shape)}"
-            )
-
-
 # -- files -----------------------------------------------------------------------------------------
 def save_session(path: PathLike, session: SessionData) -> None:
     """Write ``session`` to ``path`` atomically: a crash mid-save leaves the previous file intact.
@@ -217,68 +207,6 @@ def loads_session(raw: bytes, source: str = "<bytes>") -> SessionData:
         raise SessionFileError(f"{source}: damaged {_WHAT}: {err}") from None
 
 
-def atomic_write(path: PathLike, write: Callable[[TextIO], None]) -> None:
-    """Create or replace text file ``path`` all at once: ``write(file)`` fills a temporary file.
-
-    The temporary file sits in the same directory; it is flushed, fsync'ed, then renamed over ``path``
-    (`os.replace` is atomic). On any error it is removed and ``path`` is as it was.
-    """
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def read_bytes(path: PathLike, what: str) -> bytes:
-    """The bytes of file ``path``; SessionFileError if it is larger than `MAX_FILE_BYTES`."""
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        raw = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
-    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
-        raise SessionFileError(f"{path}: too large for a {what} (more than {MAX_FILE_BYTES // 2**20} MB)")
-    return raw
-
-
-def parse_document(raw: bytes, source: str, format_name: str, version: int, what: str) -> dict[str, Any]:
-    """The JSON object in ``raw`` after checking its ``format`` and ``version`` fields.
-
-    SessionFileError if ``raw`` is not UTF-8 JSON, not a ``format_name`` document, or newer than ``version``.
-    """
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise SessionFileError(f"{source}: not a {what} (not UTF-8 text: byte {err.start} is invalid)") from None
-    except json.JSONDecodeError as err:
-        raise SessionFileError(
-            f"{source}: not a {what} (invalid JSON at line {err.lineno}, column {err.colno}: {err.msg})"
-        ) from None
-    except RecursionError:
-        raise SessionFileError(f"{source}: not a {what} (JSON nested too deeply)") from None
-    except ValueError as err:  # an integer with thousands of digits
-        raise SessionFileError(f"{source}: not a {what} ({err})") from None
-    if not isinstance(document, dict):
-        raise SessionFileError(f"{source}: not a {what} (the top level is {_kind(document)}, not an object)")
-    if document.get("format") != format_name:
-        raise SessionFileError(f"{source}: not a {what} (its 'format' is {_show(document.get('format'))})")
-    found = document.get("version")
-    if type(found) is not int or found < 1:
-        raise SessionFileError(f"{source}: not a {what} (its 'version' is {_show(found)})")
-    if found > version:
-        raise SessionFileError(
-            f"{source} was written by a newer version of minidl (format version {found}, this version "
-            f"reads up to {version}): update minidl to open it"
-        )
-    return document
-
-
 # -- SessionData ↔ JSON document -------------------------------------------------------------------
 def session_document(session: SessionData) -> dict[str, Any]:
     """``session`` as JSON data (see the module docstring)."""
@@ -291,7 +219,7 @@ def session_document(session: SessionData) -> dict[str, Any]:
         "config": session.config,
         "seed": session.seed,
         "data": {
-            "dtype": _DTYPE_NAMES.get(x.dtype, str(x.dtype)),
+            "dtype": DTYPE_NAMES.get(x.dtype, str(x.dtype)),
             "features": x.shape[-1] if x.dim() == 2 else 0,
             "train": _encode_points(session.train),
             "test": None if session.test is None else _encode_points(session.test),
@@ -316,17 +244,17 @@ def session_document(session: SessionData) -> dict[str, Any]:
 
 def session_from_document(document: Mapping[str, Any]) -> SessionData:
     """The `SessionData` a version-1 document holds; SessionFileError naming the first bad field."""
-    data = _object(field(document, "data"), "data")
+    data = as_object(field(document, "data"), "data")
     dtype_name = field(data, "dtype", "data.")
     if dtype_name not in ("float32", "float64"):
-        raise SessionFileError(f"field 'data.dtype' should be 'float32' or 'float64', not {_show(dtype_name)}")
-    dtype = _DTYPES[dtype_name]
-    features = _integer(field(data, "features", "data."), "data.features", low=1, high=_MAX_DIM)
+        raise SessionFileError(f"field 'data.dtype' should be 'float32' or 'float64', not {show_value(dtype_name)}")
+    dtype = DTYPES[dtype_name]
+    features = as_integer(field(data, "features", "data."), "data.features", low=1, high=MAX_DIM)
     test = field(data, "test", "data.")
     model = decode_state(field(document, "model"), "model")
-    trainer = _object(field(document, "trainer"), "trainer")
+    trainer = as_object(field(document, "trainer"), "trainer")
     return SessionData(
-        config=_object(field(document, "config"), "config"),
+        config=as_object(field(document, "config"), "config"),
         seed=_seed(field(document, "seed")),
         train=_decode_points(field(data, "train", "data."), "data.train", features, dtype),
         test=None if test is None else _decode_points(test, "data.test", features, dtype),
@@ -334,78 +262,11 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
         optimizer=_decode_optimizer(field(document, "optimizer"), model),
         scheduler=_decode_scheduler(field(document, "scheduler")),
         history=check_history(field(document, "history")),
-        epoch=_integer(field(trainer, "epoch", "trainer."), "trainer.epoch"),
-        elapsed=_number(field(trainer, "elapsed", "trainer."), "trainer.elapsed", low=0.0),
-        batch_size=_integer(field(trainer, "batch_size", "trainer."), "trainer.batch_size", low=1),
+        epoch=as_integer(field(trainer, "epoch", "trainer."), "trainer.epoch"),
+        elapsed=as_number(field(trainer, "elapsed", "trainer."), "trainer.elapsed", low=0.0),
+        batch_size=as_integer(field(trainer, "batch_size", "trainer."), "trainer.batch_size", low=1),
         generator_state=_decode_generator_state(field(trainer, "generator_state", "trainer.")),
     )
-
-
-def encode_tensor(tensor: Tensor) -> dict[str, Any]:
-    """``{"dtype": "float32", "shape": [...], "data": [flat values]}``: exact for float32, float64, uint8."""
-    if tensor.dtype not in _DTYPE_NAMES:
-        raise ValueError(f"cannot save a tensor of dtype {tensor.dtype}: use float32, float64 or uint8")
-    return {"dtype": _DTYPE_NAMES[tensor.dtype], "shape": list(tensor.shape), "data": tensor.reshape(-1).tolist()}
-
-
-def decode_tensor(value: Any, name: str, floating: bool = True) -> Tensor:
-    """The tensor `encode_tensor` made; SessionFileError naming tensor ``name`` if ``value`` is not one.
-
-    Float tensors must hold finite numbers (that fit the dtype); ``floating=False`` accepts only uint8.
-    """
-    value = _object(value, name)
-    dtype_name = field(value, "dtype", name + ".")
-    allowed = ("float32", "float64") if floating else ("uint8",)
-    if dtype_name not in allowed:
-        raise SessionFileError(f"tensor '{name}' has dtype {_show(dtype_name)}; expected {' or '.join(allowed)}")
-    shape = field(value, "shape", name + ".")
-    if not (isinstance(shape, list) and len(shape) <= _MAX_NDIM and all(_is_count(d, _MAX_DIM) for d in shape)):
-        raise SessionFileError(f"tensor '{name}' has shape {_show(shape)}; expected a list of whole numbers >= 0")
-    data = field(value, "data", name + ".")
-    if not isinstance(data, list):
-        raise SessionFileError(f"tensor '{name}' has data {_kind(data)}; expected a list of numbers")
-    if len(data) != math.prod(shape):
-        raise SessionFileError(f"tensor '{name}' has {len(data)} values but shape {shape}")
-    if not floating:
-        if not all(_is_count(v, 255) for v in data):
-            raise SessionFileError(f"tensor '{name}' should hold whole numbers from 0 to 255")
-        return torch.tensor(data, dtype=torch.uint8).reshape(shape)
-    if not all(_is_float(v) for v in data):
-        raise SessionFileError(f"tensor '{name}' holds a value that is not a number")
-    tensor = torch.tensor(data, dtype=_DTYPES[dtype_name]).reshape(shape)
-    if not torch.isfinite(tensor).all():
-        raise SessionFileError(f"tensor '{name}' holds NaN, infinity or a number too large for {dtype_name}")
-    return tensor
-
-
-def encode_state(state: Mapping[str, Tensor]) -> dict[str, Any]:
-    """A model's ``state_dict()`` as JSON data: dotted name → encoded tensor."""
-    return {name: encode_tensor(tensor) for name, tensor in state.items()}
-
-
-def decode_state(value: Any, where: str) -> dict[str, Tensor]:
-    """The ``state_dict`` `encode_state` made; SessionFileError naming the first bad tensor."""
-    return {name: decode_tensor(tensor, f"{where}.{name}") for name, tensor in _object(value, where).items()}
-
-
-def check_history(value: Any, where: str = "history") -> dict[str, list[float | int | None]]:
-    """A copy of ``value`` if it is a history: named, equal-length columns of numbers or None."""
-    columns = _object(value, where)
-    for name, column in columns.items():
-        ok = isinstance(column, list) and all(v is None or type(v) in (int, float) for v in column)
-        if not (isinstance(name, str) and ok):
-            raise SessionFileError(f"column {name!r} of '{where}' should be a list of numbers (or null)")
-    lengths = {name: len(column) for name, column in columns.items()}
-    if len(set(lengths.values())) > 1:
-        raise SessionFileError(f"the columns of '{where}' have different lengths: {lengths}")
-    return {name: list(column) for name, column in columns.items()}
-
-
-def field(document: Mapping[str, Any], key: str, prefix: str = "") -> Any:
-    """``document[key]``, or SessionFileError "field '<prefix><key>' is missing"."""
-    if key not in document:
-        raise SessionFileError(f"field '{prefix}{key}' is missing")
-    return document[key]
 
 
 def _encode_points(points: tuple[Tensor, Tensor]) -> dict[str, Any]:
@@ -414,14 +275,14 @@ def _encode_points(points: tuple[Tensor, Tensor]) -> dict[str, Any]:
 
 
 def _decode_points(value: Any, where: str, features: int, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
-    value = _object(value, where)
+    value = as_object(value, where)
     x, y = field(value, "x", where + "."), field(value, "y", where + ".")
     if not (isinstance(x, list) and isinstance(y, list)):
         raise SessionFileError(f"fields '{where}.x' and '{where}.y' should be lists")
     if len(x) != len(y):
         raise SessionFileError(f"'{where}' has {len(x)} points but {len(y)} labels")
     for index, row in enumerate(x):
-        if not (isinstance(row, list) and len(row) == features and all(_is_float(v) for v in row)):
+        if not (isinstance(row, list) and len(row) == features and all(is_number(v) for v in row)):
             raise SessionFileError(f"point {index} of '{where}.x' should be a list of {features} numbers")
     if not all(type(v) in (int, float) and v in (0, 1) for v in y):
         raise SessionFileError(f"the labels in '{where}.y' should all be 0 or 1")
@@ -432,12 +293,12 @@ def _decode_points(value: Any, where: str, features: int, dtype: torch.dtype) ->
 
 
 def _decode_optimizer(value: Any, model: dict[str, Tensor]) -> dict[str, Any]:
-    value = _object(value, "optimizer")
+    value = as_object(value, "optimizer")
     kind = field(value, "type", "optimizer.")
     if not isinstance(kind, str):
-        raise SessionFileError(f"field 'optimizer.type' should be a name, not {_show(kind)}")
-    hyper = _object(field(value, "hyperparameters", "optimizer."), "optimizer.hyperparameters")
-    states = _object(field(value, "state", "optimizer."), "optimizer.state")
+        raise SessionFileError(f"field 'optimizer.type' should be a name, not {show_value(kind)}")
+    hyper = as_object(field(value, "hyperparameters", "optimizer."), "optimizer.hyperparameters")
+    states = as_object(field(value, "state", "optimizer."), "optimizer.state")
     params = list(model.items())
     state = {}
     for name, chunks in states.items():
@@ -454,7 +315,7 @@ def _decode_optimizer(value: Any, model: dict[str, Tensor]) -> dict[str, Any]:
     return {
         "type": kind,
         "hyperparameters": {name: _hyperparameter(v, f"optimizer.hyperparameters.{name}") for name, v in hyper.items()},
-        "step": _integer(field(value, "step", "optimizer."), "optimizer.step"),
+        "step": as_integer(field(value, "step", "optimizer."), "optimizer.step"),
         "state": state,
     }
 
@@ -462,23 +323,23 @@ def _decode_optimizer(value: Any, model: dict[str, Tensor]) -> dict[str, Any]:
 def _hyperparameter(value: Any, where: str) -> float | bool | tuple[float, ...]:
     if type(value) is bool:
         return value
-    if isinstance(value, list) and 1 <= len(value) <= _MAX_NDIM:
-        return tuple(_number(v, f"{where}[{i}]") for i, v in enumerate(value))
-    return _number(value, where)
+    if isinstance(value, list) and 1 <= len(value) <= MAX_NDIM:
+        return tuple(as_number(v, f"{where}[{i}]") for i, v in enumerate(value))
+    return as_number(value, where)
 
 
 def _decode_scheduler(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
-    value = _object(value, "scheduler")
+    value = as_object(value, "scheduler")
     kind = field(value, "type", "scheduler.")
     if not isinstance(kind, str):
-        raise SessionFileError(f"field 'scheduler.type' should be a name, not {_show(kind)}")
+        raise SessionFileError(f"field 'scheduler.type' should be a name, not {show_value(kind)}")
     state = {}
-    for name, number in _object(field(value, "state", "scheduler."), "scheduler.state").items():
+    for name, number in as_object(field(value, "state", "scheduler."), "scheduler.state").items():
         where = f"scheduler.state.{name}"
         exact = type(number) is int
-        state[name] = _integer(number, where, low=-_MAX_COUNT) if exact else _number(number, where)
+        state[name] = as_integer(number, where, low=-MAX_COUNT) if exact else as_number(number, where)
     return {"type": kind, "state": state}
 
 
@@ -498,50 +359,7 @@ def _decode_generator_state(value: Any) -> Tensor:
 def _seed(value: Any) -> int | None:
     if value is None or (type(value) is int and -(2**63) <= value < 2**64):
         return value
-    raise SessionFileError(f"field 'seed' should be a whole number or null, not {_show(value)}")
+    raise SessionFileError(f"field 'seed' should be a whole number or null, not {show_value(value)}")
 
 
 # -- checks on JSON values -----------------------------------------------------------------------
-def _object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise SessionFileError(f"field '{where}' should be an object, not {_kind(value)}")
-    return value
-
-
-def _integer(value: Any, where: str, low: int = 0, high: int = _MAX_COUNT) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise SessionFileError(f"field '{where}' should be a whole number from {low} to {high}, not {_show(value)}")
-    return value
-
-
-def _number(value: Any, where: str, low: float = -math.inf) -> float:
-    if not (_is_float(value) and math.isfinite(value) and value >= low):
-        bound = f" >= {low}" if math.isfinite(low) else ""
-        raise SessionFileError(f"field '{where}' should be a finite number{bound}, not {_show(value)}")
-    return float(value)
-
-
-def _is_float(value: Any) -> bool:
-    return type(value) is float or (type(value) is int and -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT)
-
-
-def _is_count(value: Any, high: int) -> bool:
-    return type(value) is int and 0 <= value <= high
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return _show(value)
-
-
-def _show(value: Any) -> str:
-    short_list = isinstance(value, list) and len(value) <= _MAX_NDIM
-    if short_list and not any(isinstance(v, dict | list) for v in value):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, dict | list):
-        return _kind(value)
-    text = "null" if value is None else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from minidl import mlp
-from minidl_gui.model import session_file
+from minidl_gui.model import json_document
 from minidl_gui.model.export import load_weights, save_weights, write_history_csv
 from minidl_gui.model.session_file import SessionFileError
 
@@ -151,7 +151,7 @@ def test_saving_weights_is_atomic(tmp_path: Path, monkeypatch) -> None:
         file.write("{")
         raise OSError("disk full")
 
-    monkeypatch.setattr(session_file.json, "dump", crash)
+    monkeypatch.setattr(json_document.json, "dump", crash)
     with pytest.raises(OSError, match="disk full"):
         save_weights(path, mlp(hidden=(3,), seed=1))
     assert path.read_bytes() == previous

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
 from minidl.training import StopRules, Trainer
-from minidl_gui.model import session_file
+from minidl_gui.model import json_document
 from minidl_gui.model.session_file import (
     SessionData,
     SessionFileError,
@@ -204,7 +204,7 @@ def test_a_crash_while_writing_leaves_the_previous_file_intact(tmp_path: Path, s
         file.write(json.dumps(document)[:1000])
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(session_file.json, "dump", crash)
+    monkeypatch.setattr(json_document.json, "dump", crash)
     with pytest.raises(OSError, match="No space left"):
         save_session(path, dataclasses.replace(session, epoch=99))
     assert path.read_bytes() == previous
@@ -215,7 +215,7 @@ def test_a_failed_rename_removes_the_temporary_file(tmp_path: Path, session, mon
     def refuse(source, target) -> None:  # noqa: ANN001
         raise PermissionError("read-only directory")
 
-    monkeypatch.setattr(session_file.os, "replace", refuse)
+    monkeypatch.setattr(json_document.os, "replace", refuse)
     with pytest.raises(PermissionError):
         save_session(tmp_path / "run.minidl", session)
     assert os.listdir(tmp_path) == []
@@ -320,7 +320,7 @@ def test_bytes_that_are_not_a_session_are_refused(raw: bytes, message: str) -> N
 def test_a_file_above_the_size_limit_is_refused_without_parsing(tmp_path, valid_bytes, monkeypatch) -> None:
     path = tmp_path / "big.minidl"
     path.write_bytes(valid_bytes)
-    monkeypatch.setattr(session_file, "MAX_FILE_BYTES", len(valid_bytes) - 1)
+    monkeypatch.setattr(json_document, "MAX_FILE_BYTES", len(valid_bytes) - 1)
     with pytest.raises(SessionFileError, match="big.minidl: too large for a minidl session file"):
         load_session(path)
 
