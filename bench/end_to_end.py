@@ -1,7 +1,8 @@
 """The report's two trainings end to end, in minidl's Trainer and in a torch.nn loop doing the same work.
 
 SGD: lr 5e-5, 500 epochs; Adam: lr 5e-3, 100 epochs; batch 1, 1000 training and 1000 test points of
-the disc set. After every epoch both sides evaluate loss and accuracy on the training and the test
+the disc set; both sides start from the same weights, drawn from the report's N(0, 1) init (`bench.models`).
+After every epoch both sides evaluate loss and accuracy on the training and the test
 set, as the Trainer does. Epochs alternate between the two sides, each timed on its own.
 """
 

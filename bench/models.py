@@ -1,6 +1,7 @@
 """The benchmarked net, built twice from the same weights: once in minidl, once in torch.nn.
 
-The report's model: 2-25-25-25-1, ReLU, MSE loss, trained on 1000 points of the disc set.
+The report's model: 2-25-25-25-1, ReLU, MSE loss, weights and biases drawn from the report's init
+(N(0, 1): ``REPORT_INIT``, ``REPORT_INIT_STD``), trained on 1000 points of the disc set.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from torch import Tensor, nn
 
 import minidl
 from minidl.data import make_disc
-from minidl.experiments import EXPERIMENTS
+from minidl.experiments import EXPERIMENTS, REPORT_INIT, REPORT_INIT_STD
 
 #: The report's learning rates: SGD 5e-5 (500 epochs), Adam 5e-3 (100 epochs).
 LEARNING_RATES = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
@@ -63,7 +64,8 @@ def torch_twin(model: minidl.Sequential) -> nn.Sequential:
 
 
 def make_twins(optimizer: str, seed: int = WEIGHT_SEED) -> Twins:
-    """The report's net in both frameworks with ``optimizer`` ("sgd" or "adam"), weights from ``seed``."""
-    model = minidl.mlp(seed=seed)
+    """The report's net in both frameworks with ``optimizer`` ("sgd" or "adam"), weights from ``seed`` drawn
+    from the report's init (so the accuracies match the report's runs); the torch twin gets a copy of them."""
+    model = minidl.mlp(init=REPORT_INIT, init_std=REPORT_INIT_STD, seed=seed)
     net = torch_twin(model)
     return Twins(model, minidl.MSELoss(), minidl_optimizer(optimizer, model), net, torch_optimizer(optimizer, net))

@@ -74,14 +74,12 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int = 2000) -> tuple[np
         return x, y
     buckets = max(1, max_points // 2)
     edges = np.linspace(0, n, buckets + 1).astype(int)
-    keep = {0, n - 1}
+    starts = edges[:-1][np.diff(edges) > 0]  # the non-empty buckets (all of them when n > max_points)
     finite = np.where(np.isfinite(y), y, np.nan)
-    for start, stop in zip(edges[:-1], edges[1:], strict=True):
-        segment = finite[start:stop]
-        if len(segment) == 0 or np.all(np.isnan(segment)):
-            keep.add(start)
-            continue
-        keep.add(start + int(np.nanargmin(segment)))
-        keep.add(start + int(np.nanargmax(segment)))
-    index = np.fromiter(sorted(keep), dtype=int)
+    bucket = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    keep = [np.array([0, n - 1]), starts[np.isnan(np.fmin.reduceat(finite, starts))]]  # all-NaN: the start
+    for extreme in (np.fmin, np.fmax):  # NaN-ignoring minimum and maximum of each bucket
+        hits = np.flatnonzero(finite == extreme.reduceat(finite, starts)[bucket])
+        keep.append(hits[np.unique(bucket[hits], return_index=True)[1]])  # each bucket's first extreme
+    index = np.unique(np.concatenate(keep))
     return x[index], y[index]

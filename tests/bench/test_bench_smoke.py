@@ -11,6 +11,7 @@ import torch
 from bench.end_to_end import REPORT_RUNS, format_run_table, time_run
 from bench.models import OPTIMIZERS, make_twins, report_data
 from bench.step_timing import batches, format_step_table, measure, minidl_step, torch_step
+from minidl.experiments import REPORT_INIT, REPORT_INIT_STD
 
 
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
@@ -35,3 +36,11 @@ def test_end_to_end_runs_in_a_tiny_mode_and_labels_extrapolation() -> None:
     assert timing.minidl_seconds > 0 and timing.torch_seconds > 0
     assert 0.0 <= timing.minidl_accuracy <= 1.0
     assert "extrapolated" in format_run_table([timing])
+
+
+def test_twins_start_from_the_reports_init() -> None:
+    """N(0, 1) weights and biases (the report's runs), not torch's default uniform init."""
+    assert (REPORT_INIT, REPORT_INIT_STD) == ("normal", 1.0)
+    values = torch.cat([p.flatten() for p in make_twins("sgd").model.state_dict().values()])
+    assert values.abs().max() > 1.5  # torch's default init keeps every weight below 1 / sqrt(fan_in) <= 0.71
+    assert 0.8 < values.std().item() < 1.2

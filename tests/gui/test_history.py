@@ -51,3 +51,34 @@ def test_downsample_leaves_short_curves_alone():
     x = np.arange(10.0)
     xs, ys = downsample(x, x**2, 1000)
     assert xs is x
+
+
+def reference_downsample(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """The definition, bucket by bucket: ends, then each bucket's first finite minimum and maximum
+    (its first point when it has no finite value)."""
+    n, buckets = len(x), max(1, max_points // 2)
+    edges = np.linspace(0, n, buckets + 1).astype(int)
+    finite = np.where(np.isfinite(y), y, np.nan)
+    keep = {0, n - 1}
+    for start, stop in zip(edges[:-1], edges[1:], strict=True):
+        segment = finite[start:stop]
+        if len(segment) and np.isnan(segment).all():
+            keep.add(start)
+        elif len(segment):
+            keep |= {start + int(np.nanargmin(segment)), start + int(np.nanargmax(segment))}
+    index = np.array(sorted(keep))
+    return x[index], y[index]
+
+
+def test_downsample_keeps_each_buckets_first_extremes_despite_nan_inf_and_ties():
+    rng = np.random.default_rng(0)
+    for n, max_points in ((2001, 2000), (5000, 1000), (12_345, 999), (3000, 7)):
+        x = np.arange(n, dtype=float)
+        y = np.round(rng.normal(size=n))  # many ties
+        y[rng.random(n) < 0.3] = np.nan
+        y[rng.random(n) < 0.05] = np.inf
+        y[n // 3 : n // 3 + n // 10] = np.nan  # whole buckets without a finite value
+        xs, ys = downsample(x, y, max_points)
+        expected_x, expected_y = reference_downsample(x, y, max_points)
+        np.testing.assert_array_equal(xs, expected_x)
+        np.testing.assert_array_equal(ys, expected_y)
