@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVB
 from minidl_gui.model.config import Config
 from minidl_gui.model.presets import PRESETS
 from minidl_gui.widgets.data_panel import DataPanel
-from minidl_gui.widgets.forms import FormGroup
+from minidl_gui.widgets.forms import FormGroup, signals_blocked
 from minidl_gui.widgets.network_panel import NetworkPanel
 from minidl_gui.widgets.training_panel import TrainingPanel
 
@@ -102,8 +102,7 @@ class ControlPanel(QScrollArea):
         bce = self.training.loss.currentData() == "bce"
         output = self.network.output
         if bce and output.currentData() != "sigmoid":
-            output.blockSignals(True)
-            output.setCurrentIndex(output.findData("sigmoid"))
-            output.blockSignals(False)
+            with signals_blocked(output):
+                output.setCurrentIndex(output.findData("sigmoid"))
         output.setEnabled(not bce)
         output.setToolTip("BCE needs the sigmoid output" if bce else "Activation of the single output")

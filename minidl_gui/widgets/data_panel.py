@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QPushButton
 
 from minidl.data import DATASETS
 from minidl_gui.model.config import MAX_POINTS, DataConfig, default_noise
-from minidl_gui.widgets.forms import FormGroup, combo, select
+from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin
 
 DATASET_LABELS = {
@@ -57,9 +57,8 @@ class DataPanel(FormGroup):
 
     def _dataset_changed(self) -> None:
         self.set_custom(False)  # a data set was picked: the "Custom" entry goes
-        self.noise.blockSignals(True)
-        self.noise.setValue(default_noise(self.dataset.currentData()))
-        self.noise.blockSignals(False)
+        with signals_blocked(self.noise):
+            self.noise.setValue(default_noise(self.dataset.currentData()))
         self.changed.emit()
 
     @property
@@ -71,17 +70,16 @@ class DataPanel(FormGroup):
         """Show (or leave) the "Custom" state without emitting ``changed``; ``config()`` keeps
         naming the generated data set underneath, which any edit of this group brings back."""
         index = self.dataset.findData(CUSTOM)
-        self.dataset.blockSignals(True)
-        if custom and index < 0:
-            self._generated = self.dataset.currentData()
-            self.dataset.addItem(CUSTOM_LABEL, CUSTOM)
-            self.dataset.setCurrentIndex(self.dataset.count() - 1)
-        elif not custom and index >= 0:
-            selected = self.dataset.currentIndex() == index
-            self.dataset.removeItem(index)
-            if selected:
-                select(self.dataset, self._generated)
-        self.dataset.blockSignals(False)
+        with signals_blocked(self.dataset):
+            if custom and index < 0:
+                self._generated = self.dataset.currentData()
+                self.dataset.addItem(CUSTOM_LABEL, CUSTOM)
+                self.dataset.setCurrentIndex(self.dataset.count() - 1)
+            elif not custom and index >= 0:
+                selected = self.dataset.currentIndex() == index
+                self.dataset.removeItem(index)
+                if selected:
+                    select(self.dataset, self._generated)
 
     def config(self) -> DataConfig:
         return DataConfig(
@@ -95,12 +93,9 @@ class DataPanel(FormGroup):
     def set_config(self, config: DataConfig) -> None:
         self.set_custom(False)
         widgets = (self.dataset, self.n_train, self.n_test, self.noise, self.seed)
-        for widget in widgets:
-            widget.blockSignals(True)
-        select(self.dataset, config.dataset)
-        self.n_train.setValue(config.n_train)
-        self.n_test.setValue(config.n_test)
-        self.noise.setValue(config.noise)
-        self.seed.setValue(config.seed)
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(*widgets):
+            select(self.dataset, config.dataset)
+            self.n_train.setValue(config.n_train)
+            self.n_test.setValue(config.n_test)
+            self.noise.setValue(config.noise)
+            self.seed.setValue(config.seed)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+from PySide6.QtCore import QObject, QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 
@@ -56,3 +58,14 @@ class FormGroup(QGroupBox):
         """Add a widget across the whole width."""
         self.grid.addWidget(widget, self._row, 0, 1, 4)
         self._row += 1
+
+
+@contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Set values programmatically without each widget announcing a user change."""
+    blockers = [QSignalBlocker(obj) for obj in objects]
+    try:
+        yield
+    finally:
+        for blocker in blockers:
+            blocker.unblock()

@@ -25,6 +25,7 @@ from minidl_gui.widgets.banner import MessageBanner
 from minidl_gui.widgets.control_panel import ControlPanel
 from minidl_gui.widgets.data_actions import DataActions
 from minidl_gui.widgets.file_actions import FileActions
+from minidl_gui.widgets.forms import signals_blocked
 from minidl_gui.widgets.runs_table import RunsDock
 from minidl_gui.widgets.status_bar import TrainingStatusBar
 from minidl_gui.widgets.toolbar import TrainingToolbar
@@ -148,9 +149,8 @@ class MainWindow(QMainWindow):
 
     def _reinitialise(self) -> None:
         spin = self.controls.network.seed
-        spin.blockSignals(True)
-        seed = self.controls.network.new_random_seed()
-        spin.blockSignals(False)
+        with signals_blocked(spin):
+            seed = self.controls.network.new_random_seed()
         self.reinitialiseRequested.emit(seed)
 
     # -- settings -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 from minidl.init import INIT_NAMES
 from minidl_gui.model.config import OUTPUT_ACTIVATIONS, NetworkConfig
 from minidl_gui.widgets.data_panel import MAX_SEED
-from minidl_gui.widgets.forms import FormGroup, combo, select
+from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.layer_list import LayerList
 from minidl_gui.widgets.spinboxes import float_spin, int_spin
 
@@ -81,14 +81,11 @@ class NetworkPanel(FormGroup):
 
     def set_config(self, config: NetworkConfig) -> None:
         widgets = (self.layers, self.output, self.init, self.init_std, self.seed)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.layers.set_layers(config.hidden)
-        select(self.output, config.output_activation)
-        select(self.init, config.init)
-        self.init_std.setValue(config.init_std)
-        self.init_std.setEnabled(config.init == "normal")
-        self.seed.setValue(config.seed)
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(*widgets):
+            self.layers.set_layers(config.hidden)
+            select(self.output, config.output_activation)
+            select(self.init, config.init)
+            self.init_std.setValue(config.init_std)
+            self.init_std.setEnabled(config.init == "normal")
+            self.seed.setValue(config.seed)
         self._summarise()

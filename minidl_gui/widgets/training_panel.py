@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from minidl_gui.model.config import TrainingConfig
-from minidl_gui.widgets.forms import FormGroup, combo, select
+from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin, sci_spin
 
 LOSS_ITEMS = (("MSE", "mse"), ("MAE", "mae"), ("BCE", "bce"))
@@ -70,9 +70,8 @@ class TrainingPanel(FormGroup):
         for item in (*self._adam_rows, self.beta1, self.beta2, self.eps):
             item.setVisible(not sgd)
         if self.momentum.value() == 0 and self.nesterov.isChecked():
-            self.nesterov.blockSignals(True)
-            self.nesterov.setChecked(False)
-            self.nesterov.blockSignals(False)
+            with signals_blocked(self.nesterov):
+                self.nesterov.setChecked(False)
         self.nesterov.setEnabled(self.momentum.value() > 0)
         schedule = self.schedule.currentData()
         for item in (*self._decay_rows, self.gamma, self.step_size):
@@ -100,23 +99,20 @@ class TrainingPanel(FormGroup):
 
     def set_config(self, config: TrainingConfig) -> None:
         widgets = (self.loss, self.optimizer, self.schedule, self.nesterov, *self._spins())
-        for widget in widgets:
-            widget.blockSignals(True)
-        select(self.loss, config.loss)
-        select(self.optimizer, config.optimizer)
-        select(self.schedule, config.schedule)
-        self.lr.setValue(config.lr)
-        self.momentum.setValue(config.momentum)
-        self.nesterov.setChecked(config.nesterov)
-        self.beta1.setValue(config.beta1)
-        self.beta2.setValue(config.beta2)
-        self.eps.setValue(config.eps)
-        self.l2.setValue(config.weight_decay)
-        self.l1.setValue(config.l1)
-        self.batch_size.setValue(config.batch_size)
-        self.max_epochs.setValue(config.max_epochs)
-        self.gamma.setValue(config.gamma)
-        self.step_size.setValue(config.step_size)
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(*widgets):
+            select(self.loss, config.loss)
+            select(self.optimizer, config.optimizer)
+            select(self.schedule, config.schedule)
+            self.lr.setValue(config.lr)
+            self.momentum.setValue(config.momentum)
+            self.nesterov.setChecked(config.nesterov)
+            self.beta1.setValue(config.beta1)
+            self.beta2.setValue(config.beta2)
+            self.eps.setValue(config.eps)
+            self.l2.setValue(config.weight_decay)
+            self.l1.setValue(config.l1)
+            self.batch_size.setValue(config.batch_size)
+            self.max_epochs.setValue(config.max_epochs)
+            self.gamma.setValue(config.gamma)
+            self.step_size.setValue(config.step_size)
         self._sync_visibility()
