@@ -15,10 +15,13 @@ bit-exact. Format version 1::
      "optimizer": {"type": "Adam", "hyperparameters": {...}, "step": 120, "state": {"exp_avg": [tensor, ...]}},
      "scheduler": {"type": "StepLR", "state": {"base_lr": 0.1, "last_epoch": 3, ...}} or null,
      "history": {"epoch": [1, 2, 3], "train_loss": [...], ...},
+     "gradient_norms": [[w1, w2, w3], ...],
      "trainer": {"epoch": 3, "elapsed": 0.52, "batch_size": 10, "generator_state": tensor}}
 
 The trainer's generator state is the shuffle order to come, so a reopened training draws the same
-mini-batches it would have drawn. Loading checks every field and raises `SessionFileError` naming the
+mini-batches it would have drawn. ``gradient_norms`` (optional: files written before it existed
+lack it) holds ‖∂L/∂W_k‖ of every `Linear` layer, one row per history epoch, null where unknown.
+Loading checks every field and raises `SessionFileError` naming the
 first bad one; it returns a new `SessionData` and changes nothing else.
 """
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +55,7 @@ from minidl_gui.model.json_document import (
     check_state_fits,
     decode_state,
     decode_tensor,
+    describe_kind,
     encode_state,
     encode_tensor,
     field,
@@ -76,7 +80,8 @@ class SessionData:
     ``optimizer`` is `Optimizer.state_dict()`; ``scheduler`` is ``{"type": class name, "state":
     LRScheduler.state_dict()}`` or None; ``history`` holds equal-length columns (one value per epoch);
     ``epoch``, ``elapsed``, ``batch_size`` and ``generator_state`` (the shuffle generator's
-    ``get_state()``) are the trainer's.
+    ``get_state()``) are the trainer's. ``gradient_norms`` is one row per history epoch of per-layer
+    gradient norms (finite numbers, None where unknown), or None when the file had none.
     """
 
     config: dict[str, Any]
@@ -91,15 +96,23 @@ class SessionData:
     elapsed: float
     batch_size: int
     generator_state: Tensor
+    gradient_norms: list[list[float | None]] | None = None
 
 
 # -- live objects ↔ SessionData ------------------------------------------------------------------
-def capture(config: Mapping[str, Any], trainer: Trainer, history: History, seed: int | None) -> SessionData:
+def capture(
+    config: Mapping[str, Any],
+    trainer: Trainer,
+    history: History,
+    seed: int | None,
+    gradient_norms: Sequence[Sequence[float | None]] | None = None,
+) -> SessionData:
     """A copy of where ``trainer`` is: weights, optimizer and scheduler state, data, epoch, shuffle state.
 
     Call it between epochs, on the thread that runs the trainer; the result shares no tensor with it.
     ``config`` (the app's configuration, JSON-able) is stored as given; ``history`` columns may be
-    lists, numpy arrays or tensors (``.tolist()`` makes them plain numbers).
+    lists, numpy arrays or tensors (``.tolist()`` makes them plain numbers). ``gradient_norms`` (rows
+    of per-layer norms, e.g. an ``(epochs, layers)`` array) is kept with NaN and infinity as None.
     """
     loader, scheduler = trainer.loader, trainer.scheduler
     if loader.generator is None:
@@ -117,7 +130,14 @@ def capture(config: Mapping[str, Any], trainer: Trainer, history: History, seed:
         elapsed=trainer.elapsed,
         batch_size=trainer.batch_size,
         generator_state=loader.generator.get_state(),
+        gradient_norms=None if gradient_norms is None else _finite_rows(gradient_norms),
     )
+
+
+def _finite_rows(rows: Sequence[Sequence[float | None]]) -> list[list[float | None]]:
+    """``rows`` as lists of Python floats, with None for anything that is not a finite number."""
+    rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    return [[float(v) if v is not None and math.isfinite(v) else None for v in row] for row in rows]
 
 
 def restore_into(trainer: Trainer, session: SessionData) -> None:
@@ -233,6 +253,7 @@ def session_document(session: SessionData) -> dict[str, Any]:
         },
         "scheduler": session.scheduler,
         "history": session.history,
+        **({} if session.gradient_norms is None else {"gradient_norms": session.gradient_norms}),
         "trainer": {
             "epoch": session.epoch,
             "elapsed": session.elapsed,
@@ -253,6 +274,8 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
     test = field(data, "test", "data.")
     model = decode_state(field(document, "model"), "model")
     trainer = as_object(field(document, "trainer"), "trainer")
+    history = check_history(field(document, "history"))
+    norms = document.get("gradient_norms")  # optional: absent from files written before it existed
     return SessionData(
         config=as_object(field(document, "config"), "config"),
         seed=_seed(field(document, "seed")),
@@ -261,11 +284,12 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
         model=model,
         optimizer=_decode_optimizer(field(document, "optimizer"), model),
         scheduler=_decode_scheduler(field(document, "scheduler")),
-        history=check_history(field(document, "history")),
+        history=history,
         epoch=as_integer(field(trainer, "epoch", "trainer."), "trainer.epoch"),
         elapsed=as_number(field(trainer, "elapsed", "trainer."), "trainer.elapsed", low=0.0),
         batch_size=as_integer(field(trainer, "batch_size", "trainer."), "trainer.batch_size", low=1),
         generator_state=_decode_generator_state(field(trainer, "generator_state", "trainer.")),
+        gradient_norms=None if "gradient_norms" not in document else _decode_gradient_norms(norms, history),
     )
 
 
@@ -341,6 +365,22 @@ def _decode_scheduler(value: Any) -> dict[str, Any] | None:
         exact = type(number) is int
         state[name] = as_integer(number, where, low=-MAX_COUNT) if exact else as_number(number, where)
     return {"type": kind, "state": state}
+
+
+def _decode_gradient_norms(value: Any, history: Mapping[str, list[Any]]) -> list[list[float | None]]:
+    """Rows of equal length, one per history epoch, of finite numbers or null."""
+    epochs = max((len(column) for column in history.values()), default=0)
+    if not (isinstance(value, list) and all(isinstance(row, list) for row in value)):
+        raise SessionFileError(f"field 'gradient_norms' should be a list of rows (lists), not {describe_kind(value)}")
+    if len(value) != epochs:
+        raise SessionFileError(f"field 'gradient_norms' has {len(value)} rows but the history has {epochs} epochs")
+    lengths = sorted({len(row) for row in value})
+    if len(lengths) > 1:
+        raise SessionFileError(f"the rows of 'gradient_norms' have different lengths: {lengths}")
+    for index, row in enumerate(value):
+        if not all(v is None or (is_number(v) and math.isfinite(v)) for v in row):
+            raise SessionFileError(f"row {index} of 'gradient_norms' should hold finite numbers (or null)")
+    return [[None if v is None else float(v) for v in row] for row in value]
 
 
 def _decode_generator_state(value: Any) -> Tensor:

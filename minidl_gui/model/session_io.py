@@ -8,6 +8,7 @@ all or nothing: a ValueError says what does not fit, and nothing else changed.
 from __future__ import annotations
 
 import json
+import math
 from types import SimpleNamespace
 
 import torch
@@ -20,10 +21,12 @@ from minidl_gui.model.session_file import SessionData, capture, restore_into
 
 
 def capture_session(session: Session) -> SessionData:
-    """Everything needed to continue ``session`` exactly: config, data, weights, optimizer, history."""
+    """Everything needed to continue ``session`` exactly: config, data, weights, optimizer, history
+    (with its per-layer gradient norms)."""
     history = {name: session.history.column(name) for name in COLUMNS}
     config = json.loads(json.dumps(session.config.to_dict()))  # as a file holds it (lists, not tuples)
-    return capture(config, session.trainer, history, session.config.network.seed)
+    norms = session.history.gradient_norms.values()
+    return capture(config, session.trainer, history, session.config.network.seed, gradient_norms=norms)
 
 
 def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
@@ -46,19 +49,26 @@ def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
         for a, b in zip(generated, (*train, *test), strict=True)
     )
     restore_into(session.trainer, saved)
-    session.history.extend(history_records(saved.history))
+    session.history.extend(history_records(saved.history, saved.gradient_norms))
     if len(session.history) != session.epoch:
         raise ValueError(f"its history has {len(session.history)} epochs but the training is at epoch {session.epoch}")
     return session
 
 
-def history_records(columns: dict[str, list[float | int | None]]) -> list[SimpleNamespace]:
-    """One record per row of saved history ``columns`` (a missing column or value is None)."""
+def history_records(
+    columns: dict[str, list[float | int | None]], gradient_norms: list[list[float | None]] | None = None
+) -> list[SimpleNamespace]:
+    """One record per row of saved history ``columns`` (a missing column or value is None), with that
+    epoch's row of ``gradient_norms`` (None as NaN) as its ``gradient_norms`` when there are any."""
     length = max((len(values) for values in columns.values()), default=0)
-    return [
+    records = [
         SimpleNamespace(**{name: columns[name][row] if name in columns else None for name in COLUMNS})
         for row in range(length)
     ]
+    if gradient_norms is not None:
+        for record, norms in zip(records, gradient_norms, strict=True):
+            record.gradient_norms = tuple(math.nan if v is None else v for v in norms)
+    return records
 
 
 def ended_run(session: Session, ended: str) -> Run:

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
@@ -93,6 +94,7 @@ def assert_same_session(a: SessionData, b: SessionData) -> None:
     assert (a.config, a.seed, a.scheduler) == (b.config, b.seed, b.scheduler)
     assert (a.epoch, a.elapsed, a.batch_size) == (b.epoch, b.elapsed, b.batch_size)
     assert json.dumps(a.history) == json.dumps(b.history)  # NaN == NaN here
+    assert a.gradient_norms == b.gradient_norms
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +102,11 @@ def session() -> SessionData:
     trainer = make_trainer()
     losses = train(trainer, 3)
     history = {"epoch": [1, 2, 3], "train_loss": losses, "test_loss": [None, math.nan, math.inf]}
-    return capture({"network": {"hidden": [6, 5]}, "name": "é ✓"}, trainer, history, seed=7)
+    return capture({"network": {"hidden": [6, 5]}, "name": "é ✓"}, trainer, history, seed=7, gradient_norms=NORMS)
+
+
+NORMS = np.array([[0.5, 1e-3, 2.0], [math.nan, 0.1 + 0.2, 3], [1e-30, math.inf, 7.25]])
+"""Three epochs of three layers' gradient norms; NaN and infinity are saved as "unknown"."""
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +120,23 @@ def test_save_then_load_gives_back_every_value_bit_exactly(tmp_path: Path, sessi
     save_session(path, session)
     assert_same_session(load_session(path), session)
     assert os.listdir(tmp_path) == ["run.minidl"]
+
+
+def test_gradient_norms_round_trip_with_unknown_values_as_null(tmp_path: Path, session: SessionData) -> None:
+    assert session.gradient_norms == [[0.5, 1e-3, 2.0], [None, 0.1 + 0.2, 3.0], [1e-30, None, 7.25]]
+    path = tmp_path / "run.minidl"
+    save_session(path, session)
+    assert json.loads(path.read_text())["gradient_norms"] == session.gradient_norms
+    assert load_session(path).gradient_norms == session.gradient_norms
+
+
+def test_a_file_written_before_gradient_norms_were_saved_still_opens(valid_bytes: bytes, session) -> None:
+    document = json.loads(valid_bytes)
+    del document["gradient_norms"]
+    old = loads_session(json.dumps(document).encode(), "old.minidl")
+    assert old.gradient_norms is None
+    assert_same_session(old, dataclasses.replace(session, gradient_norms=None))
+    assert "gradient_norms" not in session_document(old)  # and it is saved again without them
 
 
 def test_capture_copies_so_later_training_does_not_change_the_session() -> None:
@@ -284,6 +307,15 @@ def _set(path: str, value) -> Callable[[dict], None]:  # noqa: ANN001
         (lambda d: d["data"]["train"]["x"].pop(), "'data.train' has 39 points but 40 labels"),
         (_set("history/epoch", [1, 2]), "the columns of 'history' have different lengths"),
         (_set("history/epoch/0", "one"), "column 'epoch' of 'history' should be a list of numbers"),
+        (_set("gradient_norms", None), "field 'gradient_norms' should be a list of rows .lists., not null"),
+        (_set("gradient_norms", {"W1": [1.0]}), "field 'gradient_norms' should be a list of rows .lists., not an"),
+        (_set("gradient_norms/1", 0.5), "field 'gradient_norms' should be a list of rows"),
+        (lambda d: d["gradient_norms"].pop(), "field 'gradient_norms' has 2 rows but the history has 3 epochs"),
+        (_set("gradient_norms/1", [1.0, 2.0]), r"the rows of 'gradient_norms' have different lengths: \[2, 3\]"),
+        (_set("gradient_norms/2/0", math.nan), r"row 2 of 'gradient_norms' should hold finite numbers \(or null\)"),
+        (_set("gradient_norms/2/0", -math.inf), "row 2 of 'gradient_norms' should hold finite numbers"),
+        (_set("gradient_norms/0/2", "2.0"), "row 0 of 'gradient_norms' should hold finite numbers"),
+        (_set("gradient_norms/0/2", True), "row 0 of 'gradient_norms' should hold finite numbers"),
         (_set("trainer/batch_size", 0), "field 'trainer.batch_size' should be a whole number from 1"),
         (_set("trainer/elapsed", -1.0), "field 'trainer.elapsed' should be a finite number >= 0"),
         (_set("trainer/generator_state/data/0", 256), "should hold whole numbers from 0 to 255"),
@@ -366,6 +398,10 @@ def assert_valid(session: SessionData) -> None:
     assert type(session.epoch) is int and session.epoch >= 0 and type(session.batch_size) is int
     assert session.batch_size >= 1 and math.isfinite(session.elapsed) and session.elapsed >= 0
     assert len({len(column) for column in session.history.values()}) <= 1
+    if session.gradient_norms is not None:
+        epochs = max((len(column) for column in session.history.values()), default=0)
+        assert len(session.gradient_norms) == epochs and len({len(row) for row in session.gradient_norms}) <= 1
+        assert all(v is None or (type(v) is float and math.isfinite(v)) for row in session.gradient_norms for v in row)
     assert isinstance(session.config, dict) and session.seed is None or type(session.seed) is int
 
 

@@ -74,10 +74,13 @@ def test_open_then_train_continues_exactly_where_the_saved_run_stopped(
     save_through_menu(qtbot, first, monkeypatch, path)
     assert first.window.windowTitle().startswith("run.minidl —") and UNSAVED not in first.window.windowTitle()
     before = columns(first.window)
+    before_norms = first.window.history.gradient_norms.values().copy()
+    assert before_norms.shape == (5, 3) and np.all(np.isfinite(before_norms))
     click_train(qtbot, first.window)  # epochs 6..9, then done
     qtbot.waitUntil(lambda: first.window.toolbar.state == "done" and len(first.window.history) == 9, timeout=TIMEOUT)
     assert UNSAVED in first.window.windowTitle()
     expected, expected_weights = columns(first.window), first.session.model.state_dict()
+    expected_norms = first.window.history.gradient_norms.values().copy()
 
     other = replace(short_config, network=replace(short_config.network, seed=11))  # opening replaces all of it
     second = playground(other)
@@ -90,10 +93,19 @@ def test_open_then_train_continues_exactly_where_the_saved_run_stopped(
     assert second.window.windowTitle().startswith("run.minidl —")
     for name, values in before.items():  # the history came back with the file
         np.testing.assert_array_equal(second.window.history.column(name), values)
+    np.testing.assert_array_equal(second.window.history.gradient_norms.values(), before_norms)  # and the gradients
+    second.window.side_tabs.setCurrentWidget(second.window.gradients)  # drawn on show
+    view = second.window.gradients
+    qtbot.waitUntil(lambda: len(view.curves) == 3, timeout=TIMEOUT)
+    for layer, curve in enumerate(view.curves):
+        x, y = curve.getOriginalDataset()
+        np.testing.assert_array_equal(x, [1, 2, 3, 4, 5])
+        np.testing.assert_array_equal(y, before_norms[:, layer])
     click_train(qtbot, second.window)
     qtbot.waitUntil(lambda: second.window.toolbar.state == "done" and len(second.window.history) == 9, timeout=TIMEOUT)
     for name, values in expected.items():
         np.testing.assert_array_equal(second.window.history.column(name), values, err_msg=name)
+    np.testing.assert_array_equal(second.window.history.gradient_norms.values(), expected_norms)
     weights = second.session.model.state_dict()
     assert weights.keys() == expected_weights.keys()
     for name, tensor in expected_weights.items():
