@@ -20,6 +20,9 @@ SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
 MAX_WIDTH = 512
 MAX_POINTS = 10_000
+MAX_LR = 100.0
+MAX_PENALTY = 10.0
+"""The largest L1 / L2 penalty (``l1``, ``weight_decay``)."""
 
 
 def default_noise(dataset: str) -> float:
@@ -117,13 +120,16 @@ class TrainingConfig:
         _check_choice("loss", self.loss, LOSS_NAMES)
         _check_choice("optimizer", self.optimizer, OPTIMIZER_NAMES)
         _check_choice("LR schedule", self.schedule, SCHEDULE_NAMES)
-        _check(0.0 < self.lr <= 100.0, f"learning rate must be in (0, 100], got {self.lr}")
+        _check(0.0 < self.lr <= MAX_LR, f"learning rate must be in (0, {MAX_LR:g}], got {self.lr}")
         _check(0.0 <= self.momentum < 1.0, f"momentum must be in [0, 1), got {self.momentum}")
         _check(not self.nesterov or self.momentum > 0, "Nesterov momentum needs a momentum > 0")
         _check(0.0 <= self.beta1 < 1.0 and 0.0 <= self.beta2 < 1.0, "Adam's betas must be in [0, 1)")
         _check(0.0 < self.eps <= 1.0, f"eps must be in (0, 1], got {self.eps}")
-        _check(0.0 <= self.weight_decay <= 10.0, f"weight_decay (L2) must be in [0, 10], got {self.weight_decay}")
-        _check(0.0 <= self.l1 <= 10.0, f"l1 must be in [0, 10], got {self.l1}")
+        _check(
+            0.0 <= self.weight_decay <= MAX_PENALTY,
+            f"weight_decay (L2) must be in [0, {MAX_PENALTY:g}], got {self.weight_decay}",
+        )
+        _check(0.0 <= self.l1 <= MAX_PENALTY, f"l1 must be in [0, {MAX_PENALTY:g}], got {self.l1}")
         _check(self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}")
         _check(self.max_epochs >= 1, f"max_epochs must be >= 1, got {self.max_epochs}")
         _check(0.0 < self.gamma <= 1.0, f"gamma must be in (0, 1], got {self.gamma}")

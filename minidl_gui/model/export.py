@@ -28,7 +28,6 @@ from minidl_gui.model.json_document import (
 
 WEIGHTS_FORMAT = "minidl-weights"
 WEIGHTS_VERSION = 1
-WEIGHTS_SUFFIX = ".json"
 _WHAT = "minidl weights file"
 
 

@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
     neuronSelected = Signal(object)  # noqa: N815 (layer, index) whose activation field snapshots should carry
     closing = Signal()
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("minidl playground")
@@ -86,8 +86,6 @@ class MainWindow(QMainWindow):
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.dock], [self.controls.sizeHint().width()], Qt.Orientation.Horizontal)
-        if config is not None:
-            self.controls.set_config(config)
         self.controls.configChanged.connect(self.configChanged)
         self.toolbar.reinitialiseRequested.connect(self._reinitialise)
         self.toolbar.showTestChanged.connect(self.decision.set_show_test)

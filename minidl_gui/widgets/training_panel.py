@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from minidl_gui.model.config import TrainingConfig
+from minidl_gui.model.config import MAX_LR, MAX_PENALTY, TrainingConfig
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin, sci_spin
 
@@ -24,16 +24,16 @@ class TrainingPanel(FormGroup):
         super().__init__("Training", "trainingGroup")
         self.loss = combo(LOSS_ITEMS, "lossCombo", "Loss: mean squared / absolute error, or binary cross-entropy")
         self.optimizer = combo(OPTIMIZER_ITEMS, "optimizerCombo", "The optimizer (switching keeps the weights)")
-        self.lr = sci_spin(1e-6, 10.0, "learningRateSpin", "Learning rate γ — applies live, from the next epoch")
+        self.lr = sci_spin(1e-6, MAX_LR, "learningRateSpin", "Learning rate γ — applies live, from the next epoch")
         self.momentum = float_spin(0.0, 0.999, 3, 0.05, "momentumSpin", "SGD momentum μ (0: plain SGD)")
         self.nesterov = QCheckBox("Nesterov")
         self.nesterov.setObjectName("nesterovCheck")
         self.nesterov.setToolTip("Nesterov momentum (needs a momentum > 0)")
         self.beta1 = float_spin(0.0, 0.999, 3, 0.01, "beta1Spin", "Adam β₁: decay of the gradient average")
         self.beta2 = float_spin(0.0, 0.99999, 5, 0.001, "beta2Spin", "Adam β₂: decay of the squared-gradient average")
-        self.eps = sci_spin(1e-12, 1e-2, "epsSpin", "Adam ε, added to √v for stability")
-        self.l2 = sci_spin(0.0, 1.0, "l2Spin", "L2 penalty (weight decay) λ: adds λ·w to every gradient", 1e-6)
-        self.l1 = sci_spin(0.0, 1.0, "l1Spin", "L1 penalty: adds l1·sign(w) to every gradient", 1e-6)
+        self.eps = sci_spin(1e-12, 1.0, "epsSpin", "Adam ε, added to √v for stability")
+        self.l2 = sci_spin(0.0, MAX_PENALTY, "l2Spin", "L2 penalty (weight decay) λ: adds λ·w to every gradient", 1e-6)
+        self.l1 = sci_spin(0.0, MAX_PENALTY, "l1Spin", "L1 penalty: adds l1·sign(w) to every gradient", 1e-6)
         self.batch_size = int_spin(1, 4096, "batchSizeSpin", "Points per optimizer step (1: the report's)")
         self.max_epochs = int_spin(1, 100_000, "maxEpochsSpin", "Training stops after this many epochs", step=10)
         self.schedule = combo(SCHEDULE_ITEMS, "scheduleCombo", "Learning-rate schedule, stepped once per epoch")
