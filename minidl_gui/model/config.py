@@ -18,11 +18,26 @@ LOSS_NAMES = ("mse", "mae", "bce")
 OPTIMIZER_NAMES = ("sgd", "adam")
 SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
+# The bounds of every number, used both by the validation below and by the GUI's controls.
 MAX_WIDTH = 512
 MAX_POINTS = 10_000
+MAX_SEED = 2**31 - 1
+MIN_LR = 1e-12
 MAX_LR = 100.0
+MIN_EPS = 1e-12
+MAX_EPS = 1.0
 MAX_PENALTY = 10.0
 """The largest L1 / L2 penalty (``l1``, ``weight_decay``)."""
+MAX_BATCH_SIZE = MAX_POINTS
+MAX_EPOCHS = 100_000
+"""The largest ``max_epochs`` and ``step_size``."""
+MAX_INIT_STD = 10.0
+DECIMALS = 6
+"""Fractions (noise, momentum, betas, gamma, init std) are rounded to this many decimals, the controls' precision."""
+RESOLUTION = 10.0**-DECIMALS
+"""The smallest positive fraction: the smallest ``gamma`` and ``init_std``."""
+MAX_BELOW_ONE = round(1.0 - RESOLUTION, DECIMALS)
+"""The largest momentum or Adam beta (they must stay below 1)."""
 
 
 def default_noise(dataset: str) -> float:
@@ -33,6 +48,14 @@ def default_noise(dataset: str) -> float:
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise ValueError(message)
+
+
+def _round_fractions(config: object, *names: str) -> None:
+    """Round the fields ``names`` of the frozen ``config`` to `DECIMALS` decimals, as the controls show them."""
+    for name in names:
+        value = getattr(config, name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            object.__setattr__(config, name, round(value, DECIMALS))
 
 
 def _check_choice(label: str, value: str, choices: tuple[str, ...] | list[str]) -> None:
@@ -50,11 +73,12 @@ class DataConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        _round_fractions(self, "noise")
         _check_choice("data set", self.dataset, list(DATASETS))
         _check(1 <= self.n_train <= MAX_POINTS, f"n_train must be in 1..{MAX_POINTS}, got {self.n_train}")
         _check(0 <= self.n_test <= MAX_POINTS, f"n_test must be in 0..{MAX_POINTS}, got {self.n_test}")
         _check(0.0 <= self.noise <= 1.0, f"noise must be in [0, 1], got {self.noise}")
-        _check(self.seed >= 0, f"seed must be >= 0, got {self.seed}")
+        _check(0 <= self.seed <= MAX_SEED, f"seed must be in 0..{MAX_SEED}, got {self.seed}")
 
 
 @dataclass(frozen=True)
@@ -81,11 +105,15 @@ class NetworkConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
+        _round_fractions(self, "init_std")
         _check(len(self.hidden) <= 16, f"at most 16 hidden layers, got {len(self.hidden)}")
         _check_choice("output activation", self.output_activation, OUTPUT_ACTIVATIONS)
         _check_choice("init", self.init, INIT_NAMES)
-        _check(0.0 < self.init_std <= 10.0, f"init_std must be in (0, 10], got {self.init_std}")
-        _check(self.seed >= 0, f"seed must be >= 0, got {self.seed}")
+        _check(
+            RESOLUTION <= self.init_std <= MAX_INIT_STD,
+            f"init_std must be in [{RESOLUTION:g}, {MAX_INIT_STD:g}] ({DECIMALS} decimals), got {self.init_std}",
+        )
+        _check(0 <= self.seed <= MAX_SEED, f"seed must be in 0..{MAX_SEED}, got {self.seed}")
 
     @property
     def sizes(self) -> list[int]:
@@ -117,23 +145,32 @@ class TrainingConfig:
     step_size: int = 50
 
     def __post_init__(self) -> None:
+        _round_fractions(self, "momentum", "beta1", "beta2", "gamma")
         _check_choice("loss", self.loss, LOSS_NAMES)
         _check_choice("optimizer", self.optimizer, OPTIMIZER_NAMES)
         _check_choice("LR schedule", self.schedule, SCHEDULE_NAMES)
-        _check(0.0 < self.lr <= MAX_LR, f"learning rate must be in (0, {MAX_LR:g}], got {self.lr}")
-        _check(0.0 <= self.momentum < 1.0, f"momentum must be in [0, 1), got {self.momentum}")
+        _check(MIN_LR <= self.lr <= MAX_LR, f"learning rate must be in [{MIN_LR:g}, {MAX_LR:g}], got {self.lr}")
+        below_one = f"[0, {MAX_BELOW_ONE}] ({DECIMALS} decimals, below 1)"
+        _check(0.0 <= self.momentum <= MAX_BELOW_ONE, f"momentum must be in {below_one}, got {self.momentum}")
         _check(not self.nesterov or self.momentum > 0, "Nesterov momentum needs a momentum > 0")
-        _check(0.0 <= self.beta1 < 1.0 and 0.0 <= self.beta2 < 1.0, "Adam's betas must be in [0, 1)")
-        _check(0.0 < self.eps <= 1.0, f"eps must be in (0, 1], got {self.eps}")
+        for name in ("beta1", "beta2"):
+            value = getattr(self, name)
+            _check(0.0 <= value <= MAX_BELOW_ONE, f"Adam's {name} must be in {below_one}, got {value}")
+        _check(MIN_EPS <= self.eps <= MAX_EPS, f"eps must be in [{MIN_EPS:g}, {MAX_EPS:g}], got {self.eps}")
         _check(
             0.0 <= self.weight_decay <= MAX_PENALTY,
             f"weight_decay (L2) must be in [0, {MAX_PENALTY:g}], got {self.weight_decay}",
         )
         _check(0.0 <= self.l1 <= MAX_PENALTY, f"l1 must be in [0, {MAX_PENALTY:g}], got {self.l1}")
-        _check(self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}")
-        _check(self.max_epochs >= 1, f"max_epochs must be >= 1, got {self.max_epochs}")
-        _check(0.0 < self.gamma <= 1.0, f"gamma must be in (0, 1], got {self.gamma}")
-        _check(self.step_size >= 1, f"step_size must be >= 1, got {self.step_size}")
+        _check(
+            1 <= self.batch_size <= MAX_BATCH_SIZE, f"batch_size must be in 1..{MAX_BATCH_SIZE}, got {self.batch_size}"
+        )
+        _check(1 <= self.max_epochs <= MAX_EPOCHS, f"max_epochs must be in 1..{MAX_EPOCHS}, got {self.max_epochs}")
+        _check(
+            RESOLUTION <= self.gamma <= 1.0,
+            f"gamma must be in [{RESOLUTION:g}, 1] ({DECIMALS} decimals), got {self.gamma}",
+        )
+        _check(1 <= self.step_size <= MAX_EPOCHS, f"step_size must be in 1..{MAX_EPOCHS}, got {self.step_size}")
 
 
 @dataclass(frozen=True)

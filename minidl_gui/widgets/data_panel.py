@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton
 
 from minidl.data import DATASETS
-from minidl_gui.model.config import MAX_POINTS, DataConfig, default_noise
+from minidl_gui.model.config import DECIMALS, MAX_POINTS, MAX_SEED, DataConfig, default_noise
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin
 
@@ -19,7 +19,6 @@ DATASET_LABELS = {
     "gaussians": "Gaussians",
     "spiral": "Spiral",
 }
-MAX_SEED = 2**31 - 1
 CUSTOM = "custom"
 CUSTOM_LABEL = "Custom (drawn/imported)"
 
@@ -39,7 +38,12 @@ class DataPanel(FormGroup):
         self.n_train = int_spin(1, MAX_POINTS, "trainPointsSpin", "Number of training points", step=100)
         self.n_test = int_spin(0, MAX_POINTS, "testPointsSpin", "Number of test points (0: no test set)", step=100)
         self.noise = float_spin(
-            0.0, 1.0, 3, 0.01, "noiseSpin", "Disc: probability of flipping a label. Others: jitter of the points."
+            0.0,
+            1.0,
+            DECIMALS,
+            0.01,
+            "noiseSpin",
+            "Disc: probability of flipping a label. Others: jitter of the points.",
         )
         self.seed = int_spin(0, MAX_SEED, "dataSeedSpin", "Seed of the random points (same seed, same points)")
         self.regenerate = QPushButton("Regenerate")
@@ -86,7 +90,7 @@ class DataPanel(FormGroup):
             dataset=self._generated if self.custom else self.dataset.currentData(),
             n_train=self.n_train.value(),
             n_test=self.n_test.value(),
-            noise=round(self.noise.value(), 6),
+            noise=self.noise.value(),
             seed=self.seed.value(),
         )
 

@@ -32,7 +32,9 @@ class LayerRow(QWidget):
         layout.setSpacing(3)
         self.label = QLabel(f"L{index + 1}")
         self.label.setMinimumWidth(18)
-        self.width_spin: QSpinBox = int_spin(1, MAX_WIDTH, f"layerWidthSpin{index}", "Neurons in this layer (1–512)")
+        self.width_spin: QSpinBox = int_spin(
+            1, MAX_WIDTH, f"layerWidthSpin{index}", f"Neurons in this layer (1–{MAX_WIDTH})"
+        )
         self.activation: QComboBox = combo(
             ((name, name) for name in ACTIVATIONS if name != "identity"),
             f"layerActivationCombo{index}",

@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from minidl.init import INIT_NAMES
-from minidl_gui.model.config import OUTPUT_ACTIVATIONS, NetworkConfig
-from minidl_gui.widgets.data_panel import MAX_SEED
+from minidl_gui.model.config import DECIMALS, MAX_INIT_STD, MAX_SEED, OUTPUT_ACTIVATIONS, RESOLUTION, NetworkConfig
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.layer_list import LayerList
 from minidl_gui.widgets.spinboxes import float_spin, int_spin
@@ -38,7 +37,9 @@ class NetworkPanel(FormGroup):
         self.init = combo(((name, name) for name in INIT_NAMES), "initCombo", "Weight initialisation")
         for index, name in enumerate(INIT_NAMES):
             self.init.setItemData(index, INIT_TIPS.get(name, name), Qt.ItemDataRole.ToolTipRole)
-        self.init_std = float_spin(0.01, 10.0, 2, 0.1, "initStdSpin", "Standard deviation of the normal init")
+        self.init_std = float_spin(
+            RESOLUTION, MAX_INIT_STD, DECIMALS, 0.1, "initStdSpin", "Standard deviation of the normal init"
+        )
         self.seed = int_spin(0, MAX_SEED, "initSeedSpin", "Seed of the initial weights (and of the shuffling)")
         self.summary = QLabel()
         self.summary.setObjectName("networkSummaryLabel")
@@ -75,7 +76,7 @@ class NetworkPanel(FormGroup):
             hidden=self.layers.layers(),
             output_activation=self.output.currentData(),
             init=self.init.currentData(),
-            init_std=round(self.init_std.value(), 6),
+            init_std=self.init_std.value(),
             seed=self.seed.value(),
         )
 

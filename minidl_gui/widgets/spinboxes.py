@@ -1,4 +1,5 @@
-"""Compact spin boxes: `ScientificSpinBox` for values spanning decades (learning rates, penalties)."""
+"""Compact spin boxes: `ScientificSpinBox` for values spanning decades (learning rates, penalties),
+`DecimalSpinBox` for fractions."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class ScientificSpinBox(QDoubleSpinBox):
 
     def __init__(self, minimum: float, maximum: float, smallest: float | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setDecimals(12)
+        self.setDecimals(323)  # Qt's maximum: every double is kept exactly (the text shows 3 digits)
         self.setRange(minimum, maximum)
         self._smallest = smallest if smallest is not None else max(minimum, 1e-12)
         compact(self)
@@ -77,6 +78,15 @@ class ScientificSpinBox(QDoubleSpinBox):
         return flags
 
 
+class DecimalSpinBox(QDoubleSpinBox):
+    """A `QDoubleSpinBox` that drops trailing zeros: ``0.9`` rather than ``0.900000``."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
+        text = super().textFromValue(value)
+        point = self.locale().decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
+
+
 def compact(spin: QAbstractSpinBox) -> QAbstractSpinBox:
     """Emit only finished values (Enter, focus out, arrows), not every keystroke."""
     spin.setKeyboardTracking(False)
@@ -95,9 +105,9 @@ def int_spin(minimum: int, maximum: int, name: str, tip: str, step: int = 1) -> 
 
 
 def float_spin(minimum: float, maximum: float, decimals: int, step: float, name: str, tip: str) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(minimum, maximum)
+    spin = DecimalSpinBox()
     spin.setDecimals(decimals)
+    spin.setRange(minimum, maximum)
     spin.setSingleStep(step)
     spin.setObjectName(name)
     spin.setToolTip(tip)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from minidl_gui.model.config import MAX_LR, MAX_PENALTY, TrainingConfig
+from minidl_gui.model.config import (
+    DECIMALS,
+    MAX_BATCH_SIZE,
+    MAX_BELOW_ONE,
+    MAX_EPOCHS,
+    MAX_EPS,
+    MAX_LR,
+    MAX_PENALTY,
+    MIN_EPS,
+    MIN_LR,
+    RESOLUTION,
+    TrainingConfig,
+)
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin, sci_spin
 
@@ -24,21 +36,29 @@ class TrainingPanel(FormGroup):
         super().__init__("Training", "trainingGroup")
         self.loss = combo(LOSS_ITEMS, "lossCombo", "Loss: mean squared / absolute error, or binary cross-entropy")
         self.optimizer = combo(OPTIMIZER_ITEMS, "optimizerCombo", "The optimizer (switching keeps the weights)")
-        self.lr = sci_spin(1e-6, MAX_LR, "learningRateSpin", "Learning rate γ — applies live, from the next epoch")
-        self.momentum = float_spin(0.0, 0.999, 3, 0.05, "momentumSpin", "SGD momentum μ (0: plain SGD)")
+        self.lr = sci_spin(
+            MIN_LR, MAX_LR, "learningRateSpin", "Learning rate γ — applies live, from the next epoch", 1e-6
+        )
+        self.momentum = float_spin(0.0, MAX_BELOW_ONE, DECIMALS, 0.05, "momentumSpin", "SGD momentum μ (0: plain SGD)")
         self.nesterov = QCheckBox("Nesterov")
         self.nesterov.setObjectName("nesterovCheck")
         self.nesterov.setToolTip("Nesterov momentum (needs a momentum > 0)")
-        self.beta1 = float_spin(0.0, 0.999, 3, 0.01, "beta1Spin", "Adam β₁: decay of the gradient average")
-        self.beta2 = float_spin(0.0, 0.99999, 5, 0.001, "beta2Spin", "Adam β₂: decay of the squared-gradient average")
-        self.eps = sci_spin(1e-12, 1.0, "epsSpin", "Adam ε, added to √v for stability")
+        self.beta1 = float_spin(
+            0.0, MAX_BELOW_ONE, DECIMALS, 0.01, "beta1Spin", "Adam β₁: decay of the gradient average"
+        )
+        self.beta2 = float_spin(
+            0.0, MAX_BELOW_ONE, DECIMALS, 0.001, "beta2Spin", "Adam β₂: decay of the squared-gradient average"
+        )
+        self.eps = sci_spin(MIN_EPS, MAX_EPS, "epsSpin", "Adam ε, added to √v for stability")
         self.l2 = sci_spin(0.0, MAX_PENALTY, "l2Spin", "L2 penalty (weight decay) λ: adds λ·w to every gradient", 1e-6)
         self.l1 = sci_spin(0.0, MAX_PENALTY, "l1Spin", "L1 penalty: adds l1·sign(w) to every gradient", 1e-6)
-        self.batch_size = int_spin(1, 4096, "batchSizeSpin", "Points per optimizer step (1: the report's)")
-        self.max_epochs = int_spin(1, 100_000, "maxEpochsSpin", "Training stops after this many epochs", step=10)
+        self.batch_size = int_spin(1, MAX_BATCH_SIZE, "batchSizeSpin", "Points per optimizer step (1: the report's)")
+        self.max_epochs = int_spin(1, MAX_EPOCHS, "maxEpochsSpin", "Training stops after this many epochs", step=10)
         self.schedule = combo(SCHEDULE_ITEMS, "scheduleCombo", "Learning-rate schedule, stepped once per epoch")
-        self.gamma = float_spin(0.01, 1.0, 3, 0.05, "gammaSpin", "Decay factor of the step / exponential schedule")
-        self.step_size = int_spin(1, 10_000, "stepSizeSpin", "Epochs between two decays of the step schedule")
+        self.gamma = float_spin(
+            RESOLUTION, 1.0, DECIMALS, 0.05, "gammaSpin", "Decay factor of the step / exponential schedule"
+        )
+        self.step_size = int_spin(1, MAX_EPOCHS, "stepSizeSpin", "Epochs between two decays of the step schedule")
         self.row(("Loss", self.loss), ("Optim.", self.optimizer))
         self.row(("LR", self.lr), ("Batch", self.batch_size))
         self._sgd_rows = self.row(("Mom.", self.momentum), ("", self.nesterov))
@@ -83,17 +103,17 @@ class TrainingPanel(FormGroup):
             loss=self.loss.currentData(),
             optimizer=self.optimizer.currentData(),
             lr=self.lr.value(),
-            momentum=round(self.momentum.value(), 6),
+            momentum=self.momentum.value(),
             nesterov=self.nesterov.isChecked() and self.momentum.value() > 0,
-            beta1=round(self.beta1.value(), 6),
-            beta2=round(self.beta2.value(), 6),
+            beta1=self.beta1.value(),
+            beta2=self.beta2.value(),
             eps=self.eps.value(),
             weight_decay=self.l2.value(),
             l1=self.l1.value(),
             batch_size=self.batch_size.value(),
             max_epochs=self.max_epochs.value(),
             schedule=self.schedule.currentData(),
-            gamma=round(self.gamma.value(), 6),
+            gamma=self.gamma.value(),
             step_size=self.step_size.value(),
         )
 

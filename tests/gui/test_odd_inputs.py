@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
-from minidl_gui.model.config import LayerConfig
+from minidl_gui.model import config as bounds
+from minidl_gui.model.config import Config, DataConfig, LayerConfig, NetworkConfig, TrainingConfig
 
 
 def _train(qtbot, controller, epochs: int = 3) -> None:
@@ -76,3 +78,83 @@ def test_the_controls_keep_every_value_the_configuration_allows(playground, smal
     controller = playground(small_config.replace(training=training))
     assert controller.window.config().training == training
     assert controller.session.config.training == training
+
+
+LOWEST = Config(
+    data=DataConfig(n_train=1, n_test=0, noise=0.0, seed=0),
+    network=NetworkConfig(hidden=(LayerConfig(1, "relu"),), init_std=bounds.RESOLUTION, seed=0),
+    training=TrainingConfig(
+        optimizer="sgd", lr=bounds.MIN_LR, momentum=0.0, beta1=0.0, beta2=0.0, eps=bounds.MIN_EPS,
+        weight_decay=0.0, l1=0.0, batch_size=1, max_epochs=1, schedule="step", gamma=bounds.RESOLUTION, step_size=1,
+    ),
+)  # fmt: skip
+HIGHEST = Config(
+    data=DataConfig(n_train=bounds.MAX_POINTS, n_test=bounds.MAX_POINTS, noise=1.0, seed=bounds.MAX_SEED),
+    network=NetworkConfig(
+        hidden=(LayerConfig(bounds.MAX_WIDTH, "tanh"),), init_std=bounds.MAX_INIT_STD, seed=bounds.MAX_SEED
+    ),
+    training=TrainingConfig(
+        optimizer="sgd", lr=bounds.MAX_LR, momentum=bounds.MAX_BELOW_ONE, nesterov=True,
+        beta1=bounds.MAX_BELOW_ONE, beta2=bounds.MAX_BELOW_ONE, eps=bounds.MAX_EPS,
+        weight_decay=bounds.MAX_PENALTY, l1=bounds.MAX_PENALTY, batch_size=bounds.MAX_BATCH_SIZE,
+        max_epochs=bounds.MAX_EPOCHS, schedule="step", gamma=1.0, step_size=bounds.MAX_EPOCHS,
+    ),
+)  # fmt: skip
+FINE = Config(
+    data=DataConfig(noise=0.123457),
+    network=NetworkConfig(init_std=0.000123),
+    training=TrainingConfig(
+        lr=1.23456789e-7,
+        momentum=0.999998,
+        beta1=0.123456,
+        beta2=0.999999,
+        eps=3.21e-11,
+        weight_decay=1.2345e-9,
+        l1=9.87654321,
+        gamma=0.000001,
+    ),
+)
+
+
+@pytest.mark.parametrize("config", [LOWEST, HIGHEST, FINE], ids=["lowest", "highest", "fine"])
+def test_every_control_shows_the_configurations_extremes_exactly(playground, config):
+    """Each number at the bounds `config.py` defines, or with all the digits it keeps, comes back unchanged."""
+    controller = playground(config)
+    assert controller.window.config() == config
+    assert controller.session.config == config
+
+
+@pytest.mark.parametrize(
+    ("section", "name", "value", "kept"),
+    [
+        (DataConfig, "noise", 0.12345649, 0.123456),
+        (NetworkConfig, "init_std", 2.00000051, 2.000001),
+        (TrainingConfig, "momentum", 0.9999994, 0.999999),
+        (TrainingConfig, "gamma", 0.0000005001, 0.000001),
+    ],
+)
+def test_the_configuration_rounds_fractions_to_the_controls_decimals(section, name, value, kept):
+    assert getattr(section(**{name: value}), name) == kept
+
+
+@pytest.mark.parametrize(
+    ("section", "values"),
+    [
+        (DataConfig, {"noise": 1.0000006}),
+        (DataConfig, {"seed": bounds.MAX_SEED + 1}),
+        (NetworkConfig, {"init_std": 0.0000004}),
+        (TrainingConfig, {"momentum": 0.9999996}),
+        (TrainingConfig, {"beta2": 0.9999996}),
+        (TrainingConfig, {"gamma": 0.0000004}),
+        (TrainingConfig, {"lr": bounds.MIN_LR / 2}),
+        (TrainingConfig, {"eps": bounds.MIN_EPS / 2}),
+        (TrainingConfig, {"batch_size": bounds.MAX_BATCH_SIZE + 1}),
+        (TrainingConfig, {"max_epochs": bounds.MAX_EPOCHS + 1}),
+        (TrainingConfig, {"step_size": bounds.MAX_EPOCHS + 1}),
+    ],
+)
+def test_the_configuration_refuses_what_no_control_can_show(section, values):
+    """A value outside the controls' range (after rounding to their decimals) is refused, naming the field."""
+    ((name, _),) = values.items()
+    with pytest.raises(ValueError, match="learning rate" if name == "lr" else name):
+        section(**values)
