@@ -20,6 +20,7 @@ SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
 # The bounds of every number, used both by the validation below and by the GUI's controls.
 MAX_WIDTH = 512
+MAX_HIDDEN_LAYERS = 8
 MAX_POINTS = 10_000
 MAX_SEED = 2**31 - 1
 MIN_LR = 1e-12
@@ -106,7 +107,10 @@ class NetworkConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
         _round_fractions(self, "init_std")
-        _check(len(self.hidden) <= 16, f"at most 16 hidden layers, got {len(self.hidden)}")
+        _check(
+            len(self.hidden) <= MAX_HIDDEN_LAYERS,
+            f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}",
+        )
         _check_choice("output activation", self.output_activation, OUTPUT_ACTIVATIONS)
         _check_choice("init", self.init, INIT_NAMES)
         _check(

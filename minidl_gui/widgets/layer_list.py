@@ -6,11 +6,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from minidl.activations import ACTIVATIONS
-from minidl_gui.model.config import MAX_WIDTH, LayerConfig
+from minidl_gui.model.config import MAX_HIDDEN_LAYERS, MAX_WIDTH, LayerConfig
 from minidl_gui.widgets.forms import combo, select
 from minidl_gui.widgets.spinboxes import int_spin
-
-MAX_LAYERS = 8
 
 
 def _tool_button(text: str, name: str, tip: str) -> QToolButton:
@@ -61,7 +59,9 @@ class LayerList(QWidget):
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(2)
-        self.add_button = _tool_button("+ Add layer", "addLayerButton", f"Add a hidden layer (at most {MAX_LAYERS})")
+        self.add_button = _tool_button(
+            "+ Add layer", "addLayerButton", f"Add a hidden layer (at most {MAX_HIDDEN_LAYERS})"
+        )
         self.add_button.setAutoRaise(False)
         self.add_button.clicked.connect(self._add)
         self._box.addWidget(self.add_button)
@@ -93,7 +93,7 @@ class LayerList(QWidget):
             row.remove.clicked.connect(lambda _=False, i=index: self._remove(i))
             self._box.insertWidget(index, row)
             self._rows.append(row)
-        self.add_button.setEnabled(len(self._layers) < MAX_LAYERS)
+        self.add_button.setEnabled(len(self._layers) < MAX_HIDDEN_LAYERS)
 
     def _edit(self, index: int, **change: object) -> None:
         old = self._layers[index]

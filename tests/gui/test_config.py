@@ -60,3 +60,19 @@ def test_presets_are_the_reports_configurations(experiment):
         experiment.lr,
         experiment.epochs,
     )
+
+
+def test_the_layer_list_allows_exactly_the_hidden_layers_the_configuration_accepts(qtbot):
+    from minidl_gui.model.config import MAX_HIDDEN_LAYERS
+    from minidl_gui.widgets.layer_list import LayerList
+
+    layers = tuple(LayerConfig(4, "relu") for _ in range(MAX_HIDDEN_LAYERS))
+    NetworkConfig(hidden=layers)  # accepted
+    with pytest.raises(ValueError, match=f"at most {MAX_HIDDEN_LAYERS} hidden layers"):
+        NetworkConfig(hidden=(*layers, LayerConfig(4, "relu")))
+    widget = LayerList()
+    qtbot.addWidget(widget)
+    widget.set_layers(layers[:-1])
+    assert widget.add_button.isEnabled()
+    widget.set_layers(layers)
+    assert not widget.add_button.isEnabled()
