@@ -94,25 +94,24 @@ def compact(spin: QAbstractSpinBox) -> QAbstractSpinBox:
     return spin
 
 
-def int_spin(minimum: int, maximum: int, name: str, tip: str, step: int = 1) -> QSpinBox:
-    spin = QSpinBox()
+def _ranged(spin: QSpinBox | QDoubleSpinBox, minimum: float, maximum: float, step: float, name: str, tip: str):
+    """``spin`` limited to [minimum, maximum], stepping by ``step``, named and explained, `compact`."""
     spin.setRange(minimum, maximum)
     spin.setSingleStep(step)
     spin.setObjectName(name)
     spin.setToolTip(tip)
     compact(spin)
     return spin
+
+
+def int_spin(minimum: int, maximum: int, name: str, tip: str, step: int = 1) -> QSpinBox:
+    return _ranged(QSpinBox(), minimum, maximum, step, name, tip)
 
 
 def float_spin(minimum: float, maximum: float, decimals: int, step: float, name: str, tip: str) -> QDoubleSpinBox:
     spin = DecimalSpinBox()
-    spin.setDecimals(decimals)
-    spin.setRange(minimum, maximum)
-    spin.setSingleStep(step)
-    spin.setObjectName(name)
-    spin.setToolTip(tip)
-    compact(spin)
-    return spin
+    spin.setDecimals(decimals)  # before the range, which Qt rounds to these decimals
+    return _ranged(spin, minimum, maximum, step, name, tip)
 
 
 def sci_spin(minimum: float, maximum: float, name: str, tip: str, smallest: float | None = None) -> ScientificSpinBox:
