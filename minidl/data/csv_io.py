@@ -9,6 +9,8 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from minidl.files import atomic_write
+
 HEADER = "x1,x2,label"
 
 
@@ -59,7 +61,5 @@ def format_points(x: Tensor, y: Tensor) -> str:
 
 def save_points(path: str | os.PathLike[str], x: Tensor, y: Tensor) -> None:
     """Write ``(x, y)`` as CSV, atomically (a temporary file renamed over the target)."""
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(format_points(x, y), encoding="utf-8")
-    os.replace(temporary, path)
+    text = format_points(x, y)
+    atomic_write(path, lambda file: file.write(text))

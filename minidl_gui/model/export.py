@@ -10,12 +10,12 @@ import csv
 import json
 from typing import TextIO
 
+from minidl.files import atomic_write
 from minidl.module import Module
 from minidl_gui.model.json_document import (
     History,
     PathLike,
     SessionFileError,
-    atomic_write,
     check_history,
     check_state_fits,
     decode_state,

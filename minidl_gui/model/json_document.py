@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Mapping
+from typing import Any
 
 import torch
 from torch import Tensor
 
+from minidl.files import FileRefusedError, read_bounded
 from minidl.module import Module
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -57,34 +56,12 @@ def check_state_fits(model: Module, state: Mapping[str, Tensor]) -> None:
             )
 
 
-def atomic_write(path: PathLike, write: Callable[[TextIO], None]) -> None:
-    """Create or replace text file ``path`` all at once: ``write(file)`` fills a temporary file.
-
-    The temporary file sits in the same directory; it is flushed, fsync'ed, then renamed over ``path``
-    (`os.replace` is atomic). On any error it is removed and ``path`` is as it was.
-    """
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def read_bytes(path: PathLike, what: str) -> bytes:
-    """The bytes of file ``path``; SessionFileError if it is larger than `MAX_FILE_BYTES`."""
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        raw = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
-    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
-        raise SessionFileError(f"{path}: too large for a {what} (more than {MAX_FILE_BYTES // 2**20} MB)")
-    return raw
+    """The bytes of regular file ``path``; SessionFileError if it is not one or is larger than `MAX_FILE_BYTES`."""
+    try:
+        return read_bounded(path, MAX_FILE_BYTES, what)
+    except FileRefusedError as error:
+        raise SessionFileError(str(error)) from None
 
 
 def parse_document(raw: bytes, source: str, format_name: str, version: int, what: str) -> dict[str, Any]:

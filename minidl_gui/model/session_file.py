@@ -37,6 +37,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from minidl.files import atomic_write
 from minidl.training import Trainer
 from minidl_gui.model.json_document import (
     DTYPE_NAMES,
@@ -50,7 +51,6 @@ from minidl_gui.model.json_document import (
     as_integer,
     as_number,
     as_object,
-    atomic_write,
     check_history,
     check_state_fits,
     decode_state,

@@ -353,7 +353,7 @@ def test_a_file_above_the_size_limit_is_refused_without_parsing(tmp_path, valid_
     path = tmp_path / "big.minidl"
     path.write_bytes(valid_bytes)
     monkeypatch.setattr(json_document, "MAX_FILE_BYTES", len(valid_bytes) - 1)
-    with pytest.raises(SessionFileError, match="big.minidl: too large for a minidl session file"):
+    with pytest.raises(SessionFileError, match="big.minidl is too large for a minidl session file"):
         load_session(path)
 
 
