@@ -357,11 +357,20 @@ def test_a_file_above_the_size_limit_is_refused_without_parsing(tmp_path, valid_
         load_session(path)
 
 
-def test_unreadable_paths_raise_os_errors(tmp_path: Path) -> None:
+def test_missing_files_raise_os_errors_and_folders_are_refused(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_session(tmp_path / "missing.minidl")
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(SessionFileError, match="is a folder, not a minidl session file"):
         load_session(tmp_path)
+
+
+def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.minidl"
+    os.mkfifo(fifo)
+    with pytest.raises(SessionFileError, match="named pipe"):
+        load_session(fifo)
+    with pytest.raises(SessionFileError, match="character device"):
+        load_session("/dev/zero")
 
 
 # -- fuzzing: anything either loads as a valid session or raises SessionFileError ---------------
