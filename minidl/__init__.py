@@ -5,57 +5,60 @@ The data sets live in `minidl.data`, the training loop in `minidl.training`; the
 importable from here too.
 """
 
-from minidl import data, training
-from minidl.activations import ACTIVATIONS, ELU, Identity, LeakyReLU, ReLU, Sigmoid, SiLU, Softplus, Tanh
-from minidl.data import DataLoader, make_dataset, make_disc, train_test_split
-from minidl.linear import Linear
-from minidl.losses import LOSSES, BCELoss, BCEWithLogitsLoss, MAELoss, MSELoss
-from minidl.models import mlp
-from minidl.module import Module
-from minidl.optim import OPTIMIZERS, SGD, Adam, Optimizer
-from minidl.schedulers import SCHEDULERS, CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR, make_scheduler
-from minidl.sequential import Sequential
-from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ACTIVATIONS",
-    "ELU",
-    "LOSSES",
-    "OPTIMIZERS",
-    "SCHEDULERS",
-    "SGD",
-    "Adam",
-    "BCELoss",
-    "BCEWithLogitsLoss",
-    "CosineAnnealingLR",
-    "DataLoader",
-    "EpochResult",
-    "ExponentialLR",
-    "Identity",
-    "LRScheduler",
-    "LeakyReLU",
-    "Linear",
-    "MAELoss",
-    "MSELoss",
-    "Module",
-    "Optimizer",
-    "ReLU",
-    "Sequential",
-    "SiLU",
-    "Sigmoid",
-    "Softplus",
-    "StepLR",
-    "StopRules",
-    "Tanh",
-    "Trainer",
-    "TrainingDiverged",
-    "data",
-    "make_dataset",
-    "make_disc",
-    "make_scheduler",
-    "mlp",
-    "train_test_split",
-    "training",
-]
+# Where each public name lives. Names are imported on first use (PEP 562), so that `import minidl`
+# alone — as `minidl --help` does — costs no torch import (about 4 s on a cold start).
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "minidl.activations": (
+        "ACTIVATIONS",
+        "ELU",
+        "Identity",
+        "LeakyReLU",
+        "ReLU",
+        "Sigmoid",
+        "SiLU",
+        "Softplus",
+        "Tanh",
+    ),
+    "minidl.data": ("DataLoader", "make_dataset", "make_disc", "train_test_split"),
+    "minidl.linear": ("Linear",),
+    "minidl.losses": ("LOSSES", "BCELoss", "BCEWithLogitsLoss", "MAELoss", "MSELoss"),
+    "minidl.models": ("mlp",),
+    "minidl.module": ("Module",),
+    "minidl.optim": ("OPTIMIZERS", "SGD", "Adam", "Optimizer"),
+    "minidl.schedulers": (
+        "SCHEDULERS",
+        "CosineAnnealingLR",
+        "ExponentialLR",
+        "LRScheduler",
+        "StepLR",
+        "make_scheduler",
+    ),
+    "minidl.sequential": ("Sequential",),
+    "minidl.training": ("EpochResult", "StopRules", "Trainer", "TrainingDiverged"),
+}
+_SUBMODULES = ("data", "training")
+_HOME = {name: module for module, names in _SOURCES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"minidl.{name}")
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'minidl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+__all__ = [*_SUBMODULES, *_HOME]

@@ -1,12 +1,18 @@
-"""``minidl``: the top-level parser and the entry point of the console script."""
+"""``minidl``: the top-level parser and the entry point of the console script.
+
+A command's module (and with it torch, several seconds to import) is imported only when that command
+runs: ``minidl --help``, ``minidl --version`` and a mistyped command answer at once.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from minidl import __version__
-from minidl.cli import reproduce, train
 from minidl.cli.arguments import ArgumentParser, HelpFormatter
 
 DESCRIPTION = """\
@@ -15,13 +21,30 @@ Run 'minidl COMMAND --help' for the flags of a command.
 """
 
 
-def build_parser() -> ArgumentParser:
-    """The ``minidl`` parser with its ``train`` and ``reproduce`` sub-commands."""
+class Command(NamedTuple):
+    """A sub-command: the module whose ``add_parser(subparsers, summary)`` registers it, and its one-line help."""
+
+    module: str
+    summary: str
+
+
+COMMANDS = {
+    "reproduce": Command("minidl.cli.reproduce", "the report's SGD and Adam experiments, over seeds"),
+    "train": Command("minidl.cli.train", "train one net with every choice as a flag"),
+}
+
+
+def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> ArgumentParser:
+    """The ``minidl`` parser; the flags of ``commands`` are registered (importing their modules), the
+    other commands are listed by name and summary only."""
     parser = ArgumentParser(prog="minidl", description=DESCRIPTION, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"minidl {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    reproduce.add_parser(subparsers)
-    train.add_parser(subparsers)
+    for name, command in COMMANDS.items():
+        if name in commands:
+            importlib.import_module(command.module).add_parser(subparsers, command.summary)
+        else:
+            subparsers.add_parser(name, help=command.summary, add_help=False)
     return parser
 
 
@@ -30,5 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0 on success, 1 when training failed (divergence, figures not drawn), 2 for bad flags.
     """
-    args: argparse.Namespace = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    words = [word for word in argv if not word.startswith("-")]
+    chosen = words[:1] if words and words[0] in COMMANDS else []
+    args: argparse.Namespace = build_parser(chosen).parse_args(argv)
     return args.command(args)

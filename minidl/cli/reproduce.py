@@ -76,11 +76,11 @@ class Run:
         return self.history[-1].test_accuracy
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     """Register ``reproduce`` and its flags."""
     parser = subparsers.add_parser(
         "reproduce",
-        help="the report's SGD and Adam experiments, over seeds",
+        help=summary,
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=HelpFormatter,

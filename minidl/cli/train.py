@@ -57,11 +57,11 @@ examples:
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     """Register ``train`` and its flags."""
     parser = subparsers.add_parser(
         "train",
-        help="train one net with every choice as a flag",
+        help=summary,
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=HelpFormatter,

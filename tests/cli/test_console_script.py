@@ -19,3 +19,28 @@ def test_console_script_trains_and_reports_bad_flags() -> None:
     assert ok.returncode == 0 and ok.stdout.strip() == f"minidl {__version__}"
     bad = subprocess.run([str(script), "train", "--epochs", "-3"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["bogus"], []])
+def test_top_level_answers_without_importing_torch(argv: list[str]) -> None:
+    """`minidl --help` used to take 4 s: it imported torch to list two commands."""
+    program = (
+        "import sys\n"
+        "from minidl.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('torch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert result.stdout.splitlines()[-1] == "False", result.stderr
+    assert "commands" in result.stdout or "minidl" in result.stdout + result.stderr
+
+
+def test_top_level_help_lists_every_command_with_its_summary() -> None:
+    from minidl.cli.main import COMMANDS, build_parser
+
+    text = build_parser(()).format_help()
+    for name, command in COMMANDS.items():
+        assert name in text and command.summary in text
