@@ -7,6 +7,13 @@ import math
 import torch
 
 FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+CELL_CHARS = 20
+
+
+def show(text: str, limit: int = CELL_CHARS) -> str:
+    """``text`` for an error message: stripped, quoted, cut to ``limit`` characters with "…" when longer."""
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def parse_number(text: str, decimal_comma: bool = False) -> float:
@@ -19,18 +26,18 @@ def parse_number(text: str, decimal_comma: bool = False) -> float:
     if not cell:
         raise ValueError("empty cell: fill it in or remove the row")
     if "_" in cell:
-        raise ValueError(f"not a number: {cell[:20]!r} (write numbers without '_')")
+        raise ValueError(f"not a number: {show(cell)} (write numbers without '_')")
     try:
         return float(cell.replace(",", ".") if decimal_comma else cell)
     except ValueError:
-        raise ValueError(f"not a number: {cell[:20]!r}") from None
+        raise ValueError(f"not a number: {show(cell)}") from None
 
 
 def parse_coordinate(text: str, decimal_comma: bool = False) -> float:
     """A finite number that stays finite as float32; raises `ValueError` with a reason otherwise."""
     value = parse_number(text, decimal_comma)
     if not math.isfinite(value):
-        raise ValueError(f"coordinates must be finite numbers, got {text.strip()[:20]!r}")
+        raise ValueError(f"coordinates must be finite numbers, got {show(text)}")
     if abs(value) > FLOAT32_MAX:
-        raise ValueError(f"coordinate {text.strip()[:20]!r} is too large: the limit is ±{FLOAT32_MAX:.3g} (float32)")
+        raise ValueError(f"coordinate {show(text)} is too large: the limit is ±{FLOAT32_MAX:.3g} (float32)")
     return value

@@ -9,7 +9,7 @@
 * Quoted cells (``"0.5"``), a UTF-8 byte order mark, CRLF line ends, blank lines, rows of empty cells
   (Excel's empty rows) and ``#`` comment lines (numpy's ``savetxt(header=...)``) are accepted.
 * Every other row holds exactly ``x1, x2, label``: coordinates by `parse_coordinate`, the label by
-  `parse_label`. The first bad row is refused with its line number and (at most `QUOTE_CHARS` of) its text.
+  `parse_label`. The first bad row is refused with its line number and (at most `QUOTE_CHARS` characters of) its text.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from minidl.data.csv_numbers import FLOAT32_MAX, parse_coordinate
+from minidl.data.csv_numbers import FLOAT32_MAX, parse_coordinate, show
 from minidl.data.labels import parse_label
 
 MAX_CSV_ROWS = 1_000_000
@@ -54,12 +54,6 @@ class _Rows:
     cells: list[list[str]]
     numbers: list[int]
     stop: tuple[int, str] | None = None
-
-
-def quote(line: str) -> str:
-    """``line`` for an error message: quoted, cut to `QUOTE_CHARS` characters with "…" when longer."""
-    line = line.rstrip("\r\n")
-    return repr(line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1] + "…")
 
 
 def sniff_separator(text: str) -> str:
@@ -168,4 +162,4 @@ def _checked_table(rows: _Rows, layout: _Layout, source: str, text: str) -> Tens
 def _error(source: str, text: str, number: int, what: str) -> CSVFormatError:
     """The error for line ``number`` of ``text``: ``SOURCE, line N: WHAT, in row '…'``."""
     line = next(itertools.islice(io.StringIO(text, newline=""), number - 1, None), "")
-    return CSVFormatError(f"{source}, line {number}: {what}, in row {quote(line)}")
+    return CSVFormatError(f"{source}, line {number}: {what}, in row {show(line, QUOTE_CHARS)}")

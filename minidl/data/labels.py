@@ -6,7 +6,7 @@ Two classes today: ``0`` or ``1``, written as numbers (``1``, ``1.0``, ``1.000e+
 
 from __future__ import annotations
 
-from minidl.data.csv_numbers import parse_number
+from minidl.data.csv_numbers import parse_number, show
 
 ALLOWED_LABELS = (0.0, 1.0)
 LABEL_WORDS = {"false": 0.0, "true": 1.0}
@@ -19,5 +19,5 @@ def parse_label(text: str, decimal_comma: bool = False) -> float:
         return word
     value = parse_number(text, decimal_comma)
     if value not in ALLOWED_LABELS:
-        raise ValueError(f"label must be 0 or 1 (or true/false), got {text.strip()[:20]!r}")
+        raise ValueError(f"label must be 0 or 1 (or true/false), got {show(text)}")
     return value + 0.0  # -0.0 becomes 0.0

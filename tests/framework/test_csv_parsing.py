@@ -152,3 +152,8 @@ def test_a_one_megabyte_file_parses_in_well_under_a_second() -> None:
     loaded, _ = parse_points(text)
     assert time.process_time() - start < 1.0
     assert torch.equal(loaded, x)
+
+
+def test_a_long_bad_cell_is_shown_in_at_most_20_characters() -> None:
+    with pytest.raises(CSVFormatError, match="line 1: not a number: '" + "x" * 19 + "…', in row"):
+        parse_points("0.5," + "x" * 5_000 + ",1\n")
