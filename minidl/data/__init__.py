@@ -1,6 +1,7 @@
 """Data sets, splits, mini-batches and CSV points for minidl."""
 
-from minidl.data.csv_io import CSVFormatError, format_points, load_points, parse_points, save_points
+from minidl.data.csv_io import format_points, load_points, save_points
+from minidl.data.csv_parsing import CSVFormatError, parse_points
 from minidl.data.datasets import (
     DATASETS,
     make_circles,

@@ -1,55 +1,36 @@
-"""Points as CSV: one ``x1,x2,label`` row per point, an optional header line of exactly that text."""
+"""Points files: read (bounded, any of the CSV dialects `parse_points` accepts) and written as ``x1,x2,label``."""
 
 from __future__ import annotations
 
-import math
 import os
-from pathlib import Path
 
-import torch
 from torch import Tensor
 
-from minidl.files import atomic_write
+from minidl.data.csv_parsing import CSVFormatError, parse_points
+from minidl.files import FileRefusedError, atomic_write, read_bounded
 
 HEADER = "x1,x2,label"
-
-
-class CSVFormatError(ValueError):
-    """A malformed points file; the message names the file, the line number and what was wrong."""
-
-
-def parse_points(text: str, source: str = "<text>") -> tuple[Tensor, Tensor]:
-    """Parse CSV text into ``(x, y)``; raise `CSVFormatError` naming the first bad line."""
-    rows: list[tuple[float, float, float]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#") or (number == 1 and line.replace(" ", "") == HEADER):
-            continue
-        fields = [f.strip() for f in line.split(",")]
-        if len(fields) != 3:
-            raise CSVFormatError(
-                f"{source}, line {number}: expected 3 values 'x1,x2,label', got {len(fields)}: {raw!r}"
-            )
-        try:
-            x1, x2, label = (float(f) for f in fields)
-        except ValueError:
-            raise CSVFormatError(f"{source}, line {number}: not a number in {raw!r}") from None
-        if not (math.isfinite(x1) and math.isfinite(x2)):
-            raise CSVFormatError(f"{source}, line {number}: coordinates must be finite numbers: {raw!r}")
-        if label not in (0.0, 1.0):
-            raise CSVFormatError(f"{source}, line {number}: label must be 0 or 1, got {fields[2]!r}")
-        rows.append((x1, x2, label))
-    data = torch.tensor(rows, dtype=torch.float32).reshape(-1, 3)
-    return data[:, :2].contiguous(), data[:, 2:].contiguous()
+MAX_CSV_BYTES = 16 * 2**20  # about 1,000,000 rows of ``x1,x2,label`` written by `save_points`
+WHAT = "CSV points file"
 
 
 def load_points(path: str | os.PathLike[str]) -> tuple[Tensor, Tensor]:
-    """Read ``(x, y)`` from a CSV file written by `save_points` (or by hand)."""
-    path = Path(path)
+    """Read ``(x, y)`` from a CSV points file (see `minidl.data.csv_parsing` for what is accepted).
+
+    Raises `CSVFormatError` for a malformed file, one that is not UTF-8 text, not a regular file (a
+    FIFO, a device, a folder) or larger than `MAX_CSV_BYTES`; `OSError` when it cannot be read.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CSVFormatError(f"{path}: not a text file; expected CSV rows 'x1,x2,label'") from None
+        raw = read_bounded(path, MAX_CSV_BYTES, WHAT)
+    except FileRefusedError as error:
+        raise CSVFormatError(str(error)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise CSVFormatError(
+            f"{path}, line {line}: not a text file (not UTF-8); save it as CSV UTF-8 with rows x1,x2,label"
+        ) from None
     return parse_points(text, source=str(path))
 
 

@@ -1,0 +1,48 @@
+"""Writes the sample points files in this folder with the real tools (run with pandas and numpy installed).
+
+    python3 -m venv /tmp/pdvenv && /tmp/pdvenv/bin/pip install pandas numpy
+    /tmp/pdvenv/bin/python tests/framework/csv_samples/make_samples.py
+
+Every file holds the same four points, `X` and `LABELS` below (also in tests/framework/test_csv_samples.py).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+X = [[0.5, 0.25], [-1.25, 2.5], [3.0, -0.75], [0.1, 0.2]]
+LABELS = [1, 0, 1, 0]
+
+
+def frame(names: tuple[str, str, str] = ("x1", "x2", "label"), labels: object = LABELS) -> pd.DataFrame:
+    """The four points as a DataFrame with columns ``names``."""
+    x = np.array(X)
+    return pd.DataFrame({names[0]: x[:, 0], names[1]: x[:, 1], names[2]: labels})
+
+
+def main() -> None:
+    """Write every sample."""
+    frame().to_csv(HERE / "pandas_default.csv")
+    frame().to_csv(HERE / "pandas_no_index.csv", index=False)
+    frame(("a", "b", "c")).to_csv(HERE / "pandas_semicolon.csv", sep=";", index=False)
+    frame(("x", "y", "label")).to_csv(HERE / "pandas_tab.csv", sep="\t", index=False)
+    frame(labels=[bool(v) for v in LABELS]).to_csv(HERE / "pandas_bool_labels.csv")
+    frame(labels=[float(v) for v in LABELS]).to_csv(HERE / "pandas_float_labels.csv", index=False)
+    frame().to_csv(HERE / "pandas_decimal_comma.csv", sep=";", decimal=",", index=False)
+    frame().to_csv(HERE / "pandas_quote_all.csv", quoting=csv.QUOTE_ALL, index=False)
+    data = np.column_stack([np.array(X), LABELS])
+    np.savetxt(HERE / "numpy_savetxt.csv", data, delimiter=",")
+    np.savetxt(HERE / "numpy_savetxt_header.csv", data, delimiter=",", header="x1,x2,label")
+    with open(HERE / "excel_csv_utf8.csv", "w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file, dialect="excel")
+        writer.writerow(["X1", "X2", "Label"])
+        writer.writerows([*point, label] for point, label in zip(X, LABELS, strict=True))
+
+
+if __name__ == "__main__":
+    main()
