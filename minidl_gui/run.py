@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from minidl_gui.controller import Controller
 from minidl_gui.model.config import Config
+from minidl_gui.session_files import SessionFiles
 from minidl_gui.settings import open_settings
 from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
 from minidl_gui.worker import NO_POINTS
@@ -109,8 +110,9 @@ def run_app(
     closes; returns the exit status."""
     app = application()
     controller = create_window(config, remember=remember)
-    if session is not None and not controller.files.open(session):
-        print(f"minidl-gui: error: {controller.files.last_error}", file=sys.stderr)
+    if session is not None and not open_and_wait(controller.files, session):
+        reason = controller.files.last_error or f"opening {session} was cancelled"
+        print(f"minidl-gui: error: {reason}", file=sys.stderr)
         dispose(controller)
         return 2
     script = ScriptedRun(controller, autostart=autostart, quit_after_epochs=quit_after_epochs, screenshot=screenshot)
@@ -119,6 +121,28 @@ def run_app(
     exit_code = script.exit_code or status
     dispose(controller)
     return exit_code
+
+
+def open_and_wait(files: SessionFiles, path: Path) -> bool:
+    """Open session file ``path`` (as File ▸ Open does, off the UI thread) and serve events until that
+    ends: True when it is the current session (False: it failed or was cancelled). For start-up, before
+    the main event loop runs."""
+    outcomes: list[bool] = []
+    loop = QEventLoop()
+
+    def record(ok: bool) -> None:
+        outcomes.append(ok)
+
+    loads = files.window.loads
+    files.openFinished.connect(record)
+    loads.finished.connect(loop.quit)  # also after a Cancel, which sends no openFinished
+    try:
+        if files.open(path):
+            loop.exec()
+    finally:
+        files.openFinished.disconnect(record)
+        loads.finished.disconnect(loop.quit)
+    return outcomes == [True]
 
 
 def dispose(controller: Controller) -> None:

@@ -1,8 +1,10 @@
 """`SessionFiles`: what the File menu and the runs table ask for, done with the controller's worker.
 
 - Save: the worker captures its session between epochs and writes the file (training goes on).
-- Open: the file is read, checked and turned into a new `Session` here; only if all of that works
-  does the worker adopt it — a corrupt or hostile file shows a message and changes nothing.
+- Open: the file is read, checked and turned into a new `Session` on a helper thread (the window's
+  `BackgroundLoads`: the window stays responsive, a progress dialog shows if it takes a while); only if
+  all of that works does the worker adopt it (between epochs, if it is training) — a corrupt or
+  hostile file shows a message and changes nothing.
 - Restore (a run from the runs table) and New (the defaults) adopt a new session the same way.
 - Export: the history (CSV) and the weights (JSON) are written by the worker, between epochs.
 
@@ -37,12 +39,14 @@ _QUEUED = Qt.ConnectionType.QueuedConnection
 class SessionFiles(QObject):
     """Sessions and exports for ``window`` and its ``worker``. ``path`` is the current session file.
 
-    ``saved(path)``, ``exported(path)`` and ``failed(message)`` report the worker's writes.
+    ``saved(path)``, ``exported(path)`` and ``failed(message)`` report the worker's writes;
+    ``openFinished(ok)`` ends every `open` that started.
     """
 
     saved = Signal(str, int, object)  # path, epoch, config
     exported = Signal(str)
     failed = Signal(str)
+    openFinished = Signal(bool)  # noqa: N815 (Qt naming) True: the opened file is the current session
 
     def __init__(self, window: MainWindow, worker: TrainingWorker) -> None:
         super().__init__(window)
@@ -73,16 +77,26 @@ class SessionFiles(QObject):
         self.worker.submit("call", partial(self._write_session, str(path)))
 
     def open(self, path: str | Path) -> bool:
-        """Open session file ``path``: True when it is now the current session; False (and a message
-        saying why, nothing changed) when it cannot be opened."""
-        try:
-            session = session_from_saved(load_session(path), self._resolution())
-        except (OSError, SessionFileError, ValueError) as error:
-            self._show_failure(f"Could not open {path}: {_reason(error)}. The current session is unchanged.")
-            return False
-        self._adopt(session, Path(path))
+        """Start opening session file ``path``: it is read, checked and built into a session off the UI
+        thread (the window's `BackgroundLoads`); then ``openFinished(True)`` when it is the current
+        session, or ``openFinished(False)`` with a message saying why (nothing changed). False when
+        another load is in flight: nothing started."""
+        return self.window.loads.start(
+            f"Opening {Path(path).name}",
+            partial(_read_session, path, self._resolution()),
+            lambda session: self._opened(session, Path(path)),
+            lambda error: self._open_failed(path, error),
+            (OSError, SessionFileError, ValueError),
+        )
+
+    def _opened(self, session: Session, path: Path) -> None:
+        self._adopt(session, path)
         self.window.show_message(f"Opened {path} at epoch {session.epoch}: press Train to continue.")
-        return True
+        self.openFinished.emit(True)
+
+    def _open_failed(self, path: str | Path, error: BaseException) -> None:
+        self._show_failure(f"Could not open {path}: {_reason(error)}. The current session is unchanged.")
+        self.openFinished.emit(False)
 
     def restore_run(self, run: Run) -> bool:
         """Make ``run`` current again: its settings, final weights, optimizer state and curves."""
@@ -173,5 +187,10 @@ class SessionFiles(QObject):
         return int(self.window.toolbar.resolution.currentData())
 
 
-def _reason(error: Exception) -> str:
+def _read_session(path: str | Path, resolution: int) -> Session:
+    """Session file ``path`` read, checked and built (on a helper thread: no Qt here)."""
+    return session_from_saved(load_session(path), resolution)
+
+
+def _reason(error: BaseException) -> str:
     return error.strerror if isinstance(error, OSError) and error.strerror else str(error)

@@ -3,17 +3,17 @@
 It adds a drawing row to the Data group (drawing class, Clear points, Add noise and its σ, Undo),
 "Import points…" / "Export points…" to the File menu and the same edits to an Edit menu, and turns
 the decision plot's clicks into edits (`minidl_gui.model.point_edits`) for the worker, which applies
-them between two epochs without touching the model. Files are read and written here with
-`minidl.data`'s CSV functions; a bad file changes nothing and the banner names its first bad line.
-
-Imported points are split into training and test points with the Data group's train/test ratio and
-seed, as ``minidl train --data`` splits a CSV; exported files hold every point, training then test.
+them between two epochs without touching the model. An imported file is read and split by
+`minidl_gui.model.points_file` off the UI thread (the window's `BackgroundLoads`), with the Data group's
+train/test ratio and seed; a bad file changes nothing and the banner names its first bad line. Exported
+files hold every point, training then test, written with `minidl.data`'s CSV functions.
 """
 
 from __future__ import annotations
 
 import html
 import random
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,9 +23,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
-from minidl.data import CSVFormatError, load_points, save_points
-from minidl.seeds import RunSeeds
-from minidl_gui.model.config import MAX_POINTS, Config
+from minidl.data import CSVFormatError, save_points
+from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import (
     NOISE_STD,
     AddNoise,
@@ -34,8 +33,8 @@ from minidl_gui.model.point_edits import (
     DeleteNearest,
     PointsEdit,
     ReplacePoints,
-    split_points,
 )
+from minidl_gui.model.points_file import PointsCountError, read_points
 from minidl_gui.plots.point_editor import HINT
 from minidl_gui.widgets.spinboxes import float_spin
 
@@ -55,6 +54,7 @@ class DataActions(QObject):
     ``undoRequested`` and ``regenerateRequested`` (back to the generated points) for the worker."""
 
     editRequested = Signal(object)  # noqa: N815 (Qt naming)
+    importFinished = Signal(bool)  # noqa: N815 True: the imported points were sent to the worker
     undoRequested = Signal()  # noqa: N815
     regenerateRequested = Signal()  # noqa: N815
 
@@ -148,22 +148,31 @@ class DataActions(QObject):
 
     # -- files --------------------------------------------------------------------------------------
     def import_points(self, path: str | Path) -> bool:
-        """Replace the points with the file's (split as the module says); on any problem say so and keep them."""
-        try:
-            x, y = load_points(path)
-        except CSVFormatError as error:
-            return self._fail(f"<b>Import failed:</b> {html.escape(str(error))}. The current points are unchanged.")
-        except OSError as error:
-            return self._fail(f"<b>Import failed:</b> cannot read {html.escape(str(path))}: {error.strerror}.")
-        if not 0 < len(x) <= 2 * MAX_POINTS:
-            found = "no points" if len(x) == 0 else f"{len(x)} points (at most {2 * MAX_POINTS})"
-            return self._fail(f"<b>Import failed:</b> {html.escape(str(path))} has {found}. Nothing changed.")
-        data = self.window.config().data
-        fraction = data.n_test / (data.n_train + data.n_test)
-        train, test = split_points(x, y, fraction, RunSeeds.from_seed(data.seed).test_points)
+        """Start replacing the points with the file's, read and split off the UI thread (see the module);
+        on any problem say so and keep them. False when another load is in flight (nothing started);
+        else ``importFinished(ok)`` follows."""
+        return self.window.loads.start(
+            f"Importing {Path(path).name}",
+            partial(read_points, path, self.window.config().data),
+            self._imported,
+            lambda error: self._import_failed(path, error),
+            (CSVFormatError, PointsCountError, OSError),
+        )
+
+    def _imported(self, edit: ReplacePoints) -> None:
         self._clear_error()
-        self.request(ReplacePoints(train, test, Path(path).name))
-        return True
+        self.request(edit)
+        self.importFinished.emit(True)
+
+    def _import_failed(self, path: str | Path, error: BaseException) -> None:
+        where = html.escape(str(path))
+        if isinstance(error, CSVFormatError):
+            self._fail(f"<b>Import failed:</b> {html.escape(str(error))}. The current points are unchanged.")
+        elif isinstance(error, PointsCountError):
+            self._fail(f"<b>Import failed:</b> {html.escape(str(error))}. Nothing changed.")
+        elif isinstance(error, OSError):
+            self._fail(f"<b>Import failed:</b> cannot read {where}: {error.strerror or error}.")
+        self.importFinished.emit(False)
 
     def export_points(self, path: str | Path) -> bool:
         """Write every point shown (training then test) to ``path`` as CSV."""

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from minidl_gui.background_load import BackgroundLoads
 from minidl_gui.model.config import Config
 from minidl_gui.model.history import History
 from minidl_gui.model.snapshot import Snapshot
@@ -89,6 +90,9 @@ class MainWindow(QMainWindow):
         self.controls.configChanged.connect(self.configChanged)
         self.toolbar.reinitialiseRequested.connect(self._reinitialise)
         self.toolbar.showTestChanged.connect(self.decision.set_show_test)
+        self.loads = BackgroundLoads(self)  # opening and importing files, off the UI thread, one at a time
+        self.loads.notice.connect(self.show_message)
+        self.closing.connect(self.loads.cancel)  # a load still reading is detached, its result dropped
         self.file_actions = FileActions(self)  # the File menu: sessions and exports
         self.points = DataActions(self)  # draw, edit, import and export the points
         self.runs = RunsDock(self.curves.loss_plot, self.curves.refit)  # ended runs, overlaid when selected

@@ -11,6 +11,13 @@ from minidl.data import load_points, save_points
 TIMEOUT = 20_000
 
 
+def imported(qtbot, window, path) -> bool:
+    """Import ``path`` (read off the UI thread) and wait for the outcome: True when the points were sent."""
+    with qtbot.waitSignal(window.points.importFinished, timeout=TIMEOUT) as blocker:
+        assert window.points.import_points(path)
+    return blocker.args[0]
+
+
 def all_points(snapshot) -> np.ndarray:
     """Every point of a snapshot as sorted ``(x1, x2, label)`` rows, training and test together."""
     rows = np.concatenate([np.column_stack([points.x, points.y]) for points in (snapshot.train, snapshot.test)]).astype(
@@ -30,7 +37,7 @@ def test_export_then_import_gives_back_the_same_points_split_with_the_configured
     assert np.array_equal(x[: len(before.train.x)].numpy(), before.train.x)  # training first, then test
 
     version = before.data_version
-    assert window.points.import_points(path)
+    assert imported(qtbot, window, path)
     message = "Imported 400 points from points.csv: 200 for training, 200 for testing"
     qtbot.waitUntil(lambda: message in window.status.currentMessage(), timeout=TIMEOUT)
     after = window.last_snapshot  # sent before the message
@@ -46,7 +53,7 @@ def test_a_malformed_file_names_its_first_bad_line_and_changes_nothing(qtbot, pl
     before = window.last_snapshot
     path = tmp_path / "bad.csv"
     path.write_text("x1,x2,label\n0.1,0.2,1\n0.3,zero,0\n0.5,0.6,7\n", encoding="utf-8")
-    assert not window.points.import_points(path)
+    assert not imported(qtbot, window, path)
     assert window.banner.isVisible() and window.banner.kind == "error"
     text = window.banner.label.text()
     assert "line 3" in text and "not a number" in text and "unchanged" in text
@@ -57,21 +64,21 @@ def test_a_malformed_file_names_its_first_bad_line_and_changes_nothing(qtbot, pl
     assert not window.controls.data.custom
 
     path.write_text("0.1,0.2,1\n0.3,0.4,2\n", encoding="utf-8")
-    assert not window.points.import_points(path)
+    assert not imported(qtbot, window, path)
     assert "line 2" in window.banner.label.text() and "label must be 0 or 1" in window.banner.label.text()
 
 
 def test_missing_empty_or_binary_files_are_refused_with_a_reason(qtbot, playground, tmp_path):
     window = playground().window
-    assert not window.points.import_points(tmp_path / "nowhere.csv")
+    assert not imported(qtbot, window, tmp_path / "nowhere.csv")
     assert "cannot read" in window.banner.label.text()
     empty = tmp_path / "empty.csv"
     empty.write_text("x1,x2,label\n", encoding="utf-8")
-    assert not window.points.import_points(empty)
+    assert not imported(qtbot, window, empty)
     assert "has no points" in window.banner.label.text()
     binary = tmp_path / "image.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
-    assert not window.points.import_points(binary)
+    assert not imported(qtbot, window, binary)
     assert "not a text file" in window.banner.label.text()
 
 
@@ -107,7 +114,7 @@ def test_regenerate_after_an_import_returns_to_the_generated_set(qtbot, playgrou
     path = tmp_path / "few.csv"
     save_points(path, torch.tensor([[0.0, 0.0], [1.0, 1.0]]), torch.tensor([[0.0], [1.0]]))
     version = window.last_snapshot.data_version
-    window.points.import_points(path)
+    assert imported(qtbot, window, path)
     qtbot.waitUntil(lambda: window.last_snapshot.data_version > version, timeout=TIMEOUT)
     assert window.controls.data.dataset.currentText() == "Custom (drawn/imported)"
     window.controls.data.regenerate.click()

@@ -158,7 +158,9 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
     session, config, title = controller.session, window.config(), window.windowTitle()
     history = columns(window)
     choose_path(monkeypatch, path)
-    window.file_actions.open.trigger()
+    with qtbot.waitSignal(controller.files.openFinished, timeout=TIMEOUT) as opened:
+        window.file_actions.open.trigger()
+    assert opened.args == [False]
     assert window.banner.isVisible() and window.banner.kind == "error"
     text = window.banner.label.text()
     assert "bad.minidl" in text and "unchanged" in text
@@ -172,7 +174,9 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
 
 def test_a_missing_file_says_so(qtbot, playground, tmp_path):
     controller = playground()
-    assert not controller.files.open(tmp_path / "nowhere.minidl")
+    with qtbot.waitSignal(controller.files.openFinished, timeout=TIMEOUT) as opened:
+        assert controller.files.open(tmp_path / "nowhere.minidl")  # started: it fails on the helper thread
+    assert opened.args == [False]
     assert "No such file" in controller.window.banner.label.text()
 
 

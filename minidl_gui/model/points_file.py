@@ -1,0 +1,37 @@
+"""Importing a points CSV into the playground: read it, check how many points it holds, split it.
+
+The split is the Data group's: ``n_test / (n_train + n_test)`` of the points, shuffled with the
+test-point seed of ``seed``, are kept for testing — as ``minidl train --data`` splits a CSV. Pure model
+code, no Qt: the window runs `read_points` off its UI thread.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from minidl.data import load_points
+from minidl.seeds import RunSeeds
+from minidl_gui.model.config import MAX_POINTS, DataConfig
+from minidl_gui.model.point_edits import ReplacePoints, split_points
+
+MAX_IMPORTED = 2 * MAX_POINTS
+"""The most points a file may hold: as many as the largest training and test sets together."""
+
+
+class PointsCountError(ValueError):
+    """A readable points file with no points, or with more than `MAX_IMPORTED`; the message says which."""
+
+
+def read_points(path: str | os.PathLike[str], data: DataConfig) -> ReplacePoints:
+    """The edit that replaces the points with those of CSV file ``path``, split as ``data`` says.
+
+    Raises what `minidl.data.load_points` raises (OSError, CSVFormatError) and `PointsCountError`.
+    """
+    x, y = load_points(path)
+    if not 0 < len(x) <= MAX_IMPORTED:
+        found = "no points" if len(x) == 0 else f"{len(x)} points (at most {MAX_IMPORTED})"
+        raise PointsCountError(f"{path} has {found}")
+    fraction = data.n_test / (data.n_train + data.n_test)
+    train, test = split_points(x, y, fraction, RunSeeds.from_seed(data.seed).test_points)
+    return ReplacePoints(train, test, Path(path).name)
