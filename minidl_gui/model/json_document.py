@@ -64,11 +64,20 @@ def read_bytes(path: PathLike, what: str) -> bytes:
         raise SessionFileError(str(error)) from None
 
 
-def parse_document(raw: bytes, source: str, format_name: str, version: int, what: str) -> dict[str, Any]:
+def parse_document(
+    raw: bytes, source: str, format_name: str, version: int, what: str, max_containers: int | None = None
+) -> dict[str, Any]:
     """The JSON object in ``raw`` after checking its ``format`` and ``version`` fields.
 
-    SessionFileError if ``raw`` is not UTF-8 JSON, not a ``format_name`` document, or newer than ``version``.
+    SessionFileError if ``raw`` is not UTF-8 JSON, not a ``format_name`` document, or newer than ``version``;
+    or, before parsing, if it could hold more than ``max_containers`` lists and objects (each costs Python
+    about 60 bytes for 2 bytes of file: bounding them bounds the memory parsing takes).
     """
+    containers = raw.count(b"[") + raw.count(b"{")  # brackets in strings count too: an upper bound
+    if max_containers is not None and containers > max_containers:
+        raise SessionFileError(
+            f"{source}: not a {what} (it holds {containers} lists and objects, at most {max_containers} allowed)"
+        )
     try:
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as err:

@@ -68,6 +68,8 @@ VERSION = 1
 SUFFIX = ".minidl"
 _WHAT = "minidl session file"
 _GENERATOR_STATE_SIZE = torch.Generator().get_state().numel()
+MAX_CONTAINERS = 2 * MAX_POINTS + MAX_EPOCHS + 10_000
+"""The most lists and objects a session holds: a list per point, a gradient-norm row per epoch, and the rest."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -217,7 +219,7 @@ def load_session(path: PathLike) -> SessionData:
 
 def loads_session(raw: bytes, source: str = "<bytes>") -> SessionData:
     """The session encoded in ``raw`` (a file's bytes); ``source`` names it in error messages."""
-    document = parse_document(raw, source, FORMAT, VERSION, _WHAT)
+    document = parse_document(raw, source, FORMAT, VERSION, _WHAT, MAX_CONTAINERS)
     try:
         return session_from_document(document)
     except SessionFileError as err:

@@ -553,3 +553,10 @@ def test_points_with_one_or_three_coordinates_are_refused_naming_the_points(vali
 
         with pytest.raises(SessionFileError, match="point 0 of 'data.train.x' should be a list of 2 numbers"):
             loads_session(mutated(valid_bytes, points), "run.minidl")
+
+
+def test_a_file_of_more_lists_than_a_session_can_hold_is_refused_before_parsing(monkeypatch) -> None:
+    raw = b'{"format": "minidl-session", "version": 1, "data": [' + b"[]," * 200_000 + b"[]]}"
+    monkeypatch.setattr(json_document.json, "loads", lambda *_, **__: pytest.fail("parsed"))
+    with pytest.raises(SessionFileError, match=r"\(it holds 200003 lists and objects, at most 130000 allowed\)"):
+        loads_session(raw, "run.minidl")
