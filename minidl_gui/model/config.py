@@ -19,6 +19,8 @@ OPTIMIZER_NAMES = ("sgd", "adam")
 SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
 # The bounds of every number, used both by the validation below and by the GUI's controls.
+INPUTS = 2
+"""The network's inputs: a point's two coordinates."""
 MAX_WIDTH = 512
 MAX_HIDDEN_LAYERS = 8
 MAX_POINTS = 10_000
@@ -122,7 +124,7 @@ class NetworkConfig:
     @property
     def sizes(self) -> list[int]:
         """Every layer's width, inputs and output included: ``[2, 25, 25, 25, 1]``."""
-        return [2, *(layer.width for layer in self.hidden), 1]
+        return [INPUTS, *(layer.width for layer in self.hidden), 1]
 
 
 @dataclass(frozen=True)

@@ -64,13 +64,22 @@ def read_bytes(path: PathLike, what: str) -> bytes:
         raise SessionFileError(str(error)) from None
 
 
-def parse_document(raw: bytes, source: str, format_name: str, version: int, what: str) -> dict[str, Any]:
+def parse_document(
+    raw: bytes, source: str, format_name: str, version: int, what: str, max_containers: int | None = None
+) -> dict[str, Any]:
     """The JSON object in ``raw`` after checking its ``format`` and ``version`` fields.
 
-    SessionFileError if ``raw`` is not UTF-8 JSON, not a ``format_name`` document, or newer than ``version``.
+    SessionFileError if ``raw`` is not UTF-8 JSON, not a ``format_name`` document, or newer than ``version``;
+    or, before parsing, if it could hold more than ``max_containers`` lists and objects (each costs Python
+    about 60 bytes for 2 bytes of file: bounding them bounds the memory parsing takes).
     """
+    containers = raw.count(b"[") + raw.count(b"{")  # brackets in strings count too: an upper bound
+    if max_containers is not None and containers > max_containers:
+        raise SessionFileError(
+            f"{source}: not a {what} (it holds {containers} lists and objects, at most {max_containers} allowed)"
+        )
     try:
-        document = json.loads(raw.decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as err:
         raise SessionFileError(f"{source}: not a {what} (not UTF-8 text: byte {err.start} is invalid)") from None
     except json.JSONDecodeError as err:
@@ -79,7 +88,7 @@ def parse_document(raw: bytes, source: str, format_name: str, version: int, what
         ) from None
     except RecursionError:
         raise SessionFileError(f"{source}: not a {what} (JSON nested too deeply)") from None
-    except ValueError as err:  # an integer with thousands of digits
+    except ValueError as err:  # a key that appears twice, an integer with thousands of digits
         raise SessionFileError(f"{source}: not a {what} ({err})") from None
     if not isinstance(document, dict):
         raise SessionFileError(f"{source}: not a {what} (the top level is {describe_kind(document)}, not an object)")
@@ -93,6 +102,16 @@ def parse_document(raw: bytes, source: str, format_name: str, version: int, what
             f"{source} was written by a newer version of minidl (format version {found}, this version "
             f"reads up to {version}): update minidl to open it"
         )
+    return document
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; ValueError if a key appears twice (JSON would keep the last silently)."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"the key {show_value(repeated)} appears twice in an object")
     return document
 
 
@@ -147,7 +166,7 @@ def check_history(value: Any, where: str = "history") -> dict[str, list[float | 
     """A copy of ``value`` if it is a history: named, equal-length columns of numbers or None."""
     columns = as_object(value, where)
     for name, column in columns.items():
-        ok = isinstance(column, list) and all(v is None or type(v) in (int, float) for v in column)
+        ok = isinstance(column, list) and all(v is None or is_number(v) for v in column)
         if not (isinstance(name, str) and ok):
             raise SessionFileError(f"column {name!r} of '{where}' should be a list of numbers (or null)")
     lengths = {name: len(column) for name, column in columns.items()}
@@ -177,11 +196,20 @@ def as_integer(value: Any, where: str, low: int = 0, high: int = MAX_COUNT) -> i
     return value
 
 
-def as_number(value: Any, where: str, low: float = -math.inf) -> float:
-    if not (is_number(value) and math.isfinite(value) and value >= low):
-        bound = f" >= {low}" if math.isfinite(low) else ""
-        raise SessionFileError(f"field '{where}' should be a finite number{bound}, not {show_value(value)}")
+def as_number(value: Any, where: str, low: float = -math.inf, high: float = math.inf) -> float:
+    """``value`` as a float if it is a finite number from ``low`` to ``high``, else SessionFileError."""
+    if not (is_number(value) and math.isfinite(value) and low <= value <= high):
+        raise SessionFileError(f"field '{where}' should be a finite number{bounds(low, high)}, not {show_value(value)}")
     return float(value)
+
+
+def bounds(low: float, high: float) -> str:
+    """`` from low to high``, `` >= low``, `` <= high`` or nothing, as error messages say it."""
+    if math.isfinite(low) and math.isfinite(high):
+        return f" from {low:g} to {high:g}"
+    if math.isfinite(low):
+        return f" >= {low:g}"
+    return f" <= {high:g}" if math.isfinite(high) else ""
 
 
 def is_number(value: Any) -> bool:

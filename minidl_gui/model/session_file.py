@@ -39,23 +39,18 @@ from torch import Tensor
 
 from minidl.files import atomic_write
 from minidl.training import Trainer
+from minidl_gui.model.config import INPUTS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_POINTS, MAX_SEED
 from minidl_gui.model.json_document import (
     DTYPE_NAMES,
-    DTYPES,
-    MAX_COUNT,
-    MAX_DIM,
-    MAX_NDIM,
     History,
     PathLike,
     SessionFileError,
     as_integer,
     as_number,
     as_object,
-    check_history,
     check_state_fits,
     decode_state,
     decode_tensor,
-    describe_kind,
     encode_state,
     encode_tensor,
     field,
@@ -65,12 +60,16 @@ from minidl_gui.model.json_document import (
     read_bytes,
     show_value,
 )
+from minidl_gui.model.session_history import decode_gradient_norms, decode_history
+from minidl_gui.model.session_optimizer import decode_optimizer, decode_scheduler
 
 FORMAT = "minidl-session"
 VERSION = 1
 SUFFIX = ".minidl"
 _WHAT = "minidl session file"
 _GENERATOR_STATE_SIZE = torch.Generator().get_state().numel()
+MAX_CONTAINERS = 2 * MAX_POINTS + MAX_EPOCHS + 10_000
+"""The most lists and objects a session holds: a list per point, a gradient-norm row per epoch, and the rest."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,7 +219,7 @@ def load_session(path: PathLike) -> SessionData:
 
 def loads_session(raw: bytes, source: str = "<bytes>") -> SessionData:
     """The session encoded in ``raw`` (a file's bytes); ``source`` names it in error messages."""
-    document = parse_document(raw, source, FORMAT, VERSION, _WHAT)
+    document = parse_document(raw, source, FORMAT, VERSION, _WHAT, MAX_CONTAINERS)
     try:
         return session_from_document(document)
     except SessionFileError as err:
@@ -264,32 +263,41 @@ def session_document(session: SessionData) -> dict[str, Any]:
 
 
 def session_from_document(document: Mapping[str, Any]) -> SessionData:
-    """The `SessionData` a version-1 document holds; SessionFileError naming the first bad field."""
+    """The `SessionData` a version-1 document holds; SessionFileError naming the first bad field.
+
+    Every number is checked against the limits of the app's controls (`minidl_gui.model.config`), and
+    list lengths are checked before any tensor is built from them.
+    """
     data = as_object(field(document, "data"), "data")
     dtype_name = field(data, "dtype", "data.")
-    if dtype_name not in ("float32", "float64"):
-        raise SessionFileError(f"field 'data.dtype' should be 'float32' or 'float64', not {show_value(dtype_name)}")
-    dtype = DTYPES[dtype_name]
-    features = as_integer(field(data, "features", "data."), "data.features", low=1, high=MAX_DIM)
+    if dtype_name != "float32":
+        raise SessionFileError(
+            f"field 'data.dtype' should be 'float32' (the dtype the app trains with), not {show_value(dtype_name)}"
+        )
+    train = _decode_points(field(data, "train", "data."), "data.train")
     test = field(data, "test", "data.")
+    test = None if test is None else _decode_points(test, "data.test")
+    as_integer(field(data, "features", "data."), "data.features", low=INPUTS, high=INPUTS)
     model = decode_state(field(document, "model"), "model")
     trainer = as_object(field(document, "trainer"), "trainer")
-    history = check_history(field(document, "history"))
+    history = decode_history(field(document, "history"))
+    epochs = len(next(iter(history.values()), []))
+    layers = sum(1 for tensor in model.values() if tensor.dim() == 2)  # one weight matrix per Linear layer
     norms = document.get("gradient_norms")  # optional: absent from files written before it existed
     return SessionData(
         config=as_object(field(document, "config"), "config"),
         seed=_seed(field(document, "seed")),
-        train=_decode_points(field(data, "train", "data."), "data.train", features, dtype),
-        test=None if test is None else _decode_points(test, "data.test", features, dtype),
+        train=train,
+        test=test,
         model=model,
-        optimizer=_decode_optimizer(field(document, "optimizer"), model),
-        scheduler=_decode_scheduler(field(document, "scheduler")),
+        optimizer=decode_optimizer(field(document, "optimizer"), model),
+        scheduler=decode_scheduler(field(document, "scheduler")),
         history=history,
-        epoch=as_integer(field(trainer, "epoch", "trainer."), "trainer.epoch"),
+        epoch=as_integer(field(trainer, "epoch", "trainer."), "trainer.epoch", high=MAX_EPOCHS),
         elapsed=as_number(field(trainer, "elapsed", "trainer."), "trainer.elapsed", low=0.0),
-        batch_size=as_integer(field(trainer, "batch_size", "trainer."), "trainer.batch_size", low=1),
+        batch_size=as_integer(field(trainer, "batch_size", "trainer."), "trainer.batch_size", 1, MAX_BATCH_SIZE),
         generator_state=_decode_generator_state(field(trainer, "generator_state", "trainer.")),
-        gradient_norms=None if "gradient_norms" not in document else _decode_gradient_norms(norms, history),
+        gradient_norms=None if "gradient_norms" not in document else decode_gradient_norms(norms, epochs, layers),
     )
 
 
@@ -298,89 +306,25 @@ def _encode_points(points: tuple[Tensor, Tensor]) -> dict[str, Any]:
     return {"x": points[0].tolist(), "y": [int(v) if v in (0.0, 1.0) else v for v in labels]}
 
 
-def _decode_points(value: Any, where: str, features: int, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
+def _decode_points(value: Any, where: str) -> tuple[Tensor, Tensor]:
+    """At most `MAX_POINTS` points of `INPUTS` coordinates and their 0/1 labels, as float32 tensors."""
     value = as_object(value, where)
     x, y = field(value, "x", where + "."), field(value, "y", where + ".")
     if not (isinstance(x, list) and isinstance(y, list)):
         raise SessionFileError(f"fields '{where}.x' and '{where}.y' should be lists")
+    if len(x) > MAX_POINTS:
+        raise SessionFileError(f"'{where}' has {len(x)} points; the app allows at most {MAX_POINTS}")
     if len(x) != len(y):
         raise SessionFileError(f"'{where}' has {len(x)} points but {len(y)} labels")
     for index, row in enumerate(x):
-        if not (isinstance(row, list) and len(row) == features and all(is_number(v) for v in row)):
-            raise SessionFileError(f"point {index} of '{where}.x' should be a list of {features} numbers")
+        if not (isinstance(row, list) and len(row) == INPUTS and all(is_number(v) for v in row)):
+            raise SessionFileError(f"point {index} of '{where}.x' should be a list of {INPUTS} numbers")
     if not all(type(v) in (int, float) and v in (0, 1) for v in y):
         raise SessionFileError(f"the labels in '{where}.y' should all be 0 or 1")
-    points = torch.tensor(x, dtype=dtype).reshape(len(x), features)
+    points = torch.tensor(x, dtype=torch.float32).reshape(len(x), INPUTS)
     if not torch.isfinite(points).all():
-        raise SessionFileError(f"'{where}.x' holds NaN, infinity or a number too large for {dtype}")
-    return points, torch.tensor(y, dtype=dtype).reshape(-1, 1)
-
-
-def _decode_optimizer(value: Any, model: dict[str, Tensor]) -> dict[str, Any]:
-    value = as_object(value, "optimizer")
-    kind = field(value, "type", "optimizer.")
-    if not isinstance(kind, str):
-        raise SessionFileError(f"field 'optimizer.type' should be a name, not {show_value(kind)}")
-    hyper = as_object(field(value, "hyperparameters", "optimizer."), "optimizer.hyperparameters")
-    states = as_object(field(value, "state", "optimizer."), "optimizer.state")
-    params = list(model.items())
-    state = {}
-    for name, chunks in states.items():
-        where = f"optimizer.state.{name}"
-        if not (isinstance(chunks, list) and len(chunks) == len(params)):
-            raise SessionFileError(f"field '{where}' should be a list of {len(params)} tensors, one per parameter")
-        state[name] = [decode_tensor(chunk, f"{where}[{i}]") for i, chunk in enumerate(chunks)]
-        for index, (tensor, (param_name, param)) in enumerate(zip(state[name], params, strict=True)):
-            if tensor.shape != param.shape:
-                raise SessionFileError(
-                    f"tensor '{where}[{index}]' has shape {list(tensor.shape)} but parameter "
-                    f"'{param_name}' has shape {list(param.shape)}"
-                )
-    return {
-        "type": kind,
-        "hyperparameters": {name: _hyperparameter(v, f"optimizer.hyperparameters.{name}") for name, v in hyper.items()},
-        "step": as_integer(field(value, "step", "optimizer."), "optimizer.step"),
-        "state": state,
-    }
-
-
-def _hyperparameter(value: Any, where: str) -> float | bool | tuple[float, ...]:
-    if type(value) is bool:
-        return value
-    if isinstance(value, list) and 1 <= len(value) <= MAX_NDIM:
-        return tuple(as_number(v, f"{where}[{i}]") for i, v in enumerate(value))
-    return as_number(value, where)
-
-
-def _decode_scheduler(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    value = as_object(value, "scheduler")
-    kind = field(value, "type", "scheduler.")
-    if not isinstance(kind, str):
-        raise SessionFileError(f"field 'scheduler.type' should be a name, not {show_value(kind)}")
-    state = {}
-    for name, number in as_object(field(value, "state", "scheduler."), "scheduler.state").items():
-        where = f"scheduler.state.{name}"
-        exact = type(number) is int
-        state[name] = as_integer(number, where, low=-MAX_COUNT) if exact else as_number(number, where)
-    return {"type": kind, "state": state}
-
-
-def _decode_gradient_norms(value: Any, history: Mapping[str, list[Any]]) -> list[list[float | None]]:
-    """Rows of equal length, one per history epoch, of finite numbers or null."""
-    epochs = max((len(column) for column in history.values()), default=0)
-    if not (isinstance(value, list) and all(isinstance(row, list) for row in value)):
-        raise SessionFileError(f"field 'gradient_norms' should be a list of rows (lists), not {describe_kind(value)}")
-    if len(value) != epochs:
-        raise SessionFileError(f"field 'gradient_norms' has {len(value)} rows but the history has {epochs} epochs")
-    lengths = sorted({len(row) for row in value})
-    if len(lengths) > 1:
-        raise SessionFileError(f"the rows of 'gradient_norms' have different lengths: {lengths}")
-    for index, row in enumerate(value):
-        if not all(v is None or (is_number(v) and math.isfinite(v)) for v in row):
-            raise SessionFileError(f"row {index} of 'gradient_norms' should hold finite numbers (or null)")
-    return [[None if v is None else float(v) for v in row] for row in value]
+        raise SessionFileError(f"'{where}.x' holds NaN, infinity or a number too large for float32")
+    return points, torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
 
 
 def _decode_generator_state(value: Any) -> Tensor:
@@ -397,9 +341,11 @@ def _decode_generator_state(value: Any) -> Tensor:
 
 
 def _seed(value: Any) -> int | None:
-    if value is None or (type(value) is int and -(2**63) <= value < 2**64):
+    if value is None or (type(value) is int and 0 <= value <= MAX_SEED):
         return value
-    raise SessionFileError(f"field 'seed' should be a whole number or null, not {show_value(value)}")
+    raise SessionFileError(
+        f"field 'seed' should be a whole number from 0 to {MAX_SEED} or null, not {show_value(value)}"
+    )
 
 
 # -- checks on JSON values -----------------------------------------------------------------------

@@ -15,8 +15,10 @@ import torch
 
 from minidl_gui.model.config import Config
 from minidl_gui.model.history import COLUMNS
+from minidl_gui.model.json_document import SessionFileError
 from minidl_gui.model.runs import Run, make_run
 from minidl_gui.model.session import Session
+from minidl_gui.model.session_consistency import check_agrees
 from minidl_gui.model.session_file import SessionData, capture, restore_into
 
 
@@ -33,13 +35,16 @@ def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
     """A new `Session` at the saved epoch, with the saved points, weights, optimizer and shuffle state
     and history; its next epoch is the one the saved run would have trained next.
 
-    ValueError (saying what is wrong) if the configuration is invalid or the state does not fit it.
+    SessionFileError (a ValueError naming the field) if the configuration is invalid or the saved
+    state is not one it describes (see `check_agrees`); ValueError if the state does not fit it.
+    Changes nothing else, and needs no Qt: it may run on any thread.
     """
     try:
         config = Config.from_dict(saved.config)
     except (ValueError, TypeError) as error:
-        raise ValueError(f"its configuration is invalid: {error}") from None
+        raise SessionFileError(f"field 'config' is invalid: {error}") from None
     session = Session(config, resolution=resolution)
+    check_agrees(saved, session)
     train = (saved.train[0].clone(), saved.train[1].clone())  # ``saved`` may be restored again (a run)
     test = (saved.test[0].clone(), saved.test[1].clone()) if saved.test is not None else (train[0][:0], train[1][:0])
     generated = (*session.train_data, *session.test_data)
@@ -50,8 +55,6 @@ def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
     )
     restore_into(session.trainer, saved)
     session.history.extend(history_records(saved.history, saved.gradient_norms))
-    if len(session.history) != session.epoch:
-        raise ValueError(f"its history has {len(session.history)} epochs but the training is at epoch {session.epoch}")
     return session
 
 

@@ -311,8 +311,8 @@ def _set(path: str, value) -> Callable[[dict], None]:  # noqa: ANN001
         (_set("gradient_norms", {"W1": [1.0]}), "field 'gradient_norms' should be a list of rows .lists., not an"),
         (_set("gradient_norms/1", 0.5), "field 'gradient_norms' should be a list of rows"),
         (lambda d: d["gradient_norms"].pop(), "field 'gradient_norms' has 2 rows but the history has 3 epochs"),
-        (_set("gradient_norms/1", [1.0, 2.0]), r"the rows of 'gradient_norms' have different lengths: \[2, 3\]"),
-        (_set("gradient_norms/2/0", math.nan), r"row 2 of 'gradient_norms' should hold finite numbers \(or null\)"),
+        (_set("gradient_norms/1", [1.0, 2.0]), "row 1 of 'gradient_norms' has 2 values but the model has 3 Linear"),
+        (_set("gradient_norms/2/0", math.nan), r"row 2 of 'gradient_norms' should hold finite numbers >= 0 \(or nu"),
         (_set("gradient_norms/2/0", -math.inf), "row 2 of 'gradient_norms' should hold finite numbers"),
         (_set("gradient_norms/0/2", "2.0"), "row 0 of 'gradient_norms' should hold finite numbers"),
         (_set("gradient_norms/0/2", True), "row 0 of 'gradient_norms' should hold finite numbers"),
@@ -320,9 +320,50 @@ def _set(path: str, value) -> Callable[[dict], None]:  # noqa: ANN001
         (_set("trainer/elapsed", -1.0), "field 'trainer.elapsed' should be a finite number >= 0"),
         (_set("trainer/generator_state/data/0", 256), "should hold whole numbers from 0 to 255"),
         (_set("trainer/generator_state/data", [0] * 5056), "is not a random generator state"),
-        (_set("seed", 1.5), "field 'seed' should be a whole number or null"),
+        (_set("seed", 1.5), "field 'seed' should be a whole number from 0"),
         (_set("config", []), "field 'config' should be an object, not a list"),
         (_set("scheduler/state/gamma", "x"), "field 'scheduler.state.gamma' should be a finite number"),
+        # numbers too large for a float, dtypes and limits of the configuration (issue #8)
+        (_set("history/epoch/1", 10**400), "column 'epoch' of 'history' should be a list of numbers"),
+        (_set("history/train_loss/1", 10**400), "column 'train_loss' of 'history' should be a list of numbers"),
+        (_set("trainer/epoch", 10**400), "field 'trainer.epoch' should be a whole number from 0 to 100000,"),
+        (_set("data/dtype", "float64"), "field 'data.dtype' should be 'float32' .the dtype the app trains with."),
+        (
+            _set("optimizer/hyperparameters/lr", 1e308),
+            "'optimizer.hyperparameters.lr' should be a finite number from 0 to 100,",
+        ),
+        (
+            _set("optimizer/hyperparameters/eps", 0),
+            "'optimizer.hyperparameters.eps' should be a finite number from 1e-12 to 1,",
+        ),
+        (_set("optimizer/hyperparameters/betas", [0.9, 1.0]), r"'optimizer.hyperparameters.betas\[1\]' should be"),
+        (_set("optimizer/hyperparameters/betas", [0.9]), "'optimizer.hyperparameters.betas' should be a list of 2"),
+        (_set("optimizer/hyperparameters/weight_decay", 11.0), "'optimizer.hyperparameters.weight_decay' should be"),
+        (lambda d: d["optimizer"]["hyperparameters"].pop("eps"), "'optimizer.hyperparameters' of Adam should have"),
+        (_set("optimizer/hyperparameters/amsgrad", True), "'optimizer.hyperparameters' of Adam should have"),
+        (_set("optimizer/type", "Adamax"), "field 'optimizer.type' should be Adam or SGD, not 'Adamax'"),
+        (_set("optimizer/state/momentum_buffer", []), "field 'optimizer.state' of Adam should have"),
+        (_set("trainer/batch_size", 10**12), "field 'trainer.batch_size' should be a whole number from 1 to 10000,"),
+        (_set("seed", 2**31), "field 'seed' should be a whole number from 0 to 2147483647 or null"),
+        (_set("seed", -1), "field 'seed' should be a whole number from 0 to 2147483647 or null"),
+        (_set("scheduler/type", "LambdaLR"), "field 'scheduler.type' should be .*StepLR.*, not 'LambdaLR'"),
+        (_set("scheduler/state/step_size", 0), "field 'scheduler.state.step_size' should be a whole number from 1"),
+        (_set("scheduler/state/gamma", 2.0), "field 'scheduler.state.gamma' should be a finite number from 1e-06 to 1"),
+        (_set("scheduler/state/base_lr", 1e308), "field 'scheduler.state.base_lr' should be a finite number"),
+        (_set("scheduler/state/T_max", 3), r"field 'scheduler.state' of StepLR should have .*'step_size'"),
+        (_set("data/train/x/0", [0.5]), "point 0 of 'data.train.x' should be a list of 2 numbers"),
+        (_set("data/features", 3), "field 'data.features' should be a whole number from 2 to 2"),
+        (_set("gradient_norms/0", [1.0] * 5000), "row 0 of 'gradient_norms' has 5000 values but the model has 3 Lin"),
+        (lambda d: d["gradient_norms"].__setitem__(slice(None), [[1.0] * 5000] * 3), "has 5000 values but the model"),
+        (_set("gradient_norms/0/0", -1.0), "row 0 of 'gradient_norms' should hold finite numbers >= 0"),
+        (_set("history/epoch", [1, 3, 2]), r"column 'epoch' of 'history' should count the epochs 1, 2, 3"),
+        (_set("history/epoch", [0, 1, 2]), r"column 'epoch' of 'history' should count the epochs 1, 2, 3"),
+        (_set("history/epoch/2", None), r"column 'epoch' of 'history' should count the epochs 1, 2, 3"),
+        (_set("history/elapsed", [0.1, -0.5, 0.3]), "column 'elapsed' of 'history' should hold finite numbers >= 0"),
+        (_set("history/train_loss/0", -math.inf), "column 'train_loss' of 'history' should hold numbers >= 0"),
+        (_set("history/train_accuracy", [0.5, 1.5, None]), "column 'train_accuracy' of 'history' should hold"),
+        (_set("history/lr", [0.1, 1e308, 0.1]), "column 'lr' of 'history' should hold finite numbers from 0 to 100"),
+        (_set("history/weights", [1, 2, 3]), "column 'weights' of 'history' is not one of epoch, train_loss"),
     ],
 )
 def test_a_damaged_file_is_refused_with_a_message_naming_the_problem(valid_bytes, mutate, message) -> None:
@@ -477,3 +518,45 @@ def test_fuzz_mutations_of_a_valid_file(valid_bytes: bytes, data, seed: int) -> 
 
 def test_the_file_the_fuzzers_mutate_is_itself_valid(valid_bytes: bytes, session: SessionData) -> None:
     assert_same_session(loads_session(valid_bytes), session)
+
+
+# -- whole-file refusals (issue #8) --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"format": "minidl-session", "version": 1, "version": 1}', "key 'version' appears twice in an object"),
+        (b'{"format": "minidl-session", "version": 1, "data": {"dtype": 1, "dtype": 2}}', "key 'dtype' appears twi"),
+    ],
+    ids=["top-level", "nested"],
+)
+def test_duplicate_keys_are_refused_naming_the_key(raw: bytes, message: str) -> None:
+    with pytest.raises(SessionFileError, match=rf"^run.minidl: not a minidl session file \(.*{message}"):
+        loads_session(raw, "run.minidl")
+
+
+def test_more_points_than_the_app_allows_are_refused_before_any_tensor_is_built(valid_bytes, monkeypatch) -> None:
+    def points(document) -> None:  # noqa: ANN001
+        document["data"]["train"] = {"x": [[0.5, 0.5]] * 10_001, "y": [0] * 10_001}
+
+    raw = mutated(valid_bytes, points)
+    monkeypatch.setattr(torch, "tensor", lambda *_, **__: pytest.fail("a tensor was built"))
+    with pytest.raises(SessionFileError, match="'data.train' has 10001 points; the app allows at most 10000"):
+        loads_session(raw, "run.minidl")
+
+
+def test_points_with_one_or_three_coordinates_are_refused_naming_the_points(valid_bytes) -> None:
+    for width in (1, 3):
+
+        def points(document, width=width) -> None:  # noqa: ANN001
+            document["data"]["features"] = width
+            document["data"]["train"]["x"] = [[0.5] * width for _ in document["data"]["train"]["x"]]
+
+        with pytest.raises(SessionFileError, match="point 0 of 'data.train.x' should be a list of 2 numbers"):
+            loads_session(mutated(valid_bytes, points), "run.minidl")
+
+
+def test_a_file_of_more_lists_than_a_session_can_hold_is_refused_before_parsing(monkeypatch) -> None:
+    raw = b'{"format": "minidl-session", "version": 1, "data": [' + b"[]," * 200_000 + b"[]]}"
+    monkeypatch.setattr(json_document.json, "loads", lambda *_, **__: pytest.fail("parsed"))
+    with pytest.raises(SessionFileError, match=r"\(it holds 200003 lists and objects, at most 130000 allowed\)"):
+        loads_session(raw, "run.minidl")

@@ -137,6 +137,10 @@ def test_save_while_training_keeps_training_and_writes_a_consistent_file(qtbot, 
         b'{"format": "minidl-session", "version": 99}',
         "tampered-config",
         "weights-do-not-fit",
+        "huge-epoch",
+        "float64-points",
+        "lr-1e308",
+        "lr-not-the-configured-one",
     ],
 )
 def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_path, monkeypatch, content):
@@ -150,13 +154,10 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
         path.write_bytes(content)
     else:
         document = json.loads(good.read_text())
-        if content == "tampered-config":
-            document["config"]["network"]["hidden"][0]["activation"] = "__import__('os').system"
-        else:
-            document["config"]["network"]["hidden"][0]["width"] = 9
+        TAMPER[content](document)
         path.write_text(json.dumps(document))
     session, config, title = controller.session, window.config(), window.windowTitle()
-    history = columns(window)
+    history, points = columns(window), window.last_snapshot.train
     choose_path(monkeypatch, path)
     with qtbot.waitSignal(controller.files.openFinished, timeout=TIMEOUT) as opened:
         window.file_actions.open.trigger()
@@ -167,9 +168,26 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
     controller.submit("snapshot")
     qtbot.waitUntil(lambda: window.last_snapshot.epoch == 2, timeout=TIMEOUT)
     assert controller.session is session and session.epoch == 2
+    np.testing.assert_array_equal(window.last_snapshot.train.x, points.x)
+    np.testing.assert_array_equal(window.last_snapshot.train.y, points.y)
     assert window.config() == config and window.windowTitle() == title and controller.files.path == good
     for name, values in history.items():
         np.testing.assert_array_equal(window.history.column(name), values)
+
+
+def _set_lr(value: float):  # noqa: ANN202
+    return lambda document: document["optimizer"]["hyperparameters"].update(lr=value)
+
+
+TAMPER = {
+    "tampered-config": lambda d: d["config"]["network"]["hidden"][0].update(activation="__import__('os').system"),
+    "weights-do-not-fit": lambda d: d["config"]["network"]["hidden"][0].update(width=9),
+    "huge-epoch": lambda d: d["history"]["epoch"].__setitem__(0, 10**400),
+    "float64-points": lambda d: d["data"].update(dtype="float64"),
+    "lr-1e308": _set_lr(1e308),
+    "lr-not-the-configured-one": _set_lr(0.5),
+}
+"""Ways of damaging a saved session's document (issue #8 lists most of them)."""
 
 
 def test_a_missing_file_says_so(qtbot, playground, tmp_path):
@@ -219,6 +237,24 @@ def test_a_scripted_run_with_nothing_to_train_fails_instead_of_waiting_for_ever(
         capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
     assert done.returncode == 1 and "no training points" in done.stderr
+
+
+def test_the_command_line_refuses_a_huge_number_with_one_line(tmp_path, small_config):
+    session = Session(small_config)
+    next(session.epochs())
+    path = tmp_path / "huge.minidl"
+    save_session(path, capture_session(session))
+    document = json.loads(path.read_text())
+    document["history"]["train_loss"][0] = 10**400  # no float holds it
+    path.write_text(json.dumps(document))
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from minidl_gui.app import main; sys.exit(main(sys.argv[1:]))",
+         str(path)],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("minidl-gui: error: Could not open") and done.stderr.count("\n") == 1
+    assert "column 'train_loss' of 'history'" in done.stderr
 
 
 def test_the_command_line_refuses_a_bad_session_file(tmp_path, capsys):
