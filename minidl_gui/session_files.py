@@ -95,7 +95,8 @@ class SessionFiles(QObject):
         self.openFinished.emit(True)
 
     def _open_failed(self, path: str | Path, error: BaseException) -> None:
-        self._show_failure(f"Could not open {path}: {_reason(error)}. The current session is unchanged.")
+        reason = _reason(error).removeprefix(f"{path}: ").replace(f"{path} is ", "it is ", 1)
+        self._show_failure(f"Could not open {path}: {reason}. The current session is unchanged.")
         self.openFinished.emit(False)
 
     def restore_run(self, run: Run) -> bool:

@@ -346,6 +346,3 @@ def _seed(value: Any) -> int | None:
     raise SessionFileError(
         f"field 'seed' should be a whole number from 0 to {MAX_SEED} or null, not {show_value(value)}"
     )
-
-
-# -- checks on JSON values -----------------------------------------------------------------------
