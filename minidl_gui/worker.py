@@ -78,7 +78,7 @@ class TrainingWorker(QObject):
         self._quit = False
         self._last_emit = -float("inf")
         self._drawn = True
-        self._ended: tuple[Any, int] | None = None  # (first history record, epochs) of the last run reported
+        self._ended: tuple[Any, int] | None = None  # (trainer, epochs) of the last run reported
 
     # -- any thread ---------------------------------------------------------------------------------
     def submit(self, name: str, *args: Any) -> None:
@@ -252,11 +252,12 @@ class TrainingWorker(QObject):
             self.message.emit(NO_POINTS)
 
     def _end_run(self, how: str) -> None:
-        """Report the run so far (once) with ``runEnded``: it ended ``how``."""
-        records = self.session.history.records
-        if not records or (self._ended and self._ended[0] is records[0] and self._ended[1] == len(records)):
+        """Report the run so far (once) with ``runEnded``: it ended ``how`` (a run that diverged in its
+        first epoch too: the user should see it failed)."""
+        run = (self.session.trainer, len(self.session.history))  # a reset or a new model builds a new trainer
+        if (not run[1] and how != DIVERGED) or (self._ended and self._ended[0] is run[0] and self._ended[1] == run[1]):
             return
-        self._ended = (records[0], len(records))
+        self._ended = run
         self.runEnded.emit(ended_run(self.session, how))
 
     def _on_quit(self) -> None:
