@@ -50,7 +50,8 @@ class TrainingWorker(QObject):
     """Trains ``session`` on command. Commands (``submit(name, *args)``):
 
     ``train [stop_at]``, ``pause``, ``step``, ``stop``, ``reset``, ``reinitialise seed``,
-    ``configure config``, ``resolution n``, ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
+    ``configure config``, ``start_afresh config`` (a preset), ``resolution n``,
+    ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
     ``adopt session`` (train another session from now on), ``call function`` (``function(session)``
     between epochs). ``runEnded(Run)`` reports each run that ends (done, stopped, diverged, reset).
     Points: ``edit_points edit`` (a `point_edits` edit), ``undo_points``, ``regenerate_points``.
@@ -186,6 +187,12 @@ class TrainingWorker(QObject):
         if change.reset:
             self._close_epochs()
             self._after_rebuild(change.message)
+
+    def _on_start_afresh(self, config: Config) -> None:
+        """A new session of ``config`` from scratch, as launching with it gives (a preset): its generated
+        points, fresh initial weights from its seed, epoch 0, training halted."""
+        self._on_adopt(Session(config, resolution=self.session.resolution))
+        self.message.emit(f"Started from scratch: generated points, initial weights from seed {config.network.seed}.")
 
     def _on_resolution(self, resolution: int) -> None:
         self.session.resolution = resolution

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
+import torch
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QAbstractButton
 
 from minidl_gui.model.config import LayerConfig
+from minidl_gui.model.point_edits import AddPoint
+from minidl_gui.model.presets import preset
 from minidl_gui.run import ScriptedRun
 
 TIMEOUT = 20_000
@@ -26,7 +30,7 @@ def test_a_diverged_run_is_listed_and_cannot_be_stopped(qtbot, playground, small
     controller.submit("train")
     qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and len(window.runs.log) == 1, timeout=TIMEOUT)
     assert window.runs.table.item(0, 6).text() == "diverged"
-    assert not window.findChild(QToolButton, "stopButton").isEnabled()
+    assert not window.findChild(QAbstractButton, "stopButton").isEnabled()
 
 
 @pytest.mark.parametrize(("scripted", "code"), [(False, 0), (True, 1)])
@@ -51,3 +55,36 @@ class Recorder(QObject):
     @Slot(str)
     def record(self, text: str) -> None:
         self.texts.append(text)
+
+
+def click(qtbot, window, name: str) -> None:
+    button = window.findChild(QAbstractButton, name)
+    assert button is not None and button.isEnabled(), f"{name} is missing or disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize("mess", ["trained", "drawn", "reinitialised"])
+def test_a_preset_starts_its_experiment_from_scratch(qtbot, playground, mess):
+    config = preset("report-sgd")
+    fresh = playground(config)
+    controller = playground(config)
+    window = controller.window
+    if mess == "drawn":
+        window.points.request(AddPoint(0.1, 0.2, 1))
+    elif mess == "reinitialised":
+        click(qtbot, window, "reinitialiseButton")
+        qtbot.waitUntil(lambda: controller.session.config != config, timeout=TIMEOUT)
+    controller.submit("train", 2)
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 2, timeout=TIMEOUT)
+    click(qtbot, window, "reportSgdPresetButton")
+    qtbot.waitUntil(lambda: "from scratch" in window.statusBar().currentMessage(), timeout=TIMEOUT)
+    session, snapshot, expected = controller.session, window.last_snapshot, fresh.window.last_snapshot
+    assert session.config == config and window.config() == config and snapshot.epoch == 0
+    assert window.toolbar.state == "ready" and len(window.history) == 0
+    for ours, theirs in zip(
+        (*session.train_data, *session.test_data), (*fresh.session.train_data, *fresh.session.test_data), strict=True
+    ):
+        assert torch.equal(ours, theirs)
+    assert snapshot.weights.keys() == expected.weights.keys()
+    for name, weights in snapshot.weights.items():
+        np.testing.assert_array_equal(weights, expected.weights[name], err_msg=name)
