@@ -153,7 +153,7 @@ class RunsDock(QDockWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.table.setItem(row, column, item)
         self.table.item(row, 0).setIcon(QIcon(swatch))
-        self.table.item(row, 1).setToolTip(run.summary)
+        self.table.item(row, 1).setToolTip("\n".join((run.summary, *(f"Changed {c}" for c in run.changes))))
         self.table.scrollToBottom()
         self._update_buttons()
         self._reveal()

@@ -88,3 +88,37 @@ def test_a_preset_starts_its_experiment_from_scratch(qtbot, playground, mess):
     assert snapshot.weights.keys() == expected.weights.keys()
     for name, weights in snapshot.weights.items():
         np.testing.assert_array_equal(weights, expected.weights[name], err_msg=name)
+
+
+def test_a_run_whose_optimizer_changed_mid_way_is_labelled_so(qtbot, playground, small_config):
+    controller = playground(small_config)  # Adam
+    window = controller.window
+    controller.submit("train", 3)
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 3, timeout=TIMEOUT)
+    optimizer = window.controls.training.optimizer
+    optimizer.setCurrentIndex(optimizer.findData("sgd"))
+    qtbot.waitUntil(lambda: controller.session.config.training.optimizer == "sgd", timeout=TIMEOUT)
+    controller.submit("train", 5)
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 5, timeout=TIMEOUT)
+    click(qtbot, window, "stopButton")
+    qtbot.waitUntil(lambda: len(window.runs.log) == 1, timeout=TIMEOUT)
+    cell = window.runs.table.item(0, 1)
+    assert "Adam lr 0.01 → SGD lr 0.01" in cell.text()
+    assert "after epoch 3" in cell.toolTip() and "SGD" in cell.toolTip()
+
+
+def test_a_run_is_labelled_with_what_it_trained_with_from_its_first_epoch(small_config):
+    from minidl_gui.model.session import Session
+    from minidl_gui.model.session_io import ended_run
+
+    session = Session(small_config)
+    training = replace(small_config.training, optimizer="sgd", momentum=0.0)
+    session.configure(small_config.replace(training=training))  # before the first epoch: not a change
+    epochs = session.epochs()
+    next(epochs), next(epochs)
+    session.configure(small_config.replace(training=replace(training, lr=0.1)))
+    next(epochs)
+    epochs.close()
+    run = ended_run(session, "stopped")
+    assert "Adam" not in run.summary and "SGD lr 0.01 → SGD lr 0.1" in run.summary
+    assert run.changes == ("after epoch 2: SGD lr 0.01 → SGD lr 0.1",)
