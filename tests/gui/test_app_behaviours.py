@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from minidl_gui.model.config import LayerConfig
 from minidl_gui.model.point_edits import AddPoint
 from minidl_gui.model.presets import preset
 from minidl_gui.run import ScriptedRun
+from minidl_gui.widgets.main_window import DEFAULT_SIZE
 
 TIMEOUT = 20_000
 
@@ -122,3 +123,21 @@ def test_a_run_is_labelled_with_what_it_trained_with_from_its_first_epoch(small_
     run = ended_run(session, "stopped")
     assert "Adam" not in run.summary and "SGD lr 0.01 → SGD lr 0.1" in run.summary
     assert run.changes == ("after epoch 2: SGD lr 0.01 → SGD lr 0.1",)
+
+
+def test_the_curve_readout_never_resizes_the_plots(qtbot, playground):
+    window = playground().window
+    assert (window.width(), window.height()) == DEFAULT_SIZE
+    settle_layouts()
+    width = window.decision.width()
+    longest = "epoch 100000 · loss train 1.234e-05 test 1.234e-05 · accuracy train 100.0 % test 100.0 %"
+    window.curves.readout.setText(longest)
+    settle_layouts()
+    assert window.decision.width() == width
+    assert window.curves.readout.toolTip() == longest  # what a narrow panel cuts off is in the tooltip
+
+
+def settle_layouts() -> None:
+    """Let the nested layouts (label, tab, splitter, window) each take the posted layout requests."""
+    for _ in range(10):
+        QApplication.processEvents()
