@@ -29,6 +29,7 @@ from minidl_gui.widgets.forms import signals_blocked
 from minidl_gui.widgets.runs_table import RunsDock
 from minidl_gui.widgets.status_bar import TrainingStatusBar
 from minidl_gui.widgets.toolbar import TrainingToolbar
+from minidl_gui.widgets.window_keys import WindowKeys
 
 ICON_PATH = Path(__file__).resolve().parent.parent / "minidl.svg"
 DEFAULT_SIZE = (1280, 800)
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.runs.hide()  # until the first run ends (or View → Runs): the plots get the height
         self._menu("&View").addAction(self.runs.toggleViewAction())
         self.network.neuronSelected.connect(self.neuronSelected)
+        self.keys = WindowKeys(self)  # Space and Esc reach the toolbar even from a spin box
 
     # -- what the worker reports --------------------------------------------------------------------
     @Slot(object)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QSpinBox
 
 from minidl_gui.model.config import LayerConfig
 from minidl_gui.model.point_edits import AddPoint
@@ -141,3 +141,21 @@ def settle_layouts() -> None:
     """Let the nested layouts (label, tab, splitter, window) each take the posted layout requests."""
     for _ in range(10):
         QApplication.processEvents()
+
+
+def test_space_and_esc_train_pause_and_stop_even_from_a_spin_box(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
+    spin = window.findChild(QSpinBox, "batchSizeSpin")
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=TIMEOUT)
+    text = spin.text()
+    qtbot.keyClick(spin, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
+    qtbot.keyClick(spin, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
+    qtbot.keyClick(spin, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.toolbar.state == "stopped", timeout=TIMEOUT)
+    assert spin.text() == text and spin.hasFocus()
