@@ -19,6 +19,8 @@ from minidl_gui.model.history import COLUMNS, History
 
 MAX_RUNS = 100
 """The log keeps the latest runs only: the oldest goes when one more arrives."""
+STATES_KEPT = 20
+"""Runs whose full state (for Restore, close to 1 MB each) the log keeps by default: the latest ones."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,8 +86,10 @@ def make_run(
 class RunsLog:
     """The ended runs, oldest first, numbered 1, 2, 3... in the order they were added."""
 
-    def __init__(self, capacity: int = MAX_RUNS) -> None:
+    def __init__(self, capacity: int = MAX_RUNS, states_kept: int = STATES_KEPT) -> None:
         self.capacity = capacity
+        self.states_kept = states_kept
+        """How many of the latest runs keep their saved state; older ones are listed but not restorable."""
         self._runs: list[Run] = []
         self._count = 0
 
@@ -106,6 +110,15 @@ class RunsLog:
         dropped = self._runs[: max(0, len(self._runs) - self.capacity)]
         del self._runs[: len(dropped)]
         return run, dropped
+
+    def drop_old_states(self) -> list[Run]:
+        """Forget the saved states of all but the latest `states_kept` runs that have one; returns those
+        runs as they are now (listed, with ``saved`` None)."""
+        saving = [index for index, run in enumerate(self._runs) if run.saved is not None]
+        dropped = saving[: max(0, len(saving) - self.states_kept)]
+        for index in dropped:
+            self._runs[index] = replace(self._runs[index], saved=None)
+        return [self._runs[index] for index in dropped]
 
     def remove(self, run: Run) -> None:
         """Forget ``run`` (ValueError if it is not in the log)."""

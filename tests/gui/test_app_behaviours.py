@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtWidgets import QAbstractButton, QApplication, QSpinBox
 
 from minidl_gui.model.config import LayerConfig
@@ -159,3 +159,23 @@ def test_space_and_esc_train_pause_and_stop_even_from_a_spin_box(qtbot, playgrou
     qtbot.keyClick(spin, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.toolbar.state == "stopped", timeout=TIMEOUT)
     assert spin.text() == text and spin.hasFocus()
+
+
+def test_only_the_latest_runs_keep_their_state_and_a_dropped_one_says_so(qtbot, playground, small_config, tmp_path):
+    settings = QSettings(str(tmp_path / "kept.ini"), QSettings.Format.IniFormat)
+    settings.setValue("restorableRuns", 2)
+    controller = playground(replace(small_config, training=replace(small_config.training, max_epochs=3)))
+    window, runs = controller.window, controller.window.runs
+    window.restore_settings(settings, config=False)
+    for count in (1, 2, 3):
+        controller.submit("train")
+        qtbot.waitUntil(lambda c=count: window.toolbar.state == "done" and len(runs.log) == c, timeout=TIMEOUT)
+    assert [run.saved is not None for run in runs.log] == [False, True, True]
+    assert "run 1" in window.statusBar().currentMessage()
+    assert "dropped" in runs.table.item(0, 0).toolTip()
+    runs.select([runs.log[0]])
+    assert not runs.restore_button.isEnabled() and runs.table.rowCount() == 3
+    runs.select([runs.log[1]])
+    assert runs.restore_button.isEnabled()
+    window.save_settings(settings)
+    assert int(settings.value("restorableRuns")) == 2
