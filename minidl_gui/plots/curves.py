@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl_gui.model.history import History, downsample
 from minidl_gui.plots.elided_label import ElidedLabel
+from minidl_gui.plots.log_axis import LogAxis
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
 MAX_DRAWN_POINTS = 2000
@@ -47,7 +48,7 @@ def settle_auto_range(*plots: pg.PlotWidget) -> None:
 
 
 def _plot_widget(name: str, title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w")
+    widget = pg.PlotWidget(background="w", axisItems={"left": LogAxis("left")})  # the loss axis may go log
     widget.setObjectName(name)
     plot = widget.getPlotItem()
     setup_plot(plot, title, left, "epoch", grid=False)
