@@ -50,7 +50,10 @@ class Controller(QObject):
         ):
             signal.connect(lambda c=command: worker.submit(c), _DIRECT)
         window.reinitialiseRequested.connect(lambda seed: worker.submit("reinitialise", seed), _DIRECT)
-        window.configChanged.connect(lambda config, _: worker.submit("configure", config), _DIRECT)
+        window.configChanged.connect(
+            lambda config, section: worker.submit("start_afresh" if section == "preset" else "configure", config),
+            _DIRECT,
+        )
         toolbar.resolutionChanged.connect(lambda n: worker.submit("resolution", n), _DIRECT)
         window.neuronSelected.connect(lambda neuron: worker.submit("neuron", neuron), _DIRECT)
         window.points.editRequested.connect(lambda edit: worker.submit("edit_points", edit), _DIRECT)

@@ -22,6 +22,7 @@ from pyqtgraph.exporters import ImageExporter
 from minidl.data import load_points
 from minidl.data.datasets import DISC_CENTER, DISC_RADIUS
 from minidl.experiments import EXPERIMENTS, format_lr
+from minidl_gui.plots.log_axis import LogAxis
 
 SIZE = (900, 650)
 DATA_SIZE = (650, 700)  # a square plot area for the unit square
@@ -45,7 +46,7 @@ def read_history(path: Path) -> History:
 
 
 def _plot(title: str, x_label: str, y_label: str, size: tuple[int, int] = SIZE) -> pg.PlotWidget:
-    widget = pg.PlotWidget()
+    widget = pg.PlotWidget(axisItems={"left": LogAxis("left")})  # the loss figures' axis is log
     widget.resize(*size)
     plot = widget.getPlotItem()
     plot.setTitle(title, size=TITLE_SIZE)

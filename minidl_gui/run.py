@@ -48,6 +48,7 @@ class ScriptedRun(QObject):
         super().__init__(controller)
         self.controller, self.screenshot = controller, screenshot
         self.quits = quit_after_epochs is not None or screenshot is not None
+        self.scripted = autostart or self.quits  # only a scripted run fails (exit status 1) when training does
         self.exit_code = 0
         worker, queued = controller.worker, Qt.ConnectionType.QueuedConnection
         worker.finished.connect(self._done, queued)
@@ -75,6 +76,8 @@ class ScriptedRun(QObject):
             self._failed("nothing to train: the session has no training points")
 
     def _failed(self, message: str) -> None:
+        if not self.scripted:
+            return  # the user saw the banner and may go on: quitting normally exits 0
         print(f"minidl-gui: {message}", file=sys.stderr)
         self.exit_code = 1
         self._done()

@@ -50,7 +50,8 @@ class TrainingWorker(QObject):
     """Trains ``session`` on command. Commands (``submit(name, *args)``):
 
     ``train [stop_at]``, ``pause``, ``step``, ``stop``, ``reset``, ``reinitialise seed``,
-    ``configure config``, ``resolution n``, ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
+    ``configure config``, ``start_afresh config`` (a preset), ``resolution n``,
+    ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
     ``adopt session`` (train another session from now on), ``call function`` (``function(session)``
     between epochs). ``runEnded(Run)`` reports each run that ends (done, stopped, diverged, reset).
     Points: ``edit_points edit`` (a `point_edits` edit), ``undo_points``, ``regenerate_points``.
@@ -78,7 +79,7 @@ class TrainingWorker(QObject):
         self._quit = False
         self._last_emit = -float("inf")
         self._drawn = True
-        self._ended: tuple[Any, int] | None = None  # (first history record, epochs) of the last run reported
+        self._ended: tuple[Any, int] | None = None  # (trainer, epochs) of the last run reported
 
     # -- any thread ---------------------------------------------------------------------------------
     def submit(self, name: str, *args: Any) -> None:
@@ -187,6 +188,12 @@ class TrainingWorker(QObject):
             self._close_epochs()
             self._after_rebuild(change.message)
 
+    def _on_start_afresh(self, config: Config) -> None:
+        """A new session of ``config`` from scratch, as launching with it gives (a preset): its generated
+        points, fresh initial weights from its seed, epoch 0, training halted."""
+        self._on_adopt(Session(config, resolution=self.session.resolution))
+        self.message.emit(f"Started from scratch: generated points, initial weights from seed {config.network.seed}.")
+
     def _on_resolution(self, resolution: int) -> None:
         self.session.resolution = resolution
         self._emit_snapshot(force=True)
@@ -252,11 +259,12 @@ class TrainingWorker(QObject):
             self.message.emit(NO_POINTS)
 
     def _end_run(self, how: str) -> None:
-        """Report the run so far (once) with ``runEnded``: it ended ``how``."""
-        records = self.session.history.records
-        if not records or (self._ended and self._ended[0] is records[0] and self._ended[1] == len(records)):
+        """Report the run so far (once) with ``runEnded``: it ended ``how`` (a run that diverged in its
+        first epoch too: the user should see it failed)."""
+        run = (self.session.trainer, len(self.session.history))  # a reset or a new model builds a new trainer
+        if (not run[1] and how != DIVERGED) or (self._ended and self._ended[0] is run[0] and self._ended[1] == run[1]):
             return
-        self._ended = (records[0], len(records))
+        self._ended = run
         self.runEnded.emit(ended_run(self.session, how))
 
     def _on_quit(self) -> None:

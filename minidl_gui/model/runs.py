@@ -8,7 +8,7 @@ the saved state to restore it from (a ``SessionData``; this module never looks i
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,13 +19,17 @@ from minidl_gui.model.history import COLUMNS, History
 
 MAX_RUNS = 100
 """The log keeps the latest runs only: the oldest goes when one more arrives."""
+STATES_KEPT = 20
+"""Runs whose full state (for Restore, close to 1 MB each) the log keeps by default: the latest ones."""
 
 
 @dataclass(frozen=True, eq=False)
 class Run:
     """One ended run. ``history`` holds a copy of every `COLUMNS` column (one value per epoch);
     ``ended`` says how it ended ("done", "stopped", "diverged", "reset"...); ``number`` is given by
-    the `RunsLog` (0 until then); ``saved`` is the state to restore, or None."""
+    the `RunsLog` (0 until then); ``saved`` is the state to restore, or None. ``config_log`` holds
+    ``(epoch, config)``: the configuration it started with and each it trained with after that epoch
+    (``summary`` shows what changed as ``old → new``, ``changes`` says when)."""
 
     config: Config
     history: dict[str, np.ndarray]
@@ -33,10 +37,21 @@ class Run:
     ended: str
     saved: Any = None
     number: int = 0
+    config_log: tuple[tuple[int, Config], ...] = ()
     summary: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "summary", summary_text(self.config))
+        initial = self.config_log[0][1] if self.config_log else None
+        object.__setattr__(self, "summary", summary_text(self.config, initial))
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """``after epoch 12: Adam lr 5e-3 → SGD lr 0.1``: each change of the configuration while it trained."""
+        log = self.config_log
+        return tuple(
+            f"after epoch {epoch}: {summary_text(new, old, changed_only=True)}"
+            for (_, old), (epoch, new) in zip(log, log[1:], strict=False)
+        )
 
     @property
     def epochs(self) -> int:
@@ -53,17 +68,28 @@ class Run:
         return f"run {self.number}"
 
 
-def make_run(config: Config, history: History, elapsed: float, ended: str, saved: Any = None) -> Run:
+def make_run(
+    config: Config,
+    history: History,
+    elapsed: float,
+    ended: str,
+    saved: Any = None,
+    config_log: Sequence[tuple[int, Config]] = (),
+) -> Run:
     """A `Run` with a copy of ``history``'s columns (the history itself may go on changing)."""
     columns = {name: np.array(history.column(name), dtype=float) for name in COLUMNS}
-    return Run(config=config, history=columns, elapsed=float(elapsed), ended=ended, saved=saved)
+    return Run(
+        config=config, history=columns, elapsed=float(elapsed), ended=ended, saved=saved, config_log=tuple(config_log)
+    )
 
 
 class RunsLog:
     """The ended runs, oldest first, numbered 1, 2, 3... in the order they were added."""
 
-    def __init__(self, capacity: int = MAX_RUNS) -> None:
+    def __init__(self, capacity: int = MAX_RUNS, states_kept: int = STATES_KEPT) -> None:
         self.capacity = capacity
+        self.states_kept = states_kept
+        """How many of the latest runs keep their saved state; older ones are listed but not restorable."""
         self._runs: list[Run] = []
         self._count = 0
 
@@ -85,6 +111,15 @@ class RunsLog:
         del self._runs[: len(dropped)]
         return run, dropped
 
+    def drop_old_states(self) -> list[Run]:
+        """Forget the saved states of all but the latest `states_kept` runs that have one; returns those
+        runs as they are now (listed, with ``saved`` None)."""
+        saving = [index for index, run in enumerate(self._runs) if run.saved is not None]
+        dropped = saving[: max(0, len(saving) - self.states_kept)]
+        for index in dropped:
+            self._runs[index] = replace(self._runs[index], saved=None)
+        return [self._runs[index] for index in dropped]
+
     def remove(self, run: Run) -> None:
         """Forget ``run`` (ValueError if it is not in the log)."""
         self._runs.remove(run)
@@ -97,10 +132,26 @@ class RunsLog:
 
 
 # -- summaries -----------------------------------------------------------------------------------
-def summary_text(config: Config) -> str:
-    """A run's configuration in one line: ``disc · 3×25 relu · Adam lr 5e-3 · bs 1``."""
-    return " · ".join(
-        (config.data.dataset, network_text(config.network), optimizer_text(config.training), _batch(config.training))
+def summary_text(config: Config, initial: Config | None = None, *, changed_only: bool = False) -> str:
+    """A run's configuration in one line: ``disc · 3×25 relu · Adam lr 5e-3 · bs 1``; each part that
+    differs from ``initial`` (what it started with) as ``Adam lr 5e-3 → SGD lr 0.1``, and only those
+    parts with ``changed_only``."""
+    parts = _summary_parts(config)
+    if initial is None:
+        return " · ".join(parts)
+    pairs = zip(_summary_parts(initial), parts, strict=True)
+    shown = [new if old == new else f"{old} → {new}" for old, new in pairs if not changed_only or old != new]
+    return " · ".join(shown)
+
+
+def _summary_parts(config: Config) -> tuple[str, ...]:
+    training = config.training
+    return (
+        config.data.dataset,
+        network_text(config.network),
+        optimizer_text(training),
+        f"bs {training.batch_size}",
+        training.loss,
     )
 
 
@@ -127,10 +178,6 @@ def optimizer_text(training: TrainingConfig) -> str:
     if training.schedule != "none":
         parts.append(training.schedule)
     return " ".join(parts)
-
-
-def _batch(training: TrainingConfig) -> str:
-    return f"bs {training.batch_size} · {training.loss}"
 
 
 def short_number(value: float) -> str:

@@ -189,6 +189,8 @@ class Session:
         self.history.clear()
         self.stopped = False
         self._sent = 0
+        self.config_log: list[tuple[int, Config]] = [(0, self.config)]
+        """``(epoch, config)``: the run's first configuration, then each it trained with after that epoch."""
 
     # -- controlling ------------------------------------------------------------------------------
     @property
@@ -222,6 +224,10 @@ class Session:
             return Change(True, "Network changed: a new model was built, training restarts from epoch 0.")
         if config.training != old.training:
             self._apply_training(old.training, config.training)
+            if self.config_log[-1][0] == self.epoch:
+                self.config_log[-1] = (self.epoch, config)  # several edits between two epochs: one change
+            else:
+                self.config_log.append((self.epoch, config))
         return Change(False)
 
     def _apply_training(self, old: TrainingConfig, new: TrainingConfig) -> None:

@@ -78,4 +78,4 @@ def ended_run(session: Session, ended: str) -> Run:
     """The `Run` record of ``session`` as it is now, restorable (with its full state)."""
     with torch.no_grad():
         saved = capture_session(session)
-    return make_run(session.config, session.history, session.trainer.elapsed, ended, saved)
+    return make_run(session.config, session.history, session.trainer.elapsed, ended, saved, session.config_log)

@@ -12,9 +12,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl_gui.model.history import History, downsample
+from minidl_gui.plots.elided_label import ElidedLabel
+from minidl_gui.plots.log_axis import LogAxis
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
 MAX_DRAWN_POINTS = 2000
@@ -46,7 +48,7 @@ def settle_auto_range(*plots: pg.PlotWidget) -> None:
 
 
 def _plot_widget(name: str, title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w")
+    widget = pg.PlotWidget(background="w", axisItems={"left": LogAxis("left")})  # the loss axis may go log
     widget.setObjectName(name)
     plot = widget.getPlotItem()
     setup_plot(plot, title, left, "epoch", grid=False)
@@ -87,9 +89,8 @@ class CurvesView(QWidget):
         self.log_check.setObjectName("logLossCheck")
         self.log_check.setToolTip("Logarithmic loss axis")
         self.log_check.toggled.connect(self.set_log_loss)
-        self.readout = QLabel("Hover the curves for values")
+        self.readout = ElidedLabel("Hover the curves for values")  # its text never resizes the side panel
         self.readout.setObjectName("curveReadout")
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)
         header.addWidget(self.readout, 1)

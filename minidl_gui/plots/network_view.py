@@ -289,9 +289,17 @@ class NetworkView(QWidget):
         layer, index = snapshot.neuron
         self.field_label.setText(
             f"<b>{neuron_name(layer, index, len(self.widths))}</b><br>activation over the data domain<br>"
-            f"from {low:.3g} to {high:.3g}<br>"
+            f"{field_range_text(low, high)}<br>"
             f"<span style='color:{CLASS0}'>■</span> &lt; 0 &nbsp; <span style='color:{CLASS1}'>■</span> &gt; 0"
         )
+
+
+def field_range_text(low: float, high: float) -> str:
+    """``from -0.2 to 1.3``; a dead neuron (its output the same everywhere) ``inactive everywhere``, or
+    ``constant = 0.37 everywhere``."""
+    if f"{low:.3g}" != f"{high:.3g}":
+        return f"from {low:.3g} to {high:.3g}"
+    return "inactive everywhere" if low == high == 0 else f"constant = {low:.3g} everywhere"
 
 
 def _over_white(color: str, shade: float) -> QColor:

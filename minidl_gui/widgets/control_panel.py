@@ -44,7 +44,7 @@ class ControlPanel(QScrollArea):
         for key, (label, _) in PRESETS.items():
             button = QPushButton(label)
             button.setObjectName(preset_button_name(key))
-            button.setToolTip(f"Set exactly the report's configuration: {label}")
+            button.setToolTip(f"Start the report's experiment from scratch (its points, initial weights): {label}")
             button.clicked.connect(lambda _=False, k=key: self.apply_preset(k))
             row.addWidget(button)
             self.preset_buttons[key] = button

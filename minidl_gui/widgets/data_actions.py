@@ -141,10 +141,11 @@ class DataActions(QObject):
         self.data_panel.set_custom(custom)
 
     def _config_changed(self, _config: Config, section: str) -> None:
-        """An edit of the Data group (or a preset) asks for generated points again."""
+        """An edit of the Data group asks for generated points again; a preset brings its own."""
         if self.custom and section in ("data", "preset"):
             self._set_custom(False)
-            self.regenerateRequested.emit()
+            if section == "data":
+                self.regenerateRequested.emit()
 
     # -- files --------------------------------------------------------------------------------------
     def import_points(self, path: str | Path) -> bool:

@@ -30,6 +30,7 @@ from minidl_gui.widgets.forms import signals_blocked
 from minidl_gui.widgets.runs_table import RunsDock
 from minidl_gui.widgets.status_bar import TrainingStatusBar
 from minidl_gui.widgets.toolbar import TrainingToolbar
+from minidl_gui.widgets.window_keys import WindowKeys
 
 ICON_PATH = Path(__file__).resolve().parent.parent / "minidl.svg"
 DEFAULT_SIZE = (1280, 800)
@@ -99,8 +100,10 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.runs)
         self.runs.hide()  # until the first run ends (or View → Runs): the plots get the height
+        self.runs.message.connect(self.show_message)
         self._menu("&View").addAction(self.runs.toggleViewAction())
         self.network.neuronSelected.connect(self.neuronSelected)
+        self.keys = WindowKeys(self)  # Space and Esc reach the toolbar even from a spin box
 
     # -- what the worker reports --------------------------------------------------------------------
     @Slot(object)
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         settings.setValue("resolution", self.toolbar.resolution.currentData())
         settings.setValue("showTest", self.toolbar.show_test.isChecked())
         settings.setValue("logLoss", self.curves.log_check.isChecked())
+        settings.setValue("restorableRuns", self.runs.log.states_kept)
         settings.sync()
 
     def restore_settings(self, settings: QSettings, *, config: bool = True) -> None:
@@ -179,6 +183,7 @@ class MainWindow(QMainWindow):
         self.toolbar.resolution.setCurrentIndex(max(index, 0))
         self.toolbar.show_test.setChecked(_boolean(settings.value("showTest", True)))
         self.curves.set_log_loss(_boolean(settings.value("logLoss", False)))
+        self.runs.set_states_kept(settings.value("restorableRuns"))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.closing.emit()

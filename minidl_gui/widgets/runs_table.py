@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from minidl_gui.model.runs import Run, RunsLog
+from minidl_gui.model.runs import STATES_KEPT, Run, RunsLog
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
 
 HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", "Ended")
@@ -55,6 +55,7 @@ class RunsDock(QDockWidget):
     """The runs table over ``loss_plot``; ``log`` holds the runs, ``overlays`` their curves."""
 
     restoreRequested = Signal(object)  # noqa: N815 (Qt naming)
+    message = Signal(str)
 
     def __init__(self, loss_plot: pg.PlotWidget, on_overlays_changed: Callable[[], None] | None = None) -> None:
         super().__init__("Runs")
@@ -153,11 +154,39 @@ class RunsDock(QDockWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.table.setItem(row, column, item)
         self.table.item(row, 0).setIcon(QIcon(swatch))
-        self.table.item(row, 1).setToolTip(run.summary)
+        self.table.item(row, 1).setToolTip("\n".join((run.summary, *(f"Changed {c}" for c in run.changes))))
         self.table.scrollToBottom()
+        self._drop_old_states()
         self._update_buttons()
         self._reveal()
         return run
+
+    def set_states_kept(self, value: object) -> None:
+        """Keep the saved state (for Restore) of the latest ``value`` runs (a setting: anything but a
+        positive whole number keeps the default)."""
+        try:
+            kept = int(value)
+        except (TypeError, ValueError):
+            kept = STATES_KEPT
+        self.log.states_kept = kept if kept > 0 else STATES_KEPT
+        self._drop_old_states()
+        self._update_buttons()
+
+    def _drop_old_states(self) -> None:
+        """Forget the oldest runs' states beyond ``log.states_kept``: their rows stay, not restorable, and say why."""
+        dropped = self.log.drop_old_states()
+        why = (
+            f"Its saved state was dropped to save memory: only the latest {self.log.states_kept} runs keep "
+            "theirs, so it cannot be restored."
+        )
+        for run in dropped:
+            row = self._row_of(run)
+            for column in range(self.table.columnCount()):
+                item = self.table.item(row, column)
+                item.setToolTip("\n".join(filter(None, (item.toolTip(), why))))
+        if dropped:
+            names = ", ".join(run.label for run in dropped)
+            self.message.emit(f"Dropped the saved state of {names} to save memory: it can no longer be restored.")
 
     def _reveal(self) -> None:
         """Show the dock, at its compact height, when the first run ends (later the user decides)."""
@@ -192,11 +221,15 @@ class RunsDock(QDockWidget):
     def _run_at(self, row: int) -> Run:
         return self.log.by_number(self.table.item(row, 0).data(_NUMBER_ROLE))
 
+    def _row_of(self, run: Run) -> int:
+        """The row of ``run`` (-1 if none)."""
+        rows = range(self.table.rowCount())
+        return next((row for row in rows if self.table.item(row, 0).data(_NUMBER_ROLE) == run.number), -1)
+
     def _forget(self, run: Run) -> None:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(_NUMBER_ROLE) == run.number:
-                self.table.removeRow(row)
-                break
+        row = self._row_of(run)
+        if row >= 0:
+            self.table.removeRow(row)
         if run.number in self.overlays.items:
             self.overlays.remove(run)
         if run in self.log:

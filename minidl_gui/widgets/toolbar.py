@@ -18,7 +18,7 @@ _ENABLED = {
     "paused": (True, True, True, True, True),
     "done": (True, True, True, True, False),
     "stopped": (True, True, True, True, False),
-    "diverged": (True, True, True, True, True),
+    "diverged": (True, True, True, True, False),
     "failed": (True, True, True, True, False),
 }
 

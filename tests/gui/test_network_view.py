@@ -175,3 +175,14 @@ def test_the_window_shows_the_field_of_a_clicked_neuron_while_training(qtbot, pl
     qtbot.waitUntil(lambda: window.last_snapshot.neuron == (2, 4), timeout=TIMEOUT)
     np.testing.assert_array_equal(view.field_image.image, window.last_snapshot.neuron_field)
     assert view.field_image.image.shape == (controller.session.resolution,) * 2
+
+
+@pytest.mark.parametrize(("value", "says"), [(0.0, "inactive everywhere"), (0.37, "constant = 0.37 everywhere")])
+def test_a_neuron_constant_over_the_domain_says_so_instead_of_a_range(view, value, says):
+    weights = {"0.weight": np.ones((3, 2)), "2.weight": np.ones((1, 3))}
+    view.show_snapshot(snapshot(weights))
+    view.select(1, 1)
+    view.show_snapshot(snapshot(weights, neuron=(1, 1), neuron_field=np.full((4, 4), value)))
+    text = view.field_label.text()
+    assert says in text and "from" not in text
+    assert "hidden layer 1, neuron 2" in text
