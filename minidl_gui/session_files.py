@@ -95,7 +95,7 @@ class SessionFiles(QObject):
         self.openFinished.emit(True)
 
     def _open_failed(self, path: str | Path, error: BaseException) -> None:
-        reason = _reason(error).removeprefix(f"{path}: ").replace(f"{path} is ", "it is ", 1)
+        reason = _without_path(_reason(error), str(path))
         self._show_failure(f"Could not open {path}: {reason}. The current session is unchanged.")
         self.openFinished.emit(False)
 
@@ -191,6 +191,16 @@ class SessionFiles(QObject):
 def _read_session(path: str | Path, resolution: int) -> Session:
     """Session file ``path`` read, checked and built (on a helper thread: no Qt here)."""
     return session_from_saved(load_session(path), resolution)
+
+
+def _without_path(reason: str, path: str) -> str:
+    """``"/a/run.minidl: damaged"`` → ``"damaged"``, ``"/a/run.minidl is a folder"`` → ``"it is a folder"``:
+    the message around it names the file already."""
+    if reason.startswith(f"{path}: "):
+        return reason[len(path) + 2 :]
+    if reason.startswith(f"{path} "):
+        return "it " + reason[len(path) + 1 :]
+    return reason
 
 
 def _reason(error: BaseException) -> str:
