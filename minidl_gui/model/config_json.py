@@ -42,3 +42,31 @@ def non_finite_number(data: Any) -> tuple[str, float] | None:
         elif isinstance(value, list):
             stack.extend((f"{where}[{index}]", item) for index, item in reversed(list(enumerate(value))))
     return None
+
+
+def config_from_saved_json(text: str) -> tuple[Config, list[str]]:
+    """The config saved in settings as ``text``, keeping every valid field: ``(config, reset)``, where
+    ``reset`` names the fields that were invalid and got their defaults (``["config.training.lr"]``), or is
+    ``["config"]`` when ``text`` is not a config at all."""
+    try:
+        return config_from_json(text), []
+    except ValueError:
+        pass
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return Config(), ["config"]
+    if not isinstance(data, dict) or not all(isinstance(section, dict) for section in data.values()):
+        return Config(), ["config"]
+    kept: dict[str, dict[str, Any]] = {}
+    reset = []
+    for section, values in data.items():
+        for key, value in values.items():
+            candidate = {**kept, section: {**kept.get(section, {}), key: value}}
+            try:
+                config_from_json(json.dumps(candidate))
+            except ValueError:
+                reset.append(f"config.{section}.{key}")
+            else:
+                kept = candidate
+    return config_from_json(json.dumps(kept)), reset
