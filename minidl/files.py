@@ -47,9 +47,7 @@ def read_bounded(path: PathLike, max_bytes: int, what: str = "file") -> bytes:
     again while reading, for files that grow or lie about their size); `OSError` when it cannot be read.
     ``what`` names the expected content in messages ("CSV points file").
     """
-    kind = _special_kind(os.stat(path).st_mode)
-    if kind is not None:
-        raise FileRefusedError(f"{path} is {kind}, not a {what}: choose a regular file")
+    check_regular_file(path, max_bytes, what)
     # O_NONBLOCK: should the path become a FIFO between stat and open, open returns at once.
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(descriptor, "rb") as file:
@@ -63,6 +61,17 @@ def read_bounded(path: PathLike, max_bytes: int, what: str = "file") -> bytes:
     if len(raw) > max_bytes:
         raise FileRefusedError(_too_large(path, what, max_bytes))
     return raw
+
+
+def check_regular_file(path: PathLike, max_bytes: int, what: str = "file") -> None:
+    """Raise `FileRefusedError` unless ``path`` is a regular file of at most ``max_bytes`` (by its size now),
+    without opening it; `OSError` (``FileNotFoundError``...) when it cannot be looked at."""
+    status = os.stat(path)
+    kind = _special_kind(status.st_mode)
+    if kind is not None:
+        raise FileRefusedError(f"{path} is {kind}, not a {what}: choose a regular file")
+    if status.st_size > max_bytes:
+        raise FileRefusedError(_too_large(path, what, max_bytes, status.st_size))
 
 
 def _special_kind(mode: int) -> str | None:

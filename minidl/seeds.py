@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+_STREAMS = 5
+MAX_SEED = (2**63 - _STREAMS) // 10
+"""The largest user seed whose derived seeds (``10s + 4`` at most) fit a signed 64-bit integer, as torch needs."""
+
 
 @dataclass(frozen=True)
 class RunSeeds:
@@ -18,4 +22,7 @@ class RunSeeds:
 
     @classmethod
     def from_seed(cls, seed: int) -> RunSeeds:
-        return cls(*(10 * seed + k for k in range(5)))
+        """The seeds of a run from user seed ``seed``, which must be in ``0..MAX_SEED``."""
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"seed must be in 0..{MAX_SEED}, got {seed}")
+        return cls(*(10 * seed + k for k in range(_STREAMS)))

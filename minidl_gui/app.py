@@ -9,16 +9,18 @@ minidl-gui saved.minidl                     # a saved session: press Train to co
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from minidl.files import read_bounded
 from minidl_gui.model.config import Config
+from minidl_gui.model.config_json import config_from_json
 from minidl_gui.model.presets import PRESETS, preset
 
 EXIT_USAGE = 2
+MAX_CONFIG_BYTES = 2**20
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -41,16 +43,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def load_config(path: Path) -> Config:
-    """Read a JSON config file, or raise ValueError saying what is wrong with it."""
+    """Read a JSON config file, or raise ValueError saying in one line what is wrong with it."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = read_bounded(path, MAX_CONFIG_BYTES, "config file").decode("utf-8")
     except OSError as error:
         raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path} is not valid JSON: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start} is invalid)") from None
     try:
-        return Config.from_dict(data)
-    except (ValueError, TypeError) as error:
+        return config_from_json(text)
+    except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
 
 

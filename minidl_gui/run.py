@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from minidl.files import FileRefusedError
 from minidl_gui.controller import Controller
 from minidl_gui.model.config import Config
 from minidl_gui.session_files import SessionFiles
@@ -32,8 +33,13 @@ def create_window(config: Config | None = None, *, remember: bool = True) -> Con
     configuration. With ``remember`` the settings are restored now and saved when it closes."""
     window = MainWindow()
     if remember:
-        window.restore_settings(open_settings(), config=config is None)
-        window.closing.connect(lambda: window.save_settings(open_settings()))
+        try:
+            settings = open_settings()
+        except FileRefusedError as error:  # neither read nor, on closing, overwritten
+            window.show_message(f"Settings ignored: {error}")
+        else:
+            window.restore_settings(settings, config=config is None)
+            window.closing.connect(lambda: window.save_settings(settings))
     if config is not None:
         window.controls.set_config(config)
     return Controller(window)

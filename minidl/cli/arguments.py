@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
+
+from minidl.cli.limits import FLOAT32_MAX, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_SEED, MAX_WIDTH
 
 Number = TypeVar("Number", int, float)
 
@@ -31,27 +34,59 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _number(
-    kind: Callable[[str], Number], name: str, check: Callable[[Number], bool], rule: str
+    kind: Callable[[str], Number],
+    name: str,
+    check: Callable[[Number], bool],
+    rule: str,
+    high: Number | None = None,
+    high_rule: str = "",
 ) -> Callable[[str], Number]:
-    """A flag type: ``text`` parsed by ``kind``, refused with a one-line reason unless ``check`` holds."""
+    """A flag type: ``text`` parsed by ``kind``, refused with a one-line reason unless ``check`` holds
+    (the rule it states) and, given ``high``, the value's size is at most ``high`` (the rule ``high_rule``)."""
 
     def parse(text: str) -> Number:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {name}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(_not_a(name, text)) from None
         if not check(value):
             raise argparse.ArgumentTypeError(f"must be {rule}, got {text}")
+        if high is not None and abs(value) > high:
+            raise argparse.ArgumentTypeError(f"must be {high_rule}, got {text}")
         return value
 
     parse.__name__ = name  # argparse names the type in some messages
     return parse
 
 
-positive_int = _number(int, "a whole number", lambda v: v >= 1, ">= 1")
-non_negative_int = _number(int, "a whole number", lambda v: v >= 0, ">= 0")
-positive_float = _number(float, "a number", lambda v: math.isfinite(v) and v > 0, "a finite number > 0")
-non_negative_float = _number(float, "a number", lambda v: math.isfinite(v) and v >= 0, "a finite number >= 0")
+def _not_a(name: str, text: str) -> str:
+    """Why ``text`` is not ``name``; ``"1e9"`` for a whole number gets the digits to write instead."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if name == "a whole number" and math.isfinite(value) and value.is_integer():
+        return f"expected a whole number written in digits ({text.strip()} is {int(value)}), got {text!r}"
+    return f"expected {name}, got {text!r}"
+
+
+def whole_number(low: int, high: int | None = None, limit: str = "") -> Callable[[str], int]:
+    """A flag type for a whole number ``>= low`` and, given ``high``, at most ``high`` (named ``limit``)."""
+    return _number(int, "a whole number", lambda v: v >= low, f">= {low}", high, f"at most {high} ({limit})")
+
+
+def _float32(check: Callable[[float], bool], rule: str) -> Callable[[str], float]:
+    """A flag type for a finite number that holds ``check`` and fits in float32, where it ends up."""
+    return _number(float, "a number", lambda v: math.isfinite(v) and check(v), rule, FLOAT32_MAX, FLOAT32_RULE)
+
+
+FLOAT32_RULE = f"within float32's range (at most {FLOAT32_MAX:g} in size)"
+positive_int = whole_number(1)
+non_negative_int = whole_number(0)
+user_seed = whole_number(0, MAX_SEED, "MAX_SEED")
+finite_float = _float32(lambda v: True, "a finite number")
+positive_float = _float32(lambda v: v > 0, "a finite number > 0")
+non_negative_float = _float32(lambda v: v >= 0, "a finite number >= 0")
 fraction = _number(float, "a number", lambda v: 0 <= v < 1, "in [0, 1)")
 
 
@@ -68,6 +103,31 @@ def int_list(text: str) -> tuple[int, ...]:
     if any(v < 1 for v in values):
         raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
     return values
+
+
+def hidden_layers(inputs: int, outputs: int) -> Callable[[str], tuple[int, ...]]:
+    """A type for the hidden layer sizes of an ``inputs``-...-``outputs`` net, within the width, depth
+    and parameter limits (`minidl.cli.limits`)."""
+
+    def parse(text: str) -> tuple[int, ...]:
+        sizes = int_list(text)
+        if len(sizes) > MAX_HIDDEN_LAYERS:
+            raise argparse.ArgumentTypeError(
+                f"at most {MAX_HIDDEN_LAYERS} hidden layers (MAX_HIDDEN_LAYERS), got {len(sizes)}"
+            )
+        if any(size > MAX_WIDTH for size in sizes):
+            raise argparse.ArgumentTypeError(f"layer sizes must be at most {MAX_WIDTH} (MAX_WIDTH), got {text!r}")
+        layers = (inputs, *sizes, outputs)
+        count = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layers))
+        if count > MAX_PARAMETERS:
+            raise argparse.ArgumentTypeError(
+                f"a {'-'.join(map(str, layers))} net has {count:,} parameters: the limit is {MAX_PARAMETERS:,} "
+                f"(MAX_PARAMETERS); use fewer or narrower layers"
+            )
+        return sizes
+
+    parse.__name__ = "layer sizes"
+    return parse
 
 
 def name_list(choices: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:

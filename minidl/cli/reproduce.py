@@ -15,7 +15,7 @@ from pathlib import Path
 
 from torch import Tensor
 
-from minidl.cli.arguments import HelpFormatter, non_negative_int, positive_float, positive_int
+from minidl.cli.arguments import HelpFormatter, positive_float, positive_int, user_seed
 from minidl.cli.progress import ProgressBar, format_seconds
 from minidl.cli.stopped import stopped_early
 from minidl.data import make_disc, save_points
@@ -86,7 +86,7 @@ def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--seeds", type=positive_int, default=10, metavar="N", help="number of seeds to average over")
-    parser.add_argument("--first-seed", type=non_negative_int, default=0, metavar="S", help="the seeds are S, S+1, ...")
+    parser.add_argument("--first-seed", type=user_seed, default=0, metavar="S", help="the seeds are S, S+1, ...")
     parser.add_argument(
         "--out",
         type=Path,

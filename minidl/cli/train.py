@@ -15,14 +15,18 @@ from minidl.activations import ACTIVATIONS
 from minidl.cli.arguments import (
     HelpFormatter,
     betas,
+    finite_float,
     fraction,
-    int_list,
+    hidden_layers,
     name_list,
     non_negative_float,
     non_negative_int,
     positive_float,
     positive_int,
+    user_seed,
+    whole_number,
 )
+from minidl.cli.limits import MAX_POINTS
 from minidl.cli.progress import ProgressBar, format_seconds
 from minidl.cli.stopped import stopped_early
 from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
@@ -38,6 +42,9 @@ from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, c
 
 DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
+POINTS = whole_number(0, MAX_POINTS, "MAX_POINTS")
+BATCH_SIZE = whole_number(1, MAX_POINTS, "MAX_POINTS")
+NO_EPOCH = "no epoch trained"
 
 DESCRIPTION = """\
 Train a multilayer perceptron on a 2-D two-class data set and report losses and accuracies.
@@ -80,11 +87,9 @@ def _add_data_flags(group: argparse._ArgumentGroup) -> None:
     """Where the points come from."""
     group.add_argument("--dataset", choices=tuple(DATASETS), default="disc", help="generated data set")
     group.add_argument(
-        "--train-points", type=non_negative_int, default=REPORT_POINTS, metavar="N", help="generated training points"
+        "--train-points", type=POINTS, default=REPORT_POINTS, metavar="N", help="generated training points"
     )
-    group.add_argument(
-        "--test-points", type=non_negative_int, default=REPORT_POINTS, metavar="N", help="generated test points"
-    )
+    group.add_argument("--test-points", type=POINTS, default=REPORT_POINTS, metavar="N", help="generated test points")
     group.add_argument(
         "--noise", type=non_negative_float, metavar="X", help="data-set noise (default: the data set's own)"
     )
@@ -93,7 +98,7 @@ def _add_data_flags(group: argparse._ArgumentGroup) -> None:
         "--test-fraction", type=fraction, default=0.2, metavar="F", help="with --data: share held out for testing"
     )
     group.add_argument(
-        "--seed", type=int, default=0, metavar="N", help="seeds the data, the initial weights and the shuffling"
+        "--seed", type=user_seed, default=0, metavar="N", help="seeds the data, the initial weights and the shuffling"
     )
 
 
@@ -101,7 +106,7 @@ def _add_model_flags(group: argparse._ArgumentGroup) -> None:
     """The net's layers, activations and initial weights."""
     group.add_argument(
         "--hidden",
-        type=int_list,
+        type=hidden_layers(2, 1),
         default=",".join(map(str, REPORT_HIDDEN)),
         metavar="N,N,...",
         help="hidden layer sizes, comma-separated ('none' for no hidden layer)",
@@ -150,11 +155,11 @@ def _add_training_flags(group: argparse._ArgumentGroup) -> None:
         "--l1", type=non_negative_float, default=0.0, metavar="X", help="L1 penalty (l1 · sign(p) added to grads)"
     )
     group.add_argument(
-        "--batch-size", type=positive_int, default=1, metavar="N", help="points per step (1 = per-sample SGD)"
+        "--batch-size", type=BATCH_SIZE, default=1, metavar="N", help="points per step (1 = per-sample SGD)"
     )
     group.add_argument("--epochs", type=non_negative_int, default=100, metavar="N", help="maximum number of epochs")
     group.add_argument(
-        "--threshold", type=float, metavar="X", help="accuracy threshold on the output (default: chosen by loss)"
+        "--threshold", type=finite_float, metavar="X", help="accuracy threshold on the output (default: chosen by loss)"
     )
 
 
@@ -235,20 +240,26 @@ def run(args: argparse.Namespace) -> int:
     if args.loss == "bce" and args.output_activation is None:
         print(f"note: --loss {args.loss} needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
     history: list[EpochResult] = []
+    diverged: TrainingDiverged | None = None
     try:
         with ProgressBar(args.epochs, enabled=not args.quiet) as bar:
             for result in trainer.run():
                 history.append(result)
                 bar.update(result.epoch, f"train loss {result.train_loss:.4g}")
-    except (TrainingDiverged, KeyboardInterrupt) as error:
+    except TrainingDiverged as error:
+        diverged = error  # the trainer is back at the last finite epoch: report it, then fail
+    except KeyboardInterrupt as error:
         return stopped_early(parser.prog, error, f"{len(history)} epochs")
-    final = _final_metrics(trainer, history)
+    final = _final_metrics(trainer, history, diverged)
     if args.json:
-        print(
-            json.dumps(_finite({"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}))
-        )
-    else:
+        report = {"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}
+        if diverged is not None:
+            report["diverged"] = {"epoch": diverged.epoch, "message": str(diverged)}
+        print(json.dumps(_finite(report)))
+    elif diverged is None:
         print(_summary(config, history, final))
+    if diverged is not None:
+        return stopped_early(parser.prog, diverged, f"{len(history)} epochs")
     return 0
 
 
@@ -359,11 +370,16 @@ def _config(
     return {key: list(value) if isinstance(value, tuple) else value for key, value in config.items()}
 
 
-def _final_metrics(trainer: Trainer, history: list[EpochResult]) -> dict[str, Any]:
+def _final_metrics(trainer: Trainer, history: list[EpochResult], diverged: TrainingDiverged | None) -> dict[str, Any]:
+    """The metrics of the model as it is now (the last finite epoch's after a divergence); none before an epoch."""
     last = history[-1] if history else None
+    if diverged is not None:
+        stop_reason = f"diverged at epoch {diverged.epoch}"
+    else:
+        stop_reason = last.stop_reason if last else NO_EPOCH
     final: dict[str, Any] = {
         "epochs": trainer.epoch,
-        "stop_reason": last.stop_reason if last else "0 epochs requested",
+        "stop_reason": stop_reason,
         "train_loss": last.train_loss if last else None,
         "train_accuracy": last.train_accuracy if last else None,
         "test_loss": last.test_loss if last else None,
@@ -371,7 +387,7 @@ def _final_metrics(trainer: Trainer, history: list[EpochResult]) -> dict[str, An
         "seconds": trainer.elapsed,
         "steps_per_second": sum(r.steps_per_second for r in history) / len(history) if history else None,
     }
-    if trainer.test is not None:
+    if trainer.test is not None and history:
         x, y = trainer.test
         final["test_confusion_matrix"] = confusion_matrix(trainer.model.forward(x), y, trainer.threshold).tolist()
     return final
@@ -408,6 +424,10 @@ def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str
         f"init {config['init']}" + (f" (std {config['init_std']:g})" if config["init"] == "normal" else ""),
         f"training {config['loss']} loss, {optimizer}, batch {config['batch_size']}, threshold {config['threshold']:g}",
         "",
+    ]
+    if not history:
+        return "\n".join([*lines, f"stopped  {NO_EPOCH}"])
+    lines += [
         f"{'epoch':>6}  {'train loss':>10}  {'test loss':>10}  {'train acc':>9}  {'test acc':>9}",
     ]
     every = max(1, math.ceil(len(history) / 10))

@@ -6,17 +6,18 @@ owns the training (the controller) connects them.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from minidl_gui.background_load import BackgroundLoads
 from minidl_gui.model.config import Config
+from minidl_gui.model.config_json import config_from_saved_json
 from minidl_gui.model.history import History
+from minidl_gui.model.runs import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
@@ -34,6 +35,7 @@ from minidl_gui.widgets.window_keys import WindowKeys
 
 ICON_PATH = Path(__file__).resolve().parent.parent / "minidl.svg"
 DEFAULT_SIZE = (1280, 800)
+DEFAULT_RESOLUTION = 100  # grid points per side of the decision plot
 
 
 class MainWindow(QMainWindow):
@@ -170,26 +172,57 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def restore_settings(self, settings: QSettings, *, config: bool = True) -> None:
-        """Restore what ``save_settings`` stored; a missing or unreadable value keeps the default."""
+        """Restore what ``save_settings`` stored. A missing value keeps the default; an invalid one (a file
+        edited by hand, another version's) gets the default too, and the status bar names them all, once."""
+        reset: list[str] = []
         if config and settings.contains("config"):
-            # Settings of an older or newer version may not parse: then the defaults stay.
-            with contextlib.suppress(ValueError, TypeError):
-                self.controls.set_config(Config.from_dict(json.loads(str(settings.value("config")))))
-        if settings.contains("geometry"):
-            self.restoreGeometry(settings.value("geometry"))
-        if settings.contains("windowState"):
-            self.restoreState(settings.value("windowState"))
-        index = self.toolbar.resolution.findData(int(settings.value("resolution", 100)))
-        self.toolbar.resolution.setCurrentIndex(max(index, 0))
-        self.toolbar.show_test.setChecked(_boolean(settings.value("showTest", True)))
-        self.curves.set_log_loss(_boolean(settings.value("logLoss", False)))
-        self.runs.set_states_kept(settings.value("restorableRuns"))
+            restored, reset = config_from_saved_json(str(settings.value("config")))
+            self.controls.set_config(restored)
+        for key, restore in (("geometry", self.restoreGeometry), ("windowState", self.restoreState)):
+            if settings.contains(key):
+                value = settings.value(key)
+                if not (isinstance(value, QByteArray) and restore(value)):
+                    reset.append(key)
+        resolution = _whole_number(settings.value("resolution", DEFAULT_RESOLUTION))
+        index = -1 if resolution is None else self.toolbar.resolution.findData(resolution)
+        if index < 0:
+            reset.append("resolution")
+            index = max(self.toolbar.resolution.findData(DEFAULT_RESOLUTION), 0)
+        self.toolbar.resolution.setCurrentIndex(index)
+        for key, default, apply in (
+            ("showTest", True, self.toolbar.show_test.setChecked),
+            ("logLoss", False, self.curves.set_log_loss),
+        ):
+            value = _boolean(settings.value(key, default))
+            if value is None:
+                reset.append(key)
+            apply(default if value is None else value)
+        if settings.contains("restorableRuns"):
+            kept = _whole_number(settings.value("restorableRuns"))
+            if kept is None or not 1 <= kept <= MAX_RUNS:
+                reset.append("restorableRuns")
+            else:
+                self.runs.set_states_kept(kept)
+        if reset:
+            self.show_message(f"Some saved settings were invalid and were reset: {', '.join(reset)}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.closing.emit()
         super().closeEvent(event)
 
 
-def _boolean(value: object) -> bool:
-    """QSettings' INI files give strings back: "true"/"false"."""
-    return value in (True, "true", "True", "1", 1)
+def _boolean(value: object) -> bool | None:
+    """QSettings' INI files give strings back: "true"/"false"; None for anything else."""
+    if value in (True, "true", "True", "1", 1):
+        return True
+    if value in (False, "false", "False", "0", 0):
+        return False
+    return None
+
+
+def _whole_number(value: object) -> int | None:
+    """A saved whole number (INI files give strings back), or None if ``value`` is not one."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return None

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from minidl_gui.model.runs import STATES_KEPT, Run, RunsLog
+from minidl_gui.model.runs import Run, RunsLog
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
 
 HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", "Ended")
@@ -161,14 +161,9 @@ class RunsDock(QDockWidget):
         self._reveal()
         return run
 
-    def set_states_kept(self, value: object) -> None:
-        """Keep the saved state (for Restore) of the latest ``value`` runs (a setting: anything but a
-        positive whole number keeps the default)."""
-        try:
-            kept = int(value)
-        except (TypeError, ValueError):
-            kept = STATES_KEPT
-        self.log.states_kept = kept if kept > 0 else STATES_KEPT
+    def set_states_kept(self, kept: int) -> None:
+        """Keep the saved state (for Restore) of the latest ``kept`` runs (at least 1)."""
+        self.log.states_kept = max(1, kept)
         self._drop_old_states()
         self._update_buttons()
 

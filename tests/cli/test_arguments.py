@@ -89,3 +89,30 @@ def test_top_level_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) 
         main(["--help"])
     text = capsys.readouterr().out
     assert "reproduce" in text and "train" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "phrase"),
+    [
+        (["train", "--lr", "1e300"], "--lr: must be within float32's range (at most 3.40282e+38 in size), got 1e300"),
+        (["train", "--eps", "1e39"], "argument --eps: must be within float32's range"),
+        (["train", "--init-std", "1e39"], "argument --init-std: must be within float32's range"),
+        (["train", "--threshold=-1e39"], "argument --threshold: must be within float32's range"),
+        (["train", "--threshold", "nan"], "argument --threshold: must be a finite number, got nan"),
+        (["train", "--hidden", "100000,100000"], "argument --hidden: layer sizes must be at most 4096 (MAX_WIDTH)"),
+        (["train", "--hidden", "4096,4096,4096"], "has 33,579,009 parameters: the limit is 10,000,000"),
+        (["train", "--hidden", ",".join(["1"] * 101)], "at most 100 hidden layers (MAX_HIDDEN_LAYERS)"),
+        (["train", "--train-points", "2000000"], "must be at most 1000000 (MAX_POINTS), got 2000000"),
+        (["train", "--test-points", "99999999999999999999999"], "--test-points: must be at most 1000000 (MAX_POINTS)"),
+        (["train", "--train-points", "1e9"], "expected a whole number written in digits (1e9 is 1000000000)"),
+        (["train", "--seed", "1e23"], "argument --seed: expected a whole number written in digits"),
+        (["train", "--seed", str(2**63)], "argument --seed: must be at most 922337203685477580 (MAX_SEED)"),
+        (["train", "--seed", "-1"], "argument --seed: must be >= 0, got -1"),
+        (["train", "--batch-size", "10" * 12], "argument --batch-size: must be at most 1000000 (MAX_POINTS)"),
+        (["reproduce", "--first-seed", str(2**63)], "argument --first-seed: must be at most 922337203685477580"),
+    ],
+)
+def test_values_beyond_the_limits_are_one_line_naming_the_limit(
+    capsys: pytest.CaptureFixture[str], argv: list[str], phrase: str
+) -> None:
+    assert phrase in _fails_with(capsys, argv)

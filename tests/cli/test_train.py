@@ -14,6 +14,7 @@ from minidl.data import make_disc, save_points
 from minidl.experiments import EXPERIMENTS
 
 SMALL = ["train", "--train-points", "40", "--test-points", "30", "--quiet"]
+DIVERGING = [*SMALL, "--optimizer", "sgd", "--lr", "1e12", "--init-std", "10"]
 
 
 def _train_json(capsys: pytest.CaptureFixture[str], *flags: str) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def test_missing_csv_is_one_line_exit_code_2(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_divergence_prints_one_line_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main([*SMALL, "--optimizer", "sgd", "--lr", "1e12", "--init-std", "10", "--epochs", "3"])
+    code = main([*DIVERGING, "--epochs", "3"])
     assert code == 1
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -141,3 +142,44 @@ def test_plain_output_is_a_summary_table(capsys: pytest.CaptureFixture[str]) -> 
     assert main([*SMALL, "--epochs", "3", "--dataset", "xor"]) == 0
     out = capsys.readouterr().out
     assert "epoch  train loss" in out and "stopped  3 epochs done" in out and "final    test accuracy" in out
+
+
+def test_divergence_with_json_prints_the_history_so_far_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    # Three good epochs at the report's rate, then one that blows up: the step scheduler multiplies it by 1e38.
+    flags = ["--optimizer", "sgd", "--scheduler", "step", "--step-size", "3", "--gamma", "1e38"]
+    assert main([*SMALL, "--json", "--epochs", "6", *flags]) == 1
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["diverged"]["epoch"] == 4 and "diverged at epoch 4" in result["diverged"]["message"]
+    assert [row["epoch"] for row in result["history"]] == [1, 2, 3]
+    final = result["final"]
+    assert final["epochs"] == 3 and final["test_accuracy"] == result["history"][-1]["test_accuracy"]
+    assert final["stop_reason"] == "diverged at epoch 4"
+    assert sum(map(sum, final["test_confusion_matrix"])) == 30
+    assert captured.err.startswith("minidl train: error: Training diverged at epoch 4")
+
+
+def test_divergence_in_the_first_epoch_with_json_has_no_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*DIVERGING, "--json", "--epochs", "3"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["history"] == [] and result["diverged"]["epoch"] == 1
+    assert result["final"]["test_accuracy"] is None and "test_confusion_matrix" not in result["final"]
+
+
+def test_divergence_with_adam_eps_0_names_eps(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SMALL, "--epochs", "3", "--eps", "0"]) == 1
+    line = capsys.readouterr().err.strip()
+    assert "eps" in line and "learning rate" not in line
+
+
+def test_zero_epochs_prints_no_metrics_of_an_untrained_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SMALL, "--epochs", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "no epoch trained" in out
+    assert "final" not in out and "predicted" not in out and "train loss" not in out
+
+
+def test_zero_epochs_with_json_is_valid_json_without_a_confusion_matrix(capsys: pytest.CaptureFixture[str]) -> None:
+    final = _train_json(capsys, "--epochs", "0")["final"]
+    assert final["stop_reason"] == "no epoch trained" and final["test_accuracy"] is None
+    assert "test_confusion_matrix" not in final

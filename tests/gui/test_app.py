@@ -69,3 +69,37 @@ def test_without_a_display_says_so_in_one_line(monkeypatch, capsys):
     assert main([]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no display" in err and "QT_QPA_PLATFORM=offscreen" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
+        ('{"training": {"lr": Infinity}}', "training.lr is inf"),
+        ('{"data": {"noise": NaN}}', "data.noise is nan"),
+        ('{"network": {"hidden": [{"width": -Infinity}]}}', "network.hidden[0].width is -inf"),
+        (b"\xff\xfe{}", "not UTF-8"),
+    ],
+)
+def test_hostile_config_file_is_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "hostile.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    assert main(["--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("minidl-gui: error:") and message in err, err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_config_that_is_a_fifo_or_too_large_is_refused_before_reading(tmp_path, capsys):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    assert main(["--config", str(fifo)]) == 2  # without the check, this would wait for a writer for ever
+    assert "named pipe" in capsys.readouterr().err
+    large = tmp_path / "large.json"
+    large.write_text(" " * (2**20 + 1) + "{}")
+    assert main(["--config", str(large)]) == 2
+    assert "too large for a config file" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""A `Config` from JSON text (a ``--config`` file, the saved settings), refusing what Python's json
+accepts but a config must not hold: NaN and infinities, and nesting deep enough to exhaust the stack."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from minidl_gui.model.config import Config
+
+
+def config_from_json(text: str) -> Config:
+    """The `Config` in ``text`` (shaped like ``Config.to_dict()``); ValueError with one line naming what is wrong."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply for a config") from None
+    except ValueError as error:  # an integer with thousands of digits
+        raise ValueError(f"not valid JSON: {error}") from None
+    found = non_finite_number(data)
+    if found is not None:
+        where, value = found
+        raise ValueError(f"{where} is {value}: a config holds finite numbers only")
+    try:
+        return Config.from_dict(data)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+
+
+def non_finite_number(data: Any) -> tuple[str, float] | None:
+    """The first NaN or infinity in parsed JSON ``data``, as ``("training.lr", inf)``; None if there is none."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where or "the config", value
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{key}" if where else str(key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in reversed(list(enumerate(value))))
+    return None
+
+
+def config_from_saved_json(text: str) -> tuple[Config, list[str]]:
+    """The config saved in settings as ``text``, keeping every valid field: ``(config, reset)``, where
+    ``reset`` names the fields that were invalid and got their defaults (``["config.training.lr"]``), or is
+    ``["config"]`` when ``text`` is not a config at all."""
+    try:
+        return config_from_json(text), []
+    except ValueError:
+        pass
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return Config(), ["config"]
+    if not isinstance(data, dict) or not all(isinstance(section, dict) for section in data.values()):
+        return Config(), ["config"]
+    kept: dict[str, dict[str, Any]] = {}
+    reset = []
+    for section, values in data.items():
+        for key, value in values.items():
+            candidate = {**kept, section: {**kept.get(section, {}), key: value}}
+            try:
+                config_from_json(json.dumps(candidate))
+            except ValueError:
+                reset.append(f"config.{section}.{key}")
+            else:
+                kept = candidate
+    return config_from_json(json.dumps(kept)), reset

@@ -1,0 +1,84 @@
+"""Saved settings that are invalid (edited by hand, another version's, a bad path) never stop the app."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from minidl_gui.model.config import Config
+from minidl_gui.model.runs import STATES_KEPT
+from minidl_gui.settings import MAX_SETTINGS_BYTES, SETTINGS_ENV
+from minidl_gui.widgets.main_window import MainWindow
+
+
+def _restored(qtbot, path: str, text: str) -> tuple[MainWindow, list[str]]:
+    Path(path).write_text(text)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    messages: list[str] = []
+    window.status.messageChanged.connect(lambda message: message and messages.append(message))
+    window.restore_settings(QSettings(path, QSettings.Format.IniFormat))
+    return window, messages
+
+
+def test_invalid_settings_get_defaults_the_rest_is_kept_and_the_status_bar_says_which(qtbot, temporary_settings):
+    config = {"data": {"dataset": "spiral"}, "training": {"lr": "Infinity", "optimizer": "sgd"}}
+    text = (
+        "[General]\n"
+        f"config={json.dumps(json.dumps(config))}\n"
+        "geometry=Infinity\nresolution=abc\nshowTest=maybe\nlogLoss=true\nrestorableRuns=-3\n"
+    )
+    window, messages = _restored(qtbot, temporary_settings, text)
+    assert window.config().data.dataset == "spiral" and window.config().training.optimizer == "sgd"
+    assert window.config().training.lr == Config().training.lr
+    assert window.toolbar.resolution.currentData() == 100 and window.toolbar.show_test.isChecked()
+    assert window.curves.log_check.isChecked()
+    assert messages == [
+        "Some saved settings were invalid and were reset: config.training.lr, geometry, resolution, showTest, "
+        "restorableRuns"
+    ]
+    assert window.runs.log.states_kept == STATES_KEPT
+
+
+@pytest.mark.parametrize("config", ["{not json", "[" * 100_000, '"a string"', '{"data": 3}'])
+def test_a_saved_config_that_is_not_one_gets_the_default_config(qtbot, temporary_settings, config):
+    window, messages = _restored(qtbot, temporary_settings, f"[General]\nconfig={json.dumps(config)}\nresolution=200\n")
+    assert window.config() == Config() and window.toolbar.resolution.currentData() == 200
+    assert messages == ["Some saved settings were invalid and were reset: config"]
+
+
+def test_valid_settings_give_no_message(qtbot, temporary_settings):
+    _, messages = _restored(qtbot, temporary_settings, "[General]\nresolution=200\nshowTest=false\n")
+    assert messages == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_settings_path_that_is_a_fifo_is_ignored_and_not_overwritten(qtbot, tmp_path, monkeypatch):
+    from minidl_gui.run import create_window
+
+    fifo = tmp_path / "settings.ini"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    monkeypatch.setenv(SETTINGS_ENV, str(fifo))
+    controller = create_window()
+    qtbot.addWidget(controller.window)
+    assert "named pipe" in controller.window.status.currentMessage()
+    controller.window.close()
+    qtbot.waitUntil(controller.thread.isFinished)
+    assert fifo.is_fifo()
+
+
+def test_a_huge_settings_file_is_ignored_and_kept(qtbot, temporary_settings):
+    from minidl_gui.run import create_window
+
+    Path(temporary_settings).write_text("[General]\nresolution=200\n" + "#" * MAX_SETTINGS_BYTES)
+    controller = create_window()
+    qtbot.addWidget(controller.window)
+    assert "too large for a settings file" in controller.window.status.currentMessage()
+    assert controller.window.toolbar.resolution.currentData() == 100
+    controller.window.close()
+    qtbot.waitUntil(controller.thread.isFinished)
+    assert Path(temporary_settings).stat().st_size > MAX_SETTINGS_BYTES
