@@ -7,7 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QSpinBox
 
 from minidl_gui.model.config import LayerConfig
@@ -179,3 +180,22 @@ def test_only_the_latest_runs_keep_their_state_and_a_dropped_one_says_so(qtbot, 
     assert runs.restore_button.isEnabled()
     window.save_settings(settings)
     assert int(settings.value("restorableRuns")) == 2
+
+
+def test_holding_space_trains_without_flickering_between_train_and_pause(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    asked: list[str] = []
+    window.toolbar.trainRequested.connect(lambda: asked.append("train"))
+    window.toolbar.pauseRequested.connect(lambda: asked.append("pause"))
+    spin = window.findChild(QSpinBox, "batchSizeSpin")
+    spin.setFocus()
+    text = spin.text()
+    for repeated in (False, True, True, True):  # the key goes down, then the keyboard repeats it
+        press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " ", repeated)
+        QApplication.sendEvent(window.windowHandle(), press)  # as the platform delivers keys: shortcuts first
+        QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
+    assert asked == ["train"] and spin.text() == text
+    controller.submit("pause")
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
