@@ -35,6 +35,23 @@ def test_a_diverged_run_is_listed_and_cannot_be_stopped(qtbot, playground, small
     assert not window.findChild(QAbstractButton, "stopButton").isEnabled()
 
 
+def test_a_run_continued_after_diverging_keeps_one_row_that_says_both(qtbot, playground, small_config):
+    training = replace(small_config.training, optimizer="sgd", lr=100.0, max_epochs=4)
+    controller = playground(replace(small_config, training=training))
+    window, runs = controller.window, controller.window.runs
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and len(runs.log) == 1, timeout=TIMEOUT)
+    calmer = replace(window.config().training, lr=1e-4)
+    window.controls.training.lr.setValue(calmer.lr)  # the user lowers the learning rate and trains on
+    qtbot.waitUntil(lambda: controller.session.config.training.lr == calmer.lr, timeout=TIMEOUT)
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "done", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: runs.log[-1].epochs == 4, timeout=TIMEOUT)
+    assert len(runs.log) == runs.table.rowCount() == 1  # one run, one curve: not a second, overlapping row
+    assert runs.table.item(0, 6).text() == "diverged → done" and runs.table.item(0, 4).text() == "4"
+    assert runs.log[0].number == 1 and len(runs.overlays.items) == 1
+
+
 @pytest.mark.parametrize(("scripted", "code"), [(False, 0), (True, 1)])
 def test_only_a_scripted_run_exits_1_after_a_divergence(qtbot, playground, small_config, scripted, code):
     controller = playground(diverging(small_config))
