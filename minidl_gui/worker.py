@@ -19,6 +19,7 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -79,7 +80,7 @@ class TrainingWorker(QObject):
         self._quit = False
         self._last_emit = -float("inf")
         self._drawn = True
-        self._ended: tuple[Any, int] | None = None  # (trainer, epochs) of the last run reported
+        self._ended: tuple[Any, int, str] | None = None  # (trainer, epochs, ended) of the last run reported
 
     # -- any thread ---------------------------------------------------------------------------------
     def submit(self, name: str, *args: Any) -> None:
@@ -260,12 +261,15 @@ class TrainingWorker(QObject):
 
     def _end_run(self, how: str) -> None:
         """Report the run so far (once) with ``runEnded``: it ended ``how`` (a run that diverged in its
-        first epoch too: the user should see it failed)."""
-        run = (self.session.trainer, len(self.session.history))  # a reset or a new model builds a new trainer
-        if (not run[1] and how != DIVERGED) or (self._ended and self._ended[0] is run[0] and self._ended[1] == run[1]):
+        first epoch too: the user should see it failed). A run that trained on after diverging (the only
+        ending training goes on from) is reported again as that run, ending "diverged → how"."""
+        trainer, epochs = self.session.trainer, len(self.session.history)  # a reset or a new model: a new trainer
+        earlier = self._ended if self._ended is not None and self._ended[0] is trainer else None
+        if (not epochs and how != DIVERGED) or (earlier is not None and earlier[1] == epochs):
             return
-        self._ended = run
-        self.runEnded.emit(ended_run(self.session, how))
+        ended = how if earlier is None else f"{earlier[2]} → {how}"
+        self._ended = (trainer, epochs, ended)
+        self.runEnded.emit(replace(ended_run(self.session, ended), continues=earlier is not None))
 
     def _on_quit(self) -> None:
         self._quit = True

@@ -26,8 +26,10 @@ STATES_KEPT = 20
 @dataclass(frozen=True, eq=False)
 class Run:
     """One ended run. ``history`` holds a copy of every `COLUMNS` column (one value per epoch);
-    ``ended`` says how it ended ("done", "stopped", "diverged", "reset"...); ``number`` is given by
-    the `RunsLog` (0 until then); ``saved`` is the state to restore, or None. ``config_log`` holds
+    ``ended`` says how it ended ("done", "stopped", "diverged", "reset"..., or "diverged → done" for a run
+    that trained on after diverging); ``number`` is given by the `RunsLog` (0 until then); ``saved`` is
+    the state to restore, or None. A run that ``continues`` is the log's latest run, reported again
+    after it trained on: it takes that run's place and number. ``config_log`` holds
     ``(epoch, config)``: the configuration it started with and each it trained with after that epoch
     (``summary`` shows what changed as ``old → new``, ``changes`` says when)."""
 
@@ -38,6 +40,7 @@ class Run:
     saved: Any = None
     number: int = 0
     config_log: tuple[tuple[int, Config], ...] = ()
+    continues: bool = False
     summary: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,13 +106,18 @@ class RunsLog:
         return self._runs[index]
 
     def add(self, run: Run) -> tuple[Run, list[Run]]:
-        """Number ``run`` and keep it; returns it and the runs dropped to stay within ``capacity``."""
-        self._count += 1
+        """Number ``run`` and keep it; returns it and the runs dropped: those beyond ``capacity`` and, when
+        ``run`` continues the latest run (still listed), that one, whose number it takes."""
+        replaced = []
+        if run.continues and self._runs and self._runs[-1].number == self._count:
+            replaced.append(self._runs.pop())
+        else:
+            self._count += 1
         run = replace(run, number=self._count)
         self._runs.append(run)
         dropped = self._runs[: max(0, len(self._runs) - self.capacity)]
         del self._runs[: len(dropped)]
-        return run, dropped
+        return run, replaced + dropped
 
     def drop_old_states(self) -> list[Run]:
         """Forget the saved states of all but the latest `states_kept` runs that have one; returns those

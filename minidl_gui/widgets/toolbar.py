@@ -46,6 +46,7 @@ class TrainingToolbar(QToolBar):
         pixmap = QStyle.StandardPixmap
         self.train = self._action("Train", "trainButton", icon(pixmap.SP_MediaPlay), "Space", self._train_clicked)
         self.step = self._action("Step", "stepButton", icon(pixmap.SP_MediaSeekForward), "S", self.stepRequested)
+        self.step.setAutoRepeat(True)  # holding S steps on; holding any other key acts once
         self.reset = self._action("Reset", "resetButton", icon(pixmap.SP_MediaSkipBackward), "R", self.resetRequested)
         self.reinitialise = self._action(
             "Re-initialise", "reinitialiseButton", icon(pixmap.SP_BrowserReload), "I", self.reinitialiseRequested
@@ -79,6 +80,7 @@ class TrainingToolbar(QToolBar):
         action = QAction(icon, text, self)
         action.setShortcut(QKeySequence(key))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setAutoRepeat(False)  # a held Space would toggle Train ⇄ Pause with every repeat
         action.triggered.connect(target)
         self.addAction(action)
         self.widgetForAction(action).setObjectName(name)

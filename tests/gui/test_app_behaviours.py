@@ -7,7 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QSpinBox
 
 from minidl_gui.model.config import LayerConfig
@@ -32,6 +33,23 @@ def test_a_diverged_run_is_listed_and_cannot_be_stopped(qtbot, playground, small
     qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and len(window.runs.log) == 1, timeout=TIMEOUT)
     assert window.runs.table.item(0, 6).text() == "diverged"
     assert not window.findChild(QAbstractButton, "stopButton").isEnabled()
+
+
+def test_a_run_continued_after_diverging_keeps_one_row_that_says_both(qtbot, playground, small_config):
+    training = replace(small_config.training, optimizer="sgd", lr=100.0, max_epochs=4)
+    controller = playground(replace(small_config, training=training))
+    window, runs = controller.window, controller.window.runs
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and len(runs.log) == 1, timeout=TIMEOUT)
+    calmer = replace(window.config().training, lr=1e-4)
+    window.controls.training.lr.setValue(calmer.lr)  # the user lowers the learning rate and trains on
+    qtbot.waitUntil(lambda: controller.session.config.training.lr == calmer.lr, timeout=TIMEOUT)
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "done", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: runs.log[-1].epochs == 4, timeout=TIMEOUT)
+    assert len(runs.log) == runs.table.rowCount() == 1  # one run, one curve: not a second, overlapping row
+    assert runs.table.item(0, 6).text() == "diverged → done" and runs.table.item(0, 4).text() == "4"
+    assert runs.log[0].number == 1 and len(runs.overlays.items) == 1
 
 
 @pytest.mark.parametrize(("scripted", "code"), [(False, 0), (True, 1)])
@@ -179,3 +197,22 @@ def test_only_the_latest_runs_keep_their_state_and_a_dropped_one_says_so(qtbot, 
     assert runs.restore_button.isEnabled()
     window.save_settings(settings)
     assert int(settings.value("restorableRuns")) == 2
+
+
+def test_holding_space_trains_without_flickering_between_train_and_pause(qtbot, playground):
+    controller = playground()
+    window = controller.window
+    asked: list[str] = []
+    window.toolbar.trainRequested.connect(lambda: asked.append("train"))
+    window.toolbar.pauseRequested.connect(lambda: asked.append("pause"))
+    spin = window.findChild(QSpinBox, "batchSizeSpin")
+    spin.setFocus()
+    text = spin.text()
+    for repeated in (False, True, True, True):  # the key goes down, then the keyboard repeats it
+        press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " ", repeated)
+        QApplication.sendEvent(window.windowHandle(), press)  # as the platform delivers keys: shortcuts first
+        QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
+    assert asked == ["train"] and spin.text() == text
+    controller.submit("pause")
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)

@@ -156,3 +156,22 @@ def test_closing_the_window_mid_load_neither_hangs_nor_crashes(qtbot, playground
     qtbot.waitUntil(lambda: not blocked.threads[0].is_alive(), timeout=TIMEOUT)
     QApplication.processEvents()
     assert outcomes == []
+
+
+def test_esc_in_the_progress_dialog_cancels_the_load_only(qtbot, playground, monkeypatch, points_file):
+    controller = playground()
+    window = controller.window
+    blocked = gate(monkeypatch, minidl_gui.widgets.data_actions, "read_points")
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
+    assert window.points.import_points(points_file)
+    qtbot.waitUntil(lambda: progress_dialog(window) is not None, timeout=TIMEOUT)
+    dialog = progress_dialog(window)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.loads.finished, timeout=TIMEOUT):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    blocked.release()
+    assert "cancelled" in window.status.currentMessage() and window.toolbar.state == "running"
+    controller.submit("pause")
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
