@@ -80,7 +80,9 @@ class TrainingWorker(QObject):
         self._quit = False
         self._last_emit = -float("inf")
         self._drawn = True
-        self._ended: tuple[Any, int, str] | None = None  # (trainer, epochs, ended) of the last run reported
+        self._ended: tuple[Any, int, str | None] | None = None
+        """(trainer, epochs, ended) of the last run reported; ended None: a run adopted (opened, restored) with
+        those epochs, not to be reported again as it is."""
 
     # -- any thread ---------------------------------------------------------------------------------
     def submit(self, name: str, *args: Any) -> None:
@@ -217,6 +219,7 @@ class TrainingWorker(QObject):
         session.selected_neuron = self.session.selected_neuron
         session.data_version = self.session.data_version + 1  # the window redraws the points
         self.session = session
+        self._ended = (session.trainer, len(session.history), None)  # a restored run is listed already
         self._emit_snapshot(force=True)
         self._set_state(DONE if session.finished else PAUSED if session.epoch else READY)
 
@@ -267,9 +270,10 @@ class TrainingWorker(QObject):
         earlier = self._ended if self._ended is not None and self._ended[0] is trainer else None
         if (not epochs and how != DIVERGED) or (earlier is not None and earlier[1] == epochs):
             return
-        ended = how if earlier is None else f"{earlier[2]} → {how}"
+        continues = earlier is not None and earlier[2] is not None
+        ended = f"{earlier[2]} → {how}" if continues else how
         self._ended = (trainer, epochs, ended)
-        self.runEnded.emit(replace(ended_run(self.session, ended), continues=earlier is not None))
+        self.runEnded.emit(replace(ended_run(self.session, ended), continues=continues))
 
     def _on_quit(self) -> None:
         self._quit = True

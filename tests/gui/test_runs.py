@@ -146,3 +146,17 @@ def test_a_run_is_restored_with_its_settings_weights_and_curves(qtbot, playgroun
     restored = controller.session.model.state_dict()
     assert all(torch.equal(restored[name], tensor) for name, tensor in weights.items())
     assert len(dock.log) == 2  # the run that was current had already been recorded (done)
+
+
+def test_training_a_restored_finished_run_afresh_adds_no_copy_of_it(qtbot, playground, short_config):
+    """Train on a restored run that was done resets it: that run is listed already, so no new row."""
+    controller = playground(short_config)
+    window, dock = controller.window, controller.window.runs
+    run_to_end(qtbot, controller, 1)
+    dock.select([dock.log[0]])
+    shown = window.last_snapshot
+    dock.restore_button.click()
+    qtbot.waitUntil(lambda: window.last_snapshot is not shown and window.toolbar.state == "done", timeout=TIMEOUT)
+    run_to_end(qtbot, controller, 2)  # Train: the restored run restarts from epoch 0 and ends again
+    assert [run.ended for run in dock.log] == ["done", "done"]
+    assert dock.table.rowCount() == 2
