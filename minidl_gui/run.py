@@ -67,8 +67,8 @@ class ScriptedRun(QObject):
         elif self.quits:
             controller.window.snapshotDrawn.connect(self._done)
 
-    @Slot(str)
-    def _diverged(self, text: str) -> None:
+    @Slot(str, str)
+    def _diverged(self, text: str, _setting: str) -> None:
         self._failed(f"training diverged: {text}")
 
     @Slot(str)
