@@ -13,7 +13,7 @@ from minidl.files import FileRefusedError
 from minidl_gui.controller import Controller
 from minidl_gui.model.config import Config
 from minidl_gui.session_files import SessionFiles
-from minidl_gui.settings import open_settings
+from minidl_gui.settings import APPLICATION, ORGANIZATION, open_settings
 from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
 from minidl_gui.worker import NO_POINTS
 
@@ -21,8 +21,8 @@ from minidl_gui.worker import NO_POINTS
 def application() -> QApplication:
     """The running QApplication, created (and named, for settings and the desktop) if needed."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("minidl-gui")
-    app.setOrganizationName("minidl")
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName("minidl-gui")
     app.setWindowIcon(QIcon(str(ICON_PATH)))
     return app
@@ -67,8 +67,8 @@ class ScriptedRun(QObject):
         elif self.quits:
             controller.window.snapshotDrawn.connect(self._done)
 
-    @Slot(str)
-    def _diverged(self, text: str) -> None:
+    @Slot(str, str)
+    def _diverged(self, text: str, _setting: str) -> None:
         self._failed(f"training diverged: {text}")
 
     @Slot(str)

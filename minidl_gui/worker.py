@@ -62,7 +62,7 @@ class TrainingWorker(QObject):
     yielded = Signal(object)
     finished = Signal(str)
     errored = Signal(str)
-    diverged = Signal(str)
+    diverged = Signal(str, str)  # the message, with its advice; the setting the advice names ("lr", "eps")
     aborted = Signal()
     stateChanged = Signal(str)  # noqa: N815 (Qt naming)
     message = Signal(str)
@@ -305,7 +305,7 @@ class TrainingWorker(QObject):
             return
         except TrainingDiverged as error:
             self._halt(DIVERGED)
-            self.diverged.emit(str(error))
+            self.diverged.emit(str(error), error.setting)
             return
         except Exception as error:  # noqa: BLE001
             self._fail(error)

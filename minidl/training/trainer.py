@@ -26,10 +26,14 @@ from minidl.training.metrics import accuracy
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; the model and optimizer were put back to the last finite epoch."""
+    """The loss became NaN or infinite; the model and optimizer were put back to the last finite epoch.
 
-    def __init__(self, epoch: int, lr: float, advice: str | None = None) -> None:
+    ``advice`` says what to change, ``setting`` which of the optimizer's hyperparameters that is ("lr" or
+    "eps"): an app can point at its control for it, with the same advice."""
+
+    def __init__(self, epoch: int, lr: float, advice: str | None = None, setting: str = "lr") -> None:
         self.advice = advice or f"Try a learning rate below {lr:g}."
+        self.setting = setting
         super().__init__(
             f"Training diverged at epoch {epoch}: the loss is not finite (NaN or infinity). "
             f"The model was restored to its last finite weights. {self.advice}"
@@ -42,12 +46,14 @@ TINY_EPS = 1e-12
 """An Adam eps below this is the likely cause of a divergence: a zero gradient then divides by about zero."""
 
 
-def divergence_advice(optimizer: Optimizer) -> str:
-    """What to change after ``optimizer`` diverged: a tiny Adam eps if it has one, else the learning rate."""
+def divergence_advice(optimizer: Optimizer) -> tuple[str, str]:
+    """What to change after ``optimizer`` diverged, and the hyperparameter it is (`TrainingDiverged`'s
+    ``advice`` and ``setting``): a tiny Adam eps if it has one, else the learning rate."""
     eps = getattr(optimizer, "eps", None)
     if eps is not None and eps < TINY_EPS:
-        return f"Adam's eps is {eps:g}: its steps divide by sqrt(v) + eps, about 0 where gradients vanish; try 1e-8."
-    return f"Try a learning rate below {optimizer.lr:g}."
+        why = f"Adam's eps is {eps:g}: its steps divide by sqrt(v) + eps, about 0 where gradients vanish; try 1e-8."
+        return why, "eps"
+    return f"Try a learning rate below {optimizer.lr:g}.", "lr"
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,8 @@ class Trainer:
             if not math.isfinite(train_loss):
                 self._restore_good_state()
                 self.epoch -= 1  # undone with the weights: the next epoch gets the failed one's number
-                raise TrainingDiverged(self.epoch + 1, self.optimizer.lr, divergence_advice(self.optimizer))
+                advice, setting = divergence_advice(self.optimizer)
+                raise TrainingDiverged(self.epoch + 1, self.optimizer.lr, advice, setting)
             lr = self.optimizer.lr
             if self.scheduler is not None:
                 self.scheduler.step()

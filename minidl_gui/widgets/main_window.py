@@ -36,6 +36,8 @@ from minidl_gui.widgets.window_keys import WindowKeys
 ICON_PATH = Path(__file__).resolve().parent.parent / "minidl.svg"
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_RESOLUTION = 100  # grid points per side of the decision plot
+DIVERGENCE_CONTROLS = {"lr": "Training → LR", "eps": "Training → ε"}
+"""Where to change the hyperparameter that a divergence's advice names (``TrainingDiverged.setting``)."""
 
 
 class MainWindow(QMainWindow):
@@ -132,11 +134,11 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.status.showMessage(text, 6000)
 
-    @Slot(str)
-    def show_divergence(self, text: str) -> None:
-        self.banner.show_message(
-            f"<b>Training diverged.</b> {text} Lower the learning rate (Training → LR) and press Train.", "error"
-        )
+    @Slot(str, str)
+    def show_divergence(self, text: str, setting: str) -> None:
+        """``text`` is the framework's message, ending with its advice; the banner adds where to follow it."""
+        control = DIVERGENCE_CONTROLS.get(setting, DIVERGENCE_CONTROLS["lr"])
+        self.banner.show_message(f"{text} Set it in {control} and press Train.", "error")
 
     @Slot(str)
     def show_error(self, text: str) -> None:

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from minidl_gui.model.runs import Run, RunsLog
+from minidl_gui.model.runs import MAX_RUNS, Run, RunsLog
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
+from minidl_gui.widgets.forms import signals_blocked
+from minidl_gui.widgets.spinboxes import int_spin
 
 HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", "Ended")
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole
@@ -95,11 +97,26 @@ class RunsDock(QDockWidget):
             "Remove", "removeRunButton", self._remove_selected, "Forget the selected runs"
         )
         self.clear_button = self._button("Clear", "clearRunsButton", self.clear, "Forget every run")  # fmt: skip
+        self.states_kept = int_spin(
+            1,
+            MAX_RUNS,
+            "restorableRunsSpin",
+            "How many of the latest runs keep their full saved state, for Restore (about 1 MB each).\n"
+            "Older runs stay listed and overlaid, but their state is dropped: they cannot be restored.",
+        )
+        self.states_kept.setValue(self.log.states_kept)
+        self.states_kept.setSuffix(" runs")
+        self.states_kept.valueChanged.connect(self.set_states_kept)
+        kept_label = QLabel("Keep states of last")
+        kept_label.setBuddy(self.states_kept)
+        kept_label.setToolTip(self.states_kept.toolTip())
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(QLabel("Overlay"))
         buttons.addWidget(self.column)
         buttons.addStretch(1)
+        buttons.addWidget(kept_label)
+        buttons.addWidget(self.states_kept)
         for button in (self.restore_button, self.remove_button, self.clear_button):
             buttons.addWidget(button)
         content = QWidget()
@@ -162,8 +179,10 @@ class RunsDock(QDockWidget):
         return run
 
     def set_states_kept(self, kept: int) -> None:
-        """Keep the saved state (for Restore) of the latest ``kept`` runs (at least 1)."""
-        self.log.states_kept = max(1, kept)
+        """Keep the saved state (for Restore) of the latest ``kept`` runs (1 to `MAX_RUNS`); the spin box shows it."""
+        self.log.states_kept = min(max(1, kept), MAX_RUNS)
+        with signals_blocked(self.states_kept):
+            self.states_kept.setValue(self.log.states_kept)
         self._drop_old_states()
         self._update_buttons()
 
@@ -181,7 +200,8 @@ class RunsDock(QDockWidget):
                 item.setToolTip("\n".join(filter(None, (item.toolTip(), why))))
         if dropped:
             names = ", ".join(run.label for run in dropped)
-            self.message.emit(f"Dropped the saved state of {names} to save memory: it can no longer be restored.")
+            them = "they" if len(dropped) > 1 else "it"
+            self.message.emit(f"Dropped the saved state of {names} to save memory: {them} can no longer be restored.")
 
     def _reveal(self) -> None:
         """Show the dock, at its compact height, when the first run ends (later the user decides)."""

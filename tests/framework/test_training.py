@@ -301,6 +301,20 @@ def test_divergence_names_the_epoch_and_restores_the_last_finite_state(optimizer
     assert trainer.epoch == 2, "the failed epoch is undone with the weights"
 
 
+def test_divergence_names_the_setting_to_change_learning_rate_or_a_tiny_adam_eps() -> None:
+    model = small_net()
+    with pytest.raises(TrainingDiverged) as error:
+        next(Trainer(model, minidl.MSELoss(), minidl.SGD(model.param(), lr=1e300), disc64(40, 0), batch_size=4).run())
+    assert error.value.setting == "lr" and error.value.advice == "Try a learning rate below 1e+300."
+    model = minidl.mlp(2, (8,), 1, activation="relu", seed=0, dtype=F64)
+    model[0].weight[0] = 0.0
+    model[0].bias[0] = -1.0  # a dead unit: zero gradients, which Adam divides by sqrt(0) + eps
+    with pytest.raises(TrainingDiverged) as error:
+        next(Trainer(model, minidl.MSELoss(), minidl.Adam(model.param(), eps=0.0), disc64(40, 0), batch_size=4).run())
+    assert error.value.setting == "eps" and "Adam's eps is 0" in error.value.advice
+    assert error.value.advice in str(error.value)
+
+
 def test_divergence_in_the_first_epoch_restores_the_initial_state() -> None:
     model = small_net()
     initial = model.state_dict()

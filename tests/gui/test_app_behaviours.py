@@ -71,8 +71,8 @@ class Recorder(QObject):
         super().__init__(parent)
         self.texts: list[str] = []
 
-    @Slot(str)
-    def record(self, text: str) -> None:
+    @Slot(str, str)
+    def record(self, text: str, _setting: str = "") -> None:
         self.texts.append(text)
 
 

@@ -7,12 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractButton, QSpinBox
 
 from minidl_gui.model.config import Config, LayerConfig, NetworkConfig, TrainingConfig
 from minidl_gui.model.history import COLUMNS, History
-from minidl_gui.model.runs import RunsLog, make_run, short_number, summary_text
+from minidl_gui.model.runs import MAX_RUNS, STATES_KEPT, RunsLog, make_run, short_number, summary_text
+from minidl_gui.widgets.main_window import MainWindow
 
 TIMEOUT = 20_000
 
@@ -55,6 +56,29 @@ def test_a_run_copies_its_history_and_the_log_numbers_and_bounds_runs():
 
 
 # -- the window --------------------------------------------------------------------------------------
+def test_the_restorable_runs_spin_drops_older_states_and_is_saved_with_the_settings(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    dock = window.runs
+    spin = window.findChild(QSpinBox, "restorableRunsSpin")
+    assert spin.value() == STATES_KEPT and (spin.minimum(), spin.maximum()) == (1, MAX_RUNS)
+    assert "1 MB" in spin.toolTip() and "cannot be restored" in spin.toolTip()
+    for _ in range(4):
+        dock.add_run(make_run(Config(), fake_history([1.0, 0.5]), elapsed=1.0, ended="done", saved=object()))
+    messages: list[str] = []
+    dock.message.connect(messages.append)
+    spin.setValue(2)
+    assert dock.log.states_kept == 2 and [run.saved is not None for run in dock.log] == [False, False, True, True]
+    assert messages == ["Dropped the saved state of run 1, run 2 to save memory: they can no longer be restored."]
+    settings = QSettings(str(tmp_path / "kept.ini"), QSettings.Format.IniFormat)
+    window.save_settings(settings)
+    restored = MainWindow()
+    qtbot.addWidget(restored)
+    restored.restore_settings(settings, config=False)
+    assert restored.runs.log.states_kept == 2
+    assert restored.findChild(QSpinBox, "restorableRunsSpin").value() == 2
+
+
 @pytest.fixture
 def short_config(small_config) -> Config:
     return replace(small_config, training=replace(small_config.training, max_epochs=4))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from minidl.files import FileRefusedError
 from minidl_gui.model.config import Config
 from minidl_gui.model.runs import STATES_KEPT
-from minidl_gui.settings import MAX_SETTINGS_BYTES, SETTINGS_ENV
+from minidl_gui.settings import MAX_SETTINGS_BYTES, SETTINGS_ENV, open_settings
 from minidl_gui.widgets.main_window import MainWindow
 
 
@@ -82,3 +84,34 @@ def test_a_huge_settings_file_is_ignored_and_kept(qtbot, temporary_settings):
     controller.window.close()
     qtbot.waitUntil(controller.thread.isFinished)
     assert Path(temporary_settings).stat().st_size > MAX_SETTINGS_BYTES
+
+
+@pytest.fixture
+def default_settings(tmp_path, monkeypatch) -> Path:
+    """The default settings file's path (no ``MINIDL_GUI_SETTINGS``), in a temporary XDG config folder."""
+    monkeypatch.delenv(SETTINGS_ENV)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "minidl").mkdir()
+    return tmp_path / "minidl" / "minidl-gui.conf"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "darwin", reason="needs named pipes and INI settings")
+def test_a_fifo_at_the_default_settings_path_is_refused_before_qt_reads_it(qtbot, default_settings):
+    from minidl_gui.run import create_window
+
+    os.mkfifo(default_settings)  # QSettings("minidl", "minidl-gui") would wait for a writer for ever
+    with pytest.raises(FileRefusedError, match="named pipe"):
+        open_settings()
+    controller = create_window()
+    qtbot.addWidget(controller.window)
+    assert controller.window.status.currentMessage().startswith(f"Settings ignored: {default_settings} is a named pipe")
+    controller.window.close()
+    qtbot.waitUntil(controller.thread.isFinished)
+    assert default_settings.is_fifo()
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="the default settings are an INI file on Linux only")
+def test_a_huge_default_settings_file_is_refused(default_settings):
+    default_settings.write_text("[General]\nresolution=200\n" + "#" * MAX_SETTINGS_BYTES)
+    with pytest.raises(FileRefusedError, match="too large for a settings file"):
+        open_settings()

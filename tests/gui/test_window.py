@@ -13,6 +13,7 @@ from minidl_gui.model.config import Config, LayerConfig
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.run import create_window, dispose
+from minidl_gui.widgets.main_window import MainWindow
 
 TIMEOUT = 20_000
 
@@ -136,10 +137,24 @@ def test_huge_learning_rate_diverges_with_a_clear_message(qtbot, playground, sma
     window = controller.window
     click(qtbot, window, "trainButton")
     qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and window.banner.isVisible(), timeout=TIMEOUT)
-    assert "learning rate" in window.banner.label.text().lower()
+    text = window.banner.label.text()
+    assert "Try a learning rate below 10." in text and text.endswith("Set it in Training → LR and press Train.")
+    assert text.lower().count("learning rate") == 1 and text.count("diverged") == 1  # the framework's advice, once
     assert find(window, QToolButton, "trainButton").text() == "Train"
     assert np.isfinite(window.last_snapshot.grid).all()
     assert np.isfinite(window.history.column("train_loss")).all()
+
+
+def test_the_divergence_banner_points_at_the_control_the_frameworks_advice_names(qtbot):
+    from minidl.training import TrainingDiverged
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    # The app's eps floor (1e-12) is where the framework starts to blame eps: its runs never get this advice.
+    error = TrainingDiverged(2, 0.01, "Adam's eps is 0: its steps divide by sqrt(v) + eps; try 1e-8.", "eps")
+    window.show_divergence(str(error), error.setting)
+    text = window.banner.label.text()
+    assert text == f"{error} Set it in Training → ε and press Train." and window.banner.isVisibleTo(window)
 
 
 class StateLog(QObject):

@@ -17,12 +17,12 @@ class Recorder:
         self.states: list[str] = []
         self.snapshots: list = []
         self.finished: list[str] = []
-        self.diverged: list[str] = []
+        self.diverged: list[tuple[str, str]] = []
         self.messages: list[str] = []
         worker.stateChanged.connect(self.states.append)
         worker.yielded.connect(self._snapshot)
         worker.finished.connect(self.finished.append)
-        worker.diverged.connect(self.diverged.append)
+        worker.diverged.connect(lambda text, setting: self.diverged.append((text, setting)))
         worker.message.connect(self.messages.append)
         self.worker = worker
 
@@ -105,7 +105,8 @@ def test_divergence_is_reported_and_training_stops(small_config, run_until_halte
     seen = Recorder(worker)
     worker.submit("train")
     run_until_halted(worker)
-    assert seen.states[-1] == "diverged" and "learning rate" in seen.diverged[0]
+    (text, setting), *_ = seen.diverged
+    assert seen.states[-1] == "diverged" and setting == "lr" and text.endswith("Try a learning rate below 100.")
     assert seen.snapshots[-1].epoch == worker.session.epoch
 
 
