@@ -76,6 +76,7 @@ class LayerList(QWidget):
     def _rebuild(self) -> None:
         for row in self._rows:
             self._box.removeWidget(row)
+            row.setParent(None)  # gone now (not drawn, not found by name), deleted when Qt next can
             row.deleteLater()
         self._rows = []
         for index, layer in enumerate(self._layers):

@@ -76,3 +76,18 @@ def test_the_layer_list_allows_exactly_the_hidden_layers_the_configuration_accep
     assert widget.add_button.isEnabled()
     widget.set_layers(layers)
     assert not widget.add_button.isEnabled()
+
+
+def test_replaced_layer_rows_leave_the_list_at_once(qtbot):
+    """Old rows used to stay children of the list until Qt's deferred delete ran: drawn under the new
+    rows, and found first by their objectName (``layerWidthSpin0``)."""
+    from PySide6.QtWidgets import QSpinBox
+
+    from minidl_gui.widgets.layer_list import LayerList
+
+    widget = LayerList()
+    qtbot.addWidget(widget)
+    widget.set_layers((LayerConfig(4, "relu"), LayerConfig(5, "tanh")))
+    widget.set_layers((LayerConfig(7, "relu"),))  # no event loop in between: deferred deletes not run yet
+    assert len(widget.findChildren(QSpinBox)) == 1
+    assert widget.findChild(QSpinBox, "layerWidthSpin0").value() == 7
