@@ -42,8 +42,17 @@ TINY_EPS = 1e-12
 """An Adam eps below this is the likely cause of a divergence: a zero gradient then divides by about zero."""
 
 
-def divergence_advice(optimizer: Optimizer) -> str:
-    """What to change after ``optimizer`` diverged: a tiny Adam eps if it has one, else the learning rate."""
+def divergence_advice(optimizer: Optimizer, loss_before: float = 0.0) -> str:
+    """What to change after ``optimizer`` diverged from weights whose loss was ``loss_before``.
+
+    A non-finite ``loss_before`` means no step is to blame (the weights or the data are too large);
+    else a tiny Adam eps if it has one; else the learning rate.
+    """
+    if not math.isfinite(loss_before):
+        return (
+            "The loss was not finite before any step of this epoch either, so no learning rate helps: "
+            "the initial weights or the data are too large; try a smaller init std or smaller coordinates."
+        )
     eps = getattr(optimizer, "eps", None)
     if eps is not None and eps < TINY_EPS:
         return f"Adam's eps is {eps:g}: its steps divide by sqrt(v) + eps, about 0 where gradients vanish; try 1e-8."
@@ -199,7 +208,8 @@ class Trainer:
             if not math.isfinite(train_loss):
                 self._restore_good_state()
                 self.epoch -= 1  # undone with the weights: the next epoch gets the failed one's number
-                raise TrainingDiverged(self.epoch + 1, self.optimizer.lr, divergence_advice(self.optimizer))
+                before = self.evaluate((self.loader.x, self.loader.y))[0]
+                raise TrainingDiverged(self.epoch + 1, self.optimizer.lr, divergence_advice(self.optimizer, before))
             lr = self.optimizer.lr
             if self.scheduler is not None:
                 self.scheduler.step()

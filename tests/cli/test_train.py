@@ -172,6 +172,14 @@ def test_divergence_with_adam_eps_0_names_eps(capsys: pytest.CaptureFixture[str]
     assert "eps" in line and "learning rate" not in line
 
 
+def test_divergence_from_huge_initial_weights_names_init_std_not_the_learning_rate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([*SMALL, "--epochs", "3", "--init-std", "1e38"]) == 1
+    line = capsys.readouterr().err.strip()
+    assert "init std" in line and "learning rate below" not in line
+
+
 def test_zero_epochs_prints_no_metrics_of_an_untrained_model(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*SMALL, "--epochs", "0"]) == 0
     out = capsys.readouterr().out

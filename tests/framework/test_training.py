@@ -316,6 +316,15 @@ def test_divergence_in_the_first_epoch_restores_the_initial_state() -> None:
     assert result.epoch == 1 and math.isfinite(result.train_loss)
 
 
+def test_weights_too_large_from_the_start_are_blamed_not_the_learning_rate() -> None:
+    model = small_net()
+    for parameter in model.parameters():
+        parameter.mul_(1e300)  # the loss overflows before any step
+    with pytest.raises(TrainingDiverged, match="epoch 1") as error:
+        next(Trainer(model, minidl.MSELoss(), minidl.SGD(model.param(), lr=1e-9), disc64(40, 0), batch_size=4).run())
+    assert "learning rate below" not in error.value.advice and "init std" in error.value.advice
+
+
 def test_a_nan_through_a_sigmoid_and_bce_is_reported_as_divergence() -> None:
     # BCELoss refuses predictions outside [0, 1] but lets NaN through, so the trainer can name the epoch.
     model = small_net("sigmoid")
