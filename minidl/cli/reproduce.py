@@ -31,7 +31,7 @@ from minidl.experiments import (
 from minidl.losses import MSELoss
 from minidl.models import mlp
 from minidl.optim import OPTIMIZERS
-from minidl.seeds import RunSeeds
+from minidl.seeds import MAX_SEED, RunSeeds
 from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged
 
 HISTORY_COLUMNS = (
@@ -103,6 +103,9 @@ def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse
 
 def run(args: argparse.Namespace) -> int:
     """Run every experiment for every seed, print the table, write ``--out``; the exit code."""
+    last = args.first_seed + args.seeds - 1
+    if last > MAX_SEED:
+        args.parser.error(f"the last seed, {last}, is beyond {MAX_SEED} (MAX_SEED): lower --first-seed or --seeds")
     if args.out is not None:
         try:
             args.out.mkdir(parents=True, exist_ok=True)

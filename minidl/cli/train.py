@@ -240,26 +240,32 @@ def run(args: argparse.Namespace) -> int:
     if args.loss == "bce" and args.output_activation is None:
         print(f"note: --loss {args.loss} needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
     history: list[EpochResult] = []
-    diverged: TrainingDiverged | None = None
+    stopped: TrainingDiverged | KeyboardInterrupt | None = None
     try:
         with ProgressBar(args.epochs, enabled=not args.quiet) as bar:
             for result in trainer.run():
                 history.append(result)
                 bar.update(result.epoch, f"train loss {result.train_loss:.4g}")
     except TrainingDiverged as error:
-        diverged = error  # the trainer is back at the last finite epoch: report it, then fail
+        stopped = error  # the trainer is back at the last finite epoch: report it, then fail
     except KeyboardInterrupt as error:
-        return stopped_early(parser.prog, error, f"{len(history)} epochs")
+        if not args.json:
+            return stopped_early(parser.prog, error, f"{len(history)} epochs")
+        stopped = error  # --json still prints what was trained, for scripts that stop a long run
+    diverged = stopped if isinstance(stopped, TrainingDiverged) else None
     final = _final_metrics(trainer, history, diverged)
     if args.json:
         report = {"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}
         if diverged is not None:
             report["diverged"] = {"epoch": diverged.epoch, "message": str(diverged)}
+        if isinstance(stopped, KeyboardInterrupt):
+            report["interrupted"] = True
+            final["stop_reason"] = "interrupted"
         print(json.dumps(_finite(report)))
     elif diverged is None:
         print(_summary(config, history, final))
-    if diverged is not None:
-        return stopped_early(parser.prog, diverged, f"{len(history)} epochs")
+    if stopped is not None:
+        return stopped_early(parser.prog, stopped, f"{len(history)} epochs")
     return 0
 
 

@@ -1,7 +1,8 @@
 """The rules for reading points CSV text as ordinary tools write it.
 
 * The separator is sniffed from the first line that is not blank or a ``#`` comment: a tab if it has
-  one, else ``;`` if it has one, else ``,``. With ``;`` or tab separators a ``,`` is a decimal comma
+  one, else ``;`` if it has one, else ``,`` if it has one, else runs of spaces (numpy's default
+  ``savetxt``: ``5.0e-01 2.5e-01 1.0e+00``). With ``;`` or tab separators a ``,`` is a decimal comma
   (European Excel writes ``0,5;0,25;1``).
 * That first line is a header when none of its cells is a number; columns are taken by position,
   whatever the header calls them. A header with an empty first cell and four cells (pandas' default
@@ -28,7 +29,8 @@ from minidl.data.labels import parse_label
 
 MAX_CSV_ROWS = 1_000_000
 QUOTE_CHARS = 80
-SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "tabs"}
+WHITESPACE = " "  # the separator of files whose columns are separated by runs of spaces
+SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "tabs", WHITESPACE: "spaces"}
 
 
 class CSVFormatError(ValueError):
@@ -44,7 +46,7 @@ class _Layout:
 
     @property
     def decimal_comma(self) -> bool:
-        return self.separator != ","
+        return self.separator not in (",", WHITESPACE)
 
 
 @dataclass
@@ -57,10 +59,10 @@ class _Rows:
 
 
 def sniff_separator(text: str) -> str:
-    """The separator of points CSV ``text``: tab, ``;`` or ``,``, from its first data line."""
+    """The separator of points CSV ``text``: tab, ``;``, ``,`` or `WHITESPACE`, from its first data line."""
     lines = (line for line in io.StringIO(text, newline="") if line.strip() and not line.lstrip().startswith("#"))
     first = next(lines, "")
-    return next((separator for separator in ("\t", ";") if separator in first), ",")
+    return next((separator for separator in ("\t", ";", ",") if separator in first), "," if not first else WHITESPACE)
 
 
 def parse_points(text: str, source: str = "<text>") -> tuple[Tensor, Tensor]:
@@ -92,6 +94,8 @@ def _read_rows(text: str, separator: str) -> _Rows:
     lines: Iterable[str] = io.StringIO(text, newline="")
     if "#" in text:  # a comment becomes an empty line, so line numbers stay right
         lines = ("\n" if line.lstrip().startswith("#") else line for line in lines)
+    if separator == WHITESPACE:
+        return _split_rows(lines)
     reader = csv.reader(lines, delimiter=separator)
     rows = _Rows([], [])
     previous = 0
@@ -108,6 +112,19 @@ def _read_rows(text: str, separator: str) -> _Rows:
                     return rows
     except csv.Error as error:
         rows.stop = (previous + 1, f"not CSV ({error})")
+    return rows
+
+
+def _split_rows(lines: Iterable[str]) -> _Rows:
+    """The non-empty rows of ``lines`` split on runs of whitespace, at most `MAX_CSV_ROWS` + 2 (as `_read_rows`)."""
+    rows = _Rows([], [])
+    for number, line in enumerate(lines, start=1):
+        row = line.split()
+        if row:
+            rows.cells.append(row)
+            rows.numbers.append(number)
+            if len(rows.cells) > MAX_CSV_ROWS + 1:
+                break
     return rows
 
 

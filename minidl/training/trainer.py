@@ -28,8 +28,8 @@ from minidl.training.metrics import accuracy
 class TrainingDiverged(RuntimeError):
     """The loss became NaN or infinite; the model and optimizer were put back to the last finite epoch.
 
-    ``advice`` says what to change, ``setting`` which of the optimizer's hyperparameters that is ("lr" or
-    "eps"): an app can point at its control for it, with the same advice."""
+    ``advice`` says what to change, ``setting`` which setting that is ("lr", "eps" or "init_std"): an app can
+    point at its control for it, with the same advice."""
 
     def __init__(self, epoch: int, lr: float, advice: str | None = None, setting: str = "lr") -> None:
         self.advice = advice or f"Try a learning rate below {lr:g}."
@@ -46,9 +46,19 @@ TINY_EPS = 1e-12
 """An Adam eps below this is the likely cause of a divergence: a zero gradient then divides by about zero."""
 
 
-def divergence_advice(optimizer: Optimizer) -> tuple[str, str]:
-    """What to change after ``optimizer`` diverged, and the hyperparameter it is (`TrainingDiverged`'s
-    ``advice`` and ``setting``): a tiny Adam eps if it has one, else the learning rate."""
+def divergence_advice(optimizer: Optimizer, loss_before: float = 0.0) -> tuple[str, str]:
+    """What to change after ``optimizer`` diverged from weights whose loss was ``loss_before``, and which
+    setting that is (`TrainingDiverged`'s ``advice`` and ``setting``).
+
+    A non-finite ``loss_before`` means no step is to blame: the initial weights or the data are too large
+    (``"init_std"``); else a tiny Adam eps if it has one (``"eps"``); else the learning rate (``"lr"``).
+    """
+    if not math.isfinite(loss_before):
+        return (
+            "The loss was not finite before any step of this epoch either, so no learning rate helps: "
+            "the initial weights or the data are too large; try a smaller init std or smaller coordinates.",
+            "init_std",
+        )
     eps = getattr(optimizer, "eps", None)
     if eps is not None and eps < TINY_EPS:
         why = f"Adam's eps is {eps:g}: its steps divide by sqrt(v) + eps, about 0 where gradients vanish; try 1e-8."
@@ -205,7 +215,8 @@ class Trainer:
             if not math.isfinite(train_loss):
                 self._restore_good_state()
                 self.epoch -= 1  # undone with the weights: the next epoch gets the failed one's number
-                advice, setting = divergence_advice(self.optimizer)
+                before = self.evaluate((self.loader.x, self.loader.y))[0]
+                advice, setting = divergence_advice(self.optimizer, before)
                 raise TrainingDiverged(self.epoch + 1, self.optimizer.lr, advice, setting)
             lr = self.optimizer.lr
             if self.scheduler is not None:

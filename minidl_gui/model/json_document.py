@@ -20,7 +20,10 @@ from torch import Tensor
 from minidl.files import FileRefusedError, read_bounded
 from minidl.module import Module
 
-MAX_FILE_BYTES = 64 * 2**20
+MAX_FILE_BYTES = 256 * 2**20
+"""Room for the largest session the app allows, written with the longest number texts (about 190 MB:
+8 × 512 hidden, Adam's weights and two moment buffers, 100,000 epochs of history); `save_session`
+refuses to write a file above it, so whatever is saved can be reopened."""
 MAX_COUNT = 10**12  # bound on epochs, steps, batch sizes and scheduler counters
 MAX_DIM = 2**31 - 1
 MAX_NDIM = 8

@@ -32,13 +32,14 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import torch
 from torch import Tensor
 
-from minidl.files import atomic_write
+from minidl.files import atomic_write, describe_size
 from minidl.training import Trainer
+from minidl_gui.model import json_document
 from minidl_gui.model.config import INPUTS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_POINTS, MAX_SEED
 from minidl_gui.model.json_document import (
     DTYPE_NAMES,
@@ -209,7 +210,19 @@ def save_session(path: PathLike, session: SessionData) -> None:
         session_from_document(document)
     except SessionFileError as err:
         raise ValueError(f"cannot save this session: {err}") from None
-    atomic_write(path, lambda file: json.dump(document, file))
+    atomic_write(path, lambda file: _write_within_cap(document, file))
+
+
+def _write_within_cap(document: dict[str, Any], file: TextIO) -> None:
+    """``document`` as JSON into ``file``; ValueError (the save is undone) if it is larger than a file may be."""
+    json.dump(document, file)
+    size = file.tell()
+    if size > json_document.MAX_FILE_BYTES:
+        raise ValueError(
+            f"cannot save this session: it would take {describe_size(size)}, more than the "
+            f"{describe_size(json_document.MAX_FILE_BYTES)} a session file may hold; "
+            "use fewer points or a smaller network"
+        )
 
 
 def load_session(path: PathLike) -> SessionData:

@@ -110,6 +110,10 @@ def test_top_level_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) 
         (["train", "--seed", "-1"], "argument --seed: must be >= 0, got -1"),
         (["train", "--batch-size", "10" * 12], "argument --batch-size: must be at most 1000000 (MAX_POINTS)"),
         (["reproduce", "--first-seed", str(2**63)], "argument --first-seed: must be at most 922337203685477580"),
+        (
+            ["reproduce", "--first-seed", "922337203685477580", "--seeds", "2"],
+            "the last seed, 922337203685477581, is beyond 922337203685477580 (MAX_SEED): lower --first-seed or --seeds",
+        ),
     ],
 )
 def test_values_beyond_the_limits_are_one_line_naming_the_limit(

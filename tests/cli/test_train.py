@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from minidl.cli import main
+from minidl.cli.progress import ProgressBar
 from minidl.cli.reproduce import run_experiment
+from minidl.cli.stopped import EXIT_INTERRUPTED
 from minidl.data import make_disc, save_points
 from minidl.experiments import EXPERIMENTS
 
@@ -170,6 +172,32 @@ def test_divergence_with_adam_eps_0_names_eps(capsys: pytest.CaptureFixture[str]
     assert main([*SMALL, "--epochs", "3", "--eps", "0"]) == 1
     line = capsys.readouterr().err.strip()
     assert "eps" in line and "learning rate" not in line
+
+
+def test_divergence_from_huge_initial_weights_names_init_std_not_the_learning_rate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([*SMALL, "--epochs", "3", "--init-std", "1e38"]) == 1
+    line = capsys.readouterr().err.strip()
+    assert "init std" in line and "learning rate below" not in line
+
+
+def test_ctrl_c_with_json_prints_the_epochs_trained_marked_interrupted(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def update(bar: ProgressBar, done: int, note: str = "") -> None:
+        if done == 2:
+            raise KeyboardInterrupt  # as Ctrl+C between epochs
+
+    monkeypatch.setattr(ProgressBar, "update", update)
+    assert main([*SMALL, "--json", "--epochs", "5"]) == EXIT_INTERRUPTED
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["interrupted"] is True and [r["epoch"] for r in result["history"]] == [1, 2]
+    assert (
+        result["final"]["epochs"] == 2 and result["final"]["stop_reason"] == "interrupted" and "diverged" not in result
+    )
+    assert captured.err.strip() == "minidl train: interrupted after 2 epochs"
 
 
 def test_zero_epochs_prints_no_metrics_of_an_untrained_model(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,6 +35,9 @@ TWO = (torch.tensor([[0.5, 0.25], [-1.0, 2.0]]), torch.tensor([[1.0], [0.0]]))
         "x1\tx2\tlabel\n0,5\t0,25\t1\n-1\t2\t0\n",
         "x1,x2,label\n0.5,0.25,1\n,,\n-1,2,0\n",  # Excel's empty row
         "# x1,x2,label\n5.000000000000000000e-01,2.5e-01,1.000000000000000000e+00\n-1e0,2e0,0e0\n",
+        "5.000000000000000000e-01 2.5e-01 1.000000000000000000e+00\n-1e0 2e0 0e0\n",  # numpy's default savetxt
+        "x1 x2 label\n\n  0.5   0.25  1\r\n-1 2\t0",  # runs of spaces, aligned columns
+        "# x1 x2 label\n0.5 0.25 True\n-1 2 0\n",
     ],
 )
 def test_accepted_dialects_give_the_same_points(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,6 +78,11 @@ def test_a_mistyped_first_row_is_refused_not_taken_for_a_header() -> None:
 def test_a_bad_row_is_refused_with_its_line_and_text(bad_row: str, what: str) -> None:
     with pytest.raises(CSVFormatError, match=rf"^pts\.csv, line 5: {what}.*, in row {re.escape(repr(bad_row))}$"):
         parse_points(f"x1,x2,label\n0.5,0.5,1\n\n# note\n{bad_row}\n0.2,0.2,0\n", source="pts.csv")
+
+
+def test_a_space_separated_row_with_a_missing_value_is_refused() -> None:
+    with pytest.raises(CSVFormatError, match="line 3: expected 3 values 'x1,x2,label' separated by spaces, got 2"):
+        parse_points("x1 x2 label\n0.5 0.25 1\n-1 2\n")
 
 
 def test_a_header_with_the_wrong_number_of_columns_is_refused() -> None:

@@ -17,6 +17,7 @@ SAMPLE_NAMES = [
     "excel_csv_utf8.csv",
     "numpy_savetxt.csv",
     "numpy_savetxt_header.csv",
+    "numpy_savetxt_spaces.csv",
     "pandas_bool_labels.csv",
     "pandas_decimal_comma.csv",
     "pandas_default.csv",
@@ -42,3 +43,8 @@ def test_a_real_tools_file_loads_to_its_points(name: str) -> None:
 def test_the_excel_sample_really_has_a_bom_and_crlf_line_ends() -> None:
     raw = (SAMPLES / "excel_csv_utf8.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfX1,X2,Label\r\n") and raw.count(b"\r\n") == 5
+
+
+def test_the_numpy_default_sample_really_is_separated_by_single_spaces() -> None:
+    first = (SAMPLES / "numpy_savetxt_spaces.csv").read_text().splitlines()[0]
+    assert first == "5.000000000000000000e-01 2.500000000000000000e-01 1.000000000000000000e+00"

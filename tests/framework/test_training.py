@@ -313,6 +313,11 @@ def test_divergence_names_the_setting_to_change_learning_rate_or_a_tiny_adam_eps
         next(Trainer(model, minidl.MSELoss(), minidl.Adam(model.param(), eps=0.0), disc64(40, 0), batch_size=4).run())
     assert error.value.setting == "eps" and "Adam's eps is 0" in error.value.advice
     assert error.value.advice in str(error.value)
+    model = minidl.mlp(2, (8,), 1, activation="relu", seed=0, dtype=F64)
+    model[0].weight.mul_(1e200)  # the loss (~1e400) overflows before any step: no learning rate would help
+    with pytest.raises(TrainingDiverged) as error:
+        next(Trainer(model, minidl.MSELoss(), minidl.SGD(model.param(), lr=1e-3), disc64(40, 0), batch_size=4).run())
+    assert error.value.setting == "init_std" and "smaller init std" in error.value.advice
 
 
 def test_divergence_in_the_first_epoch_restores_the_initial_state() -> None:
@@ -328,6 +333,15 @@ def test_divergence_in_the_first_epoch_restores_the_initial_state() -> None:
     opt.lr = 0.01
     result = next(trainer.run())
     assert result.epoch == 1 and math.isfinite(result.train_loss)
+
+
+def test_weights_too_large_from_the_start_are_blamed_not_the_learning_rate() -> None:
+    model = small_net()
+    for parameter in model.parameters():
+        parameter.mul_(1e300)  # the loss overflows before any step
+    with pytest.raises(TrainingDiverged, match="epoch 1") as error:
+        next(Trainer(model, minidl.MSELoss(), minidl.SGD(model.param(), lr=1e-9), disc64(40, 0), batch_size=4).run())
+    assert "learning rate below" not in error.value.advice and "init std" in error.value.advice
 
 
 def test_a_nan_through_a_sigmoid_and_bce_is_reported_as_divergence() -> None:

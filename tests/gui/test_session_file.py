@@ -22,6 +22,8 @@ from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
 from minidl.training import StopRules, Trainer
 from minidl_gui.model import json_document
+from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH
+from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.session_file import (
     SessionData,
     SessionFileError,
@@ -396,6 +398,32 @@ def test_a_file_above_the_size_limit_is_refused_without_parsing(tmp_path, valid_
     monkeypatch.setattr(json_document, "MAX_FILE_BYTES", len(valid_bytes) - 1)
     with pytest.raises(SessionFileError, match="big.minidl is too large for a minidl session file"):
         load_session(path)
+
+
+def test_the_largest_session_the_app_allows_fits_under_the_size_limit() -> None:
+    widths = [INPUTS, *[MAX_WIDTH] * MAX_HIDDEN_LAYERS, 1]
+    parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
+    longest = len(", ") + max(len(repr(float(torch.tensor(v, dtype=torch.float32)))) for v in (-1.2345678e-37, -3.3e38))
+    values = (
+        3 * parameters  # the weights and Adam's two moment buffers
+        + MAX_EPOCHS * (len(COLUMNS) + MAX_HIDDEN_LAYERS + 1)  # history and per-layer gradient norms
+        + 2 * MAX_POINTS * (INPUTS + 1)
+    )
+    assert values * longest + 2**20 <= json_document.MAX_FILE_BYTES
+
+
+def test_a_session_over_the_size_limit_is_refused_when_saving_and_the_old_file_kept(
+    tmp_path: Path, valid_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "run.minidl"
+    path.write_bytes(valid_bytes)
+    session = loads_session(valid_bytes)
+    monkeypatch.setattr(json_document, "MAX_FILE_BYTES", len(valid_bytes) - 1)
+    with pytest.raises(
+        ValueError, match=r"^cannot save this session: it would take .*, more than the .* a session file"
+    ):
+        save_session(path, session)
+    assert path.read_bytes() == valid_bytes and os.listdir(tmp_path) == ["run.minidl"]
 
 
 def test_missing_files_raise_os_errors_and_folders_are_refused(tmp_path: Path) -> None:

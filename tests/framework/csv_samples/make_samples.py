@@ -37,6 +37,7 @@ def main() -> None:
     frame().to_csv(HERE / "pandas_quote_all.csv", quoting=csv.QUOTE_ALL, index=False)
     data = np.column_stack([np.array(X), LABELS])
     np.savetxt(HERE / "numpy_savetxt.csv", data, delimiter=",")
+    np.savetxt(HERE / "numpy_savetxt_spaces.csv", data)  # numpy's default delimiter: one space
     np.savetxt(HERE / "numpy_savetxt_header.csv", data, delimiter=",", header="x1,x2,label")
     with open(HERE / "excel_csv_utf8.csv", "w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file, dialect="excel")
