@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import os
+from typing import NoReturn
 
 from torch import Tensor
 
@@ -17,21 +19,32 @@ WHAT = "CSV points file"
 def load_points(path: str | os.PathLike[str]) -> tuple[Tensor, Tensor]:
     """Read ``(x, y)`` from a CSV points file (see `minidl.data.csv_parsing` for what is accepted).
 
-    Raises `CSVFormatError` for a malformed file, one that is not UTF-8 text, not a regular file (a
-    FIFO, a device, a folder) or larger than `MAX_CSV_BYTES`; `OSError` when it cannot be read.
+    Raises `CSVFormatError` for a malformed file, one that is not UTF-8 (or BOM-marked UTF-16) text, not a
+    regular file (a FIFO, a device, a folder) or larger than `MAX_CSV_BYTES`; `OSError` when it cannot be read.
     """
     try:
         raw = read_bounded(path, MAX_CSV_BYTES, WHAT)
     except FileRefusedError as error:
         raise CSVFormatError(str(error)) from None
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(_encoding(raw))
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise CSVFormatError(
-            f"{path}, line {line}: not a text file (not UTF-8); save it as CSV UTF-8 with rows x1,x2,label"
-        ) from None
+        _not_text(path, raw.count(b"\n", 0, error.start) + 1)
+    if "\0" in text:  # valid UTF-8, but no text file holds NUL characters (UTF-16 without its mark does)
+        _not_text(path, text.count("\n", 0, text.index("\0")) + 1)
     return parse_points(text, source=str(path))
+
+
+def _not_text(path: str | os.PathLike[str], line: int) -> NoReturn:
+    raise CSVFormatError(
+        f"{path}, line {line}: not a text file (not UTF-8); save it as CSV UTF-8 with rows x1,x2,label"
+    )
+
+
+def _encoding(raw: bytes) -> str:
+    """UTF-16 when the bytes start with its byte-order mark (Excel's "Unicode Text", Windows' Notepad),
+    else UTF-8 (``utf-8-sig`` drops the mark Excel's "CSV UTF-8" starts with)."""
+    return "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
 
 
 def format_points(x: Tensor, y: Tensor) -> str:

@@ -1,5 +1,6 @@
 """A `Config` from JSON text (a ``--config`` file, the saved settings), refusing what Python's json
-accepts but a config must not hold: NaN and infinities, and nesting deep enough to exhaust the stack."""
+accepts but a config must not hold: NaN and infinities, integers of hundreds of digits, a key twice in
+one object, and nesting deep enough to exhaust the stack."""
 
 from __future__ import annotations
 
@@ -8,35 +9,39 @@ import math
 from typing import Any
 
 from minidl_gui.model.config import Config
+from minidl_gui.model.json_document import unique_keys
 
 
 def config_from_json(text: str) -> Config:
     """The `Config` in ``text`` (shaped like ``Config.to_dict()``); ValueError with one line naming what is wrong."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON: {error}") from None
     except RecursionError:
         raise ValueError("the JSON is nested too deeply for a config") from None
     except ValueError as error:  # an integer with thousands of digits
         raise ValueError(f"not valid JSON: {error}") from None
-    found = non_finite_number(data)
+    found = unusable_number(data)
     if found is not None:
-        where, value = found
-        raise ValueError(f"{where} is {value}: a config holds finite numbers only")
+        where, problem = found
+        raise ValueError(f"{where} is {problem}: a config holds finite numbers of sensible size only")
     try:
         return Config.from_dict(data)
     except TypeError as error:
         raise ValueError(str(error)) from None
 
 
-def non_finite_number(data: Any) -> tuple[str, float] | None:
-    """The first NaN or infinity in parsed JSON ``data``, as ``("training.lr", inf)``; None if there is none."""
+def unusable_number(data: Any) -> tuple[str, str] | None:
+    """The first NaN, infinity (``1e400`` parses as one) or integer beyond 64 bits in parsed JSON ``data``, as
+    ``("training.lr", "inf")`` or ``("data.seed", "a 400-digit number")``; None if there is none."""
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            return where or "the config", value
+            return where or "the config", str(value)
+        if type(value) is int and abs(value) >= 2**63:
+            return where or "the config", f"a {len(str(abs(value)))}-digit number"
         if isinstance(value, dict):
             stack.extend((f"{where}.{key}" if where else str(key), item) for key, item in reversed(value.items()))
         elif isinstance(value, list):
@@ -53,7 +58,7 @@ def config_from_saved_json(text: str) -> tuple[Config, list[str]]:
     except ValueError:
         pass
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=unique_keys)
     except (ValueError, RecursionError):
         return Config(), ["config"]
     if not isinstance(data, dict) or not all(isinstance(section, dict) for section in data.values()):

@@ -82,7 +82,7 @@ def parse_document(
             f"{source}: not a {what} (it holds {containers} lists and objects, at most {max_containers} allowed)"
         )
     try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=unique_keys)
     except UnicodeDecodeError as err:
         raise SessionFileError(f"{source}: not a {what} (not UTF-8 text: byte {err.start} is invalid)") from None
     except json.JSONDecodeError as err:
@@ -108,7 +108,7 @@ def parse_document(
     return document
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object's pairs as a dict; ValueError if a key appears twice (JSON would keep the last silently)."""
     document = dict(pairs)
     if len(document) != len(pairs):

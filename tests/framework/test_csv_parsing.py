@@ -162,3 +162,27 @@ def test_a_one_megabyte_file_round_trips_exactly() -> None:
 def test_a_long_bad_cell_is_shown_in_at_most_20_characters() -> None:
     with pytest.raises(CSVFormatError, match="line 1: not a number: '" + "x" * 19 + "…', in row"):
         parse_points("0.5," + "x" * 5_000 + ",1\n")
+
+
+def test_utf16_with_a_byte_order_mark_loads_as_excel_unicode_text_writes_it(tmp_path: Path) -> None:
+    """Excel's "Unicode Text" (and Notepad's "UTF-16"): a BOM, then UTF-16LE, tab-separated, CRLF."""
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("x1\tx2\tlabel\r\n0.5\t-0.25\t1\r\n1.5\t2\t0\r\n".encode("utf-16"))
+    x, y = load_points(path)
+    assert torch.equal(x, torch.tensor([[0.5, -0.25], [1.5, 2.0]]))
+    assert torch.equal(y, torch.tensor([[1.0], [0.0]]))
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_as_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "bare.csv"
+    path.write_bytes("0.5,0.5,1\n".encode("utf-16-le"))
+    with pytest.raises(CSVFormatError, match="not a text file"):
+        load_points(path)
+
+
+def test_nul_bytes_make_a_file_not_text_naming_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"0.5,0.5,1\n0.1,\x00\x00\x00,0\n")
+    with pytest.raises(CSVFormatError, match=r"nul.csv, line 2: not a text file") as error:
+        load_points(path)
+    assert len(str(error.value)) < 200

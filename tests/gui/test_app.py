@@ -80,6 +80,9 @@ def test_without_a_display_says_so_in_one_line(monkeypatch, capsys):
         ('{"data": {"noise": NaN}}', "data.noise is nan"),
         ('{"network": {"hidden": [{"width": -Infinity}]}}', "network.hidden[0].width is -inf"),
         (b"\xff\xfe{}", "not UTF-8"),
+        ('{"training": {"lr": 0.1, "lr": 0.2}}', "the key 'lr' appears twice"),
+        ('{"data": {"seed": ' + "9" * 400 + "}}", "data.seed is a 400-digit number"),
+        ('{"training": {"lr": 1e400}}', "training.lr is inf"),
     ],
 )
 def test_hostile_config_file_is_one_line(tmp_path, capsys, content, message):
@@ -91,6 +94,7 @@ def test_hostile_config_file_is_one_line(tmp_path, capsys, content, message):
     assert main(["--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("minidl-gui: error:") and message in err, err
+    assert len(err) < 300, "a one-line error quotes what is wrong, not the whole value"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
