@@ -1,22 +1,26 @@
 """Reading and writing users' files safely: bounded reads of regular files only, atomic writes.
 
-Every file minidl or the app reads (CSV points, session files, config files) goes through
-`read_bounded`, which refuses a FIFO, a device (``/dev/zero``), a directory or a file larger than the
-caller's cap *before* reading anything, so a bad path costs neither time nor memory. Every file they
-write goes through `atomic_write`: the old file stays whole until the new one is complete.
+Every file a user hands minidl or the app (CSV points, session files, config and settings files) is read
+through `read_bounded`, which refuses a FIFO, a device (``/dev/zero``), a directory or a file larger than
+the caller's cap *before* reading anything, so a bad path costs neither time nor memory. Every file the
+app saves goes through `atomic_write`: the old file stays whole until the new one is complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 PathLike = str | os.PathLike
+LEFTOVER_AGE = 60.0
+"""Seconds after which a temporary file of `atomic_write` counts as left by a killed save."""
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -90,7 +94,7 @@ def atomic_write(path: PathLike, write: Callable[[TextIO], None]) -> None:
     the target's permissions (a new file gets the usual ``0o666 & ~umask``), then renamed over the
     target (`os.replace` is atomic). A symbolic link is written through: its target is replaced and
     the link stays. On any error the temporary file is removed and the target is as it was; temporary
-    files left by a save that was killed are removed by the next save of the same file.
+    files left by a save that was killed are removed by the next save of the same file (a minute later).
     """
     target = Path(os.path.realpath(path))
     _remove_leftovers(target)
@@ -101,9 +105,9 @@ def atomic_write(path: PathLike, write: Callable[[TextIO], None]) -> None:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
             write(file)
             file.flush()
-            if mode is not None:
-                os.chmod(file.fileno(), mode)
             os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -118,12 +122,16 @@ def _existing_mode(target: Path) -> int | None:
 
 
 def _remove_leftovers(target: Path) -> None:
-    """Remove ``.NAME.XXXXXXXX.tmp`` files that an interrupted `atomic_write` of ``target`` left behind."""
+    """Remove ``.NAME.XXXXXXXX.tmp`` files that an interrupted `atomic_write` of ``target`` left behind: those
+    untouched for `LEFTOVER_AGE` seconds (a younger one may be another process's save in progress)."""
     pattern = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp")
     try:
         names = os.listdir(target.parent)
     except OSError:
         return
-    for name in names:
-        if pattern.fullmatch(name):
-            (target.parent / name).unlink(missing_ok=True)
+    now = time.time()
+    for name in filter(pattern.fullmatch, names):
+        leftover = target.parent / name
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                leftover.unlink()

@@ -14,6 +14,7 @@ because it reports under the same lock that cancelling takes.
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,10 @@ class _Load:
     errors: Errors
     lock: threading.Lock = field(default_factory=threading.Lock)
     cancelled: bool = False
+
+
+class UnexpectedLoadError(RuntimeError):
+    """A load raised an exception its caller did not expect (a bug); the message names it."""
 
 
 class _Relay(QObject):
@@ -76,7 +81,7 @@ class BackgroundLoads(QObject):
         errors: Errors,
     ) -> bool:
         """Run ``job()`` on a helper thread; then ``done(result)``, or ``fail(error)`` when it raised one of
-        ``errors`` (any other exception is raised again in the UI thread). ``what`` ("Opening run.minidl")
+        ``errors`` (any other, a bug, as an `UnexpectedLoadError`). ``what`` ("Opening run.minidl")
         labels the progress dialog. False, and nothing started, while another load is in flight."""
         if self._load is not None:
             self.notice.emit(f"{self._load.what} is still in progress: wait for it or cancel it first.")
@@ -120,8 +125,13 @@ class BackgroundLoads(QObject):
                 load.done(result)
             elif isinstance(error, load.errors):
                 load.fail(error)
-            else:
-                raise error
+            else:  # a bug: raised here it would only be printed, and the load would end without a word
+                traceback.print_exception(error)
+                load.fail(
+                    UnexpectedLoadError(
+                        f"unexpected {type(error).__name__}: {error} (a bug in minidl: please report it)"
+                    )
+                )
         finally:
             self.finished.emit()
 

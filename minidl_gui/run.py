@@ -35,7 +35,7 @@ def create_window(config: Config | None = None, *, remember: bool = True) -> Con
     if remember:
         try:
             settings = open_settings()
-        except FileRefusedError as error:  # neither read nor, on closing, overwritten
+        except (FileRefusedError, OSError) as error:  # neither read nor, on closing, overwritten
             window.show_message(f"Settings ignored: {error}")
         else:
             window.restore_settings(settings, config=config is None)

@@ -32,7 +32,7 @@ def default_settings_path() -> Path | None:
 def open_settings() -> QSettings:
     """The app's settings. Raises `minidl.files.FileRefusedError` when their file (``MINIDL_GUI_SETTINGS`` or
     the default one) is a FIFO, a device, a folder or a file over `MAX_SETTINGS_BYTES`: QSettings would hang or
-    fill memory reading it."""
+    fill memory reading it; `OSError` when that path cannot be looked at (a file where a folder should be)."""
     path = os.environ.get(SETTINGS_ENV)
     checked = path or default_settings_path()
     if checked:

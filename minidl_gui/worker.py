@@ -264,14 +264,15 @@ class TrainingWorker(QObject):
 
     def _end_run(self, how: str) -> None:
         """Report the run so far (once) with ``runEnded``: it ended ``how`` (a run that diverged in its
-        first epoch too: the user should see it failed). A run that trained on after diverging (the only
-        ending training goes on from) is reported again as that run, ending "diverged → how"."""
+        first epoch too: the user should see it failed). A run that trained on after it was reported (after
+        diverging, or after "done" with more epochs allowed) is reported again as that run, taking its row;
+        one that had diverged ends "diverged → how"."""
         trainer, epochs = self.session.trainer, len(self.session.history)  # a reset or a new model: a new trainer
         earlier = self._ended if self._ended is not None and self._ended[0] is trainer else None
         if (not epochs and how != DIVERGED) or (earlier is not None and earlier[1] == epochs):
             return
         continues = earlier is not None and earlier[2] is not None
-        ended = f"{earlier[2]} → {how}" if continues else how
+        ended = f"{DIVERGED} → {how}" if continues and earlier[2].startswith(DIVERGED) else how
         self._ended = (trainer, epochs, ended)
         self.runEnded.emit(replace(ended_run(self.session, ended), continues=continues))
 

@@ -253,7 +253,7 @@ def run(args: argparse.Namespace) -> int:
             return stopped_early(parser.prog, error, f"{len(history)} epochs")
         stopped = error  # --json still prints what was trained, for scripts that stop a long run
     diverged = stopped if isinstance(stopped, TrainingDiverged) else None
-    final = _final_metrics(trainer, history, diverged)
+    final = _final_metrics(trainer, history, diverged, interrupted=isinstance(stopped, KeyboardInterrupt))
     if args.json:
         report = {"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}
         if diverged is not None:
@@ -376,15 +376,18 @@ def _config(
     return {key: list(value) if isinstance(value, tuple) else value for key, value in config.items()}
 
 
-def _final_metrics(trainer: Trainer, history: list[EpochResult], diverged: TrainingDiverged | None) -> dict[str, Any]:
-    """The metrics of the model as it is now (the last finite epoch's after a divergence); none before an epoch."""
+def _final_metrics(
+    trainer: Trainer, history: list[EpochResult], diverged: TrainingDiverged | None, *, interrupted: bool = False
+) -> dict[str, Any]:
+    """The metrics of the model as it is now (the last finite epoch's after a divergence); none before an epoch.
+    An ``interrupted`` run stopped mid-epoch: its weights are no epoch's, so only the last epoch's numbers."""
     last = history[-1] if history else None
     if diverged is not None:
         stop_reason = f"diverged at epoch {diverged.epoch}"
     else:
         stop_reason = last.stop_reason if last else NO_EPOCH
     final: dict[str, Any] = {
-        "epochs": trainer.epoch,
+        "epochs": last.epoch if interrupted and last else trainer.epoch,
         "stop_reason": stop_reason,
         "train_loss": last.train_loss if last else None,
         "train_accuracy": last.train_accuracy if last else None,
@@ -393,7 +396,7 @@ def _final_metrics(trainer: Trainer, history: list[EpochResult], diverged: Train
         "seconds": trainer.elapsed,
         "steps_per_second": sum(r.steps_per_second for r in history) / len(history) if history else None,
     }
-    if trainer.test is not None and history:
+    if trainer.test is not None and history and not interrupted:
         x, y = trainer.test
         final["test_confusion_matrix"] = confusion_matrix(trainer.model.forward(x), y, trainer.threshold).tolist()
     return final

@@ -26,18 +26,21 @@ def load_points(path: str | os.PathLike[str]) -> tuple[Tensor, Tensor]:
         raw = read_bounded(path, MAX_CSV_BYTES, WHAT)
     except FileRefusedError as error:
         raise CSVFormatError(str(error)) from None
+    encoding = _encoding(raw)
     try:
-        text = raw.decode(_encoding(raw))
+        text = raw.decode(encoding)
     except UnicodeDecodeError as error:
-        _not_text(path, raw.count(b"\n", 0, error.start) + 1)
+        before = raw[: error.start].decode(encoding, errors="ignore")
+        _not_text(path, before.count("\n") + 1, encoding)
     if "\0" in text:  # valid UTF-8, but no text file holds NUL characters (UTF-16 without its mark does)
-        _not_text(path, text.count("\n", 0, text.index("\0")) + 1)
+        _not_text(path, text.count("\n", 0, text.index("\0")) + 1, encoding)
     return parse_points(text, source=str(path))
 
 
-def _not_text(path: str | os.PathLike[str], line: int) -> NoReturn:
+def _not_text(path: str | os.PathLike[str], line: int, encoding: str) -> NoReturn:
+    name = "UTF-16" if encoding == "utf-16" else "UTF-8"
     raise CSVFormatError(
-        f"{path}, line {line}: not a text file (not UTF-8); save it as CSV UTF-8 with rows x1,x2,label"
+        f"{path}, line {line}: not a text file (not {name}); save it as CSV UTF-8 with rows x1,x2,label"
     )
 
 

@@ -68,19 +68,29 @@ def read_bytes(path: PathLike, what: str) -> bytes:
 
 
 def parse_document(
-    raw: bytes, source: str, format_name: str, version: int, what: str, max_containers: int | None = None
+    raw: bytes,
+    source: str,
+    format_name: str,
+    version: int,
+    what: str,
+    max_containers: int | None = None,
+    max_values: int | None = None,
 ) -> dict[str, Any]:
     """The JSON object in ``raw`` after checking its ``format`` and ``version`` fields.
 
     SessionFileError if ``raw`` is not UTF-8 JSON, not a ``format_name`` document, or newer than ``version``;
-    or, before parsing, if it could hold more than ``max_containers`` lists and objects (each costs Python
-    about 60 bytes for 2 bytes of file: bounding them bounds the memory parsing takes).
+    or, before parsing, if it could hold more than ``max_containers`` lists and objects or ``max_values``
+    values (a list or object costs Python ~60 bytes for 2 bytes of file, a number ~32: the two caps bound
+    the memory parsing takes, whatever the file holds).
     """
     containers = raw.count(b"[") + raw.count(b"{")  # brackets in strings count too: an upper bound
     if max_containers is not None and containers > max_containers:
         raise SessionFileError(
             f"{source}: not a {what} (it holds {containers} lists and objects, at most {max_containers} allowed)"
         )
+    values = raw.count(b",") + 1  # every value but the first of each list or object follows a comma
+    if max_values is not None and values > max_values:
+        raise SessionFileError(f"{source}: not a {what} (it holds {values} values, at most {max_values} allowed)")
     try:
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=unique_keys)
     except UnicodeDecodeError as err:

@@ -40,7 +40,16 @@ from torch import Tensor
 from minidl.files import atomic_write, describe_size
 from minidl.training import Trainer
 from minidl_gui.model import json_document
-from minidl_gui.model.config import INPUTS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_POINTS, MAX_SEED
+from minidl_gui.model.config import (
+    INPUTS,
+    MAX_BATCH_SIZE,
+    MAX_EPOCHS,
+    MAX_HIDDEN_LAYERS,
+    MAX_POINTS,
+    MAX_SEED,
+    MAX_WIDTH,
+)
+from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.json_document import (
     DTYPE_NAMES,
     History,
@@ -71,6 +80,12 @@ _WHAT = "minidl session file"
 _GENERATOR_STATE_SIZE = torch.Generator().get_state().numel()
 MAX_CONTAINERS = 2 * MAX_POINTS + MAX_EPOCHS + 10_000
 """The most lists and objects a session holds: a list per point, a gradient-norm row per epoch, and the rest."""
+_LARGEST_MODEL = (INPUTS + 1) * MAX_WIDTH + (MAX_HIDDEN_LAYERS - 1) * (MAX_WIDTH + 1) * MAX_WIDTH + MAX_WIDTH + 1
+MAX_VALUES = 3 * _LARGEST_MODEL + 2 * MAX_POINTS * (INPUTS + 1) + (len(COLUMNS) + MAX_HIDDEN_LAYERS + 1) * MAX_EPOCHS
+MAX_VALUES += 100_000
+"""The most values a session holds: the largest model's weights and Adam's two moments, every point, a history
+row and a gradient-norm row per epoch, and the rest (generator state, settings). Each parsed number costs Python
+~32 bytes: this bounds the memory opening a file takes (~250 MB)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,7 +247,7 @@ def load_session(path: PathLike) -> SessionData:
 
 def loads_session(raw: bytes, source: str = "<bytes>") -> SessionData:
     """The session encoded in ``raw`` (a file's bytes); ``source`` names it in error messages."""
-    document = parse_document(raw, source, FORMAT, VERSION, _WHAT, MAX_CONTAINERS)
+    document = parse_document(raw, source, FORMAT, VERSION, _WHAT, MAX_CONTAINERS, MAX_VALUES)
     try:
         return session_from_document(document)
     except SessionFileError as err:

@@ -47,6 +47,11 @@ class RunOverlays:
         self._feed(run, item)
         return item
 
+    def update(self, run: Run) -> None:
+        """Hold ``run`` (a new record of a listed run, e.g. without its saved state) instead of the old one."""
+        if run.number in self.items:
+            self.items[run.number] = (run, self.items[run.number][1])
+
     def remove(self, run: Run) -> None:
         _, item = self.items.pop(run.number)
         self.shown.discard(run.number)

@@ -173,6 +173,8 @@ class DataActions(QObject):
             self._fail(f"<b>Import failed:</b> {html.escape(str(error))}. Nothing changed.")
         elif isinstance(error, OSError):
             self._fail(f"<b>Import failed:</b> cannot read {where}: {error.strerror or error}.")
+        else:
+            self._fail(f"<b>Import failed:</b> {html.escape(str(error))}. The current points are unchanged.")
         self.importFinished.emit(False)
 
     def export_points(self, path: str | Path) -> bool:

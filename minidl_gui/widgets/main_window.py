@@ -36,7 +36,7 @@ from minidl_gui.widgets.window_keys import WindowKeys
 ICON_PATH = Path(__file__).resolve().parent.parent / "minidl.svg"
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_RESOLUTION = 100  # grid points per side of the decision plot
-DIVERGENCE_CONTROLS = {"lr": "Training → LR", "eps": "Training → ε", "init_std": "Network → Std"}
+DIVERGENCE_CONTROLS = {"lr": "Training → LR", "eps": "Training → ε", "init_std": "Network → Init and Std"}
 """Where to change the hyperparameter that a divergence's advice names (``TrainingDiverged.setting``)."""
 
 

@@ -194,6 +194,7 @@ class RunsDock(QDockWidget):
             "theirs, so it cannot be restored."
         )
         for run in dropped:
+            self.overlays.update(run)  # its curve must not keep the state alive
             row = self._row_of(run)
             for column in range(self.table.columnCount()):
                 item = self.table.item(row, column)

@@ -186,3 +186,11 @@ def test_nul_bytes_make_a_file_not_text_naming_their_line(tmp_path: Path) -> Non
     with pytest.raises(CSVFormatError, match=r"nul.csv, line 2: not a text file") as error:
         load_points(path)
     assert len(str(error.value)) < 200
+
+
+def test_broken_utf16_says_utf16_and_counts_its_lines_in_characters(tmp_path: Path) -> None:
+    """U+010A holds a 0x0A byte: counting b"\\n" in UTF-16 bytes would name the wrong line."""
+    path = tmp_path / "broken.txt"
+    path.write_bytes("x1\tx2\tlabel\r\n# \u010a\r\n0.5\t0.5\t1\r\n".encode("utf-16") + b"\x00")  # odd length
+    with pytest.raises(CSVFormatError, match=r"broken.txt, line 4: not a text file \(not UTF-16\)"):
+        load_points(path)

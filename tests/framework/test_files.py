@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -93,11 +94,16 @@ def test_atomic_write_removes_temporaries_left_by_a_killed_save(tmp_path: Path) 
     path = tmp_path / "run.minidl"
     stale = tmp_path / ".run.minidl.0123abcd.tmp"
     stale.write_text("half a file")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    in_progress = tmp_path / ".run.minidl.4567cdef.tmp"  # fresh: maybe another process saving right now
+    in_progress.write_text("being written")
     other = tmp_path / ".other.minidl.0123abcd.tmp"  # another file's: not ours to remove
     other.write_text("x")
+    os.utime(other, (an_hour_ago, an_hour_ago))
     atomic_write(path, lambda f: f.write("whole"))
     assert not stale.exists()
-    assert other.exists()
+    assert in_progress.exists() and other.exists()
     assert path.read_text() == "whole"
 
 

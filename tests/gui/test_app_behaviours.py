@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -50,6 +52,18 @@ def test_a_run_continued_after_diverging_keeps_one_row_that_says_both(qtbot, pla
     assert len(runs.log) == runs.table.rowCount() == 1  # one run, one curve: not a second, overlapping row
     assert runs.table.item(0, 6).text() == "diverged → done" and runs.table.item(0, 4).text() == "4"
     assert runs.log[0].number == 1 and len(runs.overlays.items) == 1
+
+
+def test_a_done_run_trained_on_with_more_epochs_keeps_its_row_and_says_done(qtbot, playground, small_config):
+    controller = playground(replace(small_config, training=replace(small_config.training, max_epochs=2)))
+    window, runs = controller.window, controller.window.runs
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "done" and len(runs.log) == 1, timeout=TIMEOUT)
+    window.controls.training.max_epochs.setValue(4)
+    qtbot.waitUntil(lambda: controller.session.config.training.max_epochs == 4, timeout=TIMEOUT)
+    controller.submit("train")
+    qtbot.waitUntil(lambda: window.toolbar.state == "done" and runs.log[-1].epochs == 4, timeout=TIMEOUT)
+    assert runs.table.rowCount() == 1 and runs.table.item(0, 6).text() == "done"
 
 
 @pytest.mark.parametrize(("scripted", "code"), [(False, 0), (True, 1)])
@@ -188,7 +202,11 @@ def test_only_the_latest_runs_keep_their_state_and_a_dropped_one_says_so(qtbot, 
     for count in (1, 2, 3):
         controller.submit("train")
         qtbot.waitUntil(lambda c=count: window.toolbar.state == "done" and len(runs.log) == c, timeout=TIMEOUT)
+        if count == 1:
+            first_state = weakref.ref(runs.log[0].saved)
     assert [run.saved is not None for run in runs.log] == [False, True, True]
+    gc.collect()
+    assert first_state() is None, "a dropped state must be freed, not kept by the run's overlay curve"
     assert "run 1" in window.statusBar().currentMessage()
     assert "dropped" in runs.table.item(0, 0).toolTip()
     runs.select([runs.log[0]])

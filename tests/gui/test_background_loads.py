@@ -1,5 +1,5 @@
-"""`BackgroundLoads` alone: a result goes to ``done``, an expected error to ``fail``, any other is raised again
-in the UI thread; one load at a time."""
+"""`BackgroundLoads` alone: a result goes to ``done``, an expected error to ``fail``, any other to ``fail`` too,
+as an "unexpected" error (and its traceback on stderr); one load at a time."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from minidl_gui.background_load import BackgroundLoads
 TIMEOUT = 20_000
 
 
-def test_an_unexpected_error_is_raised_again_in_the_ui_thread(qtbot, tmp_path):
+def test_an_unexpected_error_fails_the_load_with_a_message_instead_of_vanishing(qtbot, tmp_path, capsys):
+    """It used to be raised again in the UI thread, where nothing shows it: the dialog closed, no message."""
     parent = QWidget()
     qtbot.addWidget(parent)
     loads = BackgroundLoads(parent)
@@ -23,8 +24,11 @@ def test_an_unexpected_error_is_raised_again_in_the_ui_thread(qtbot, tmp_path):
 
     with qtbot.capture_exceptions() as exceptions, qtbot.waitSignal(loads.finished, timeout=TIMEOUT):
         assert loads.start("Reading", broken, failures.append, failures.append, (OSError,))
-    assert failures == [] and [type(error) for _, error, _ in exceptions] == [KeyError]
+    assert exceptions == [] and len(failures) == 1
+    assert str(failures[0]) == "unexpected KeyError: 'a bug' (a bug in minidl: please report it)"
+    assert "KeyError: 'a bug'" in capsys.readouterr().err  # the traceback, for the report
     assert not loads.busy
+    failures.clear()
     results: list[object] = []
     with qtbot.waitSignal(loads.finished, timeout=TIMEOUT):  # an expected one goes to ``fail``
         assert loads.start("Reading", (tmp_path / "nowhere").read_text, results.append, failures.append, (OSError,))

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
 from minidl.training import StopRules, Trainer
-from minidl_gui.model import json_document
+from minidl_gui.model import json_document, session_file
 from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.session_file import (
@@ -410,6 +410,14 @@ def test_the_largest_session_the_app_allows_fits_under_the_size_limit() -> None:
         + 2 * MAX_POINTS * (INPUTS + 1)
     )
     assert values * longest + 2**20 <= json_document.MAX_FILE_BYTES
+    assert values <= session_file.MAX_VALUES  # and the value cap admits it
+
+
+def test_a_file_with_more_values_than_a_session_holds_is_refused_before_parsing(valid_bytes, monkeypatch) -> None:
+    """A 256 MB file of ``0,0,0,…`` would take ~4 GB to parse: values are counted first."""
+    monkeypatch.setattr(session_file, "MAX_VALUES", valid_bytes.count(b",") // 2)
+    with pytest.raises(SessionFileError, match=r"run.minidl: not a minidl session file \(it holds \d+ values, at most"):
+        loads_session(valid_bytes, "run.minidl")
 
 
 def test_a_session_over_the_size_limit_is_refused_when_saving_and_the_old_file_kept(

@@ -115,3 +115,16 @@ def test_a_huge_default_settings_file_is_refused(default_settings):
     default_settings.write_text("[General]\nresolution=200\n" + "#" * MAX_SETTINGS_BYTES)
     with pytest.raises(FileRefusedError, match="too large for a settings file"):
         open_settings()
+
+
+def test_a_settings_path_that_cannot_be_looked_at_is_ignored_not_a_crash(qtbot, tmp_path, monkeypatch):
+    from minidl_gui.run import create_window
+
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv(SETTINGS_ENV, str(not_a_folder / "settings.ini"))  # stat: NotADirectoryError
+    controller = create_window()
+    qtbot.addWidget(controller.window)
+    assert controller.window.status.currentMessage().startswith("Settings ignored:")
+    controller.window.close()
+    qtbot.waitUntil(controller.thread.isFinished)
