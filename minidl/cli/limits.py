@@ -3,10 +3,8 @@ overflow the random generators' seeds. Flags over a limit are refused with a mes
 
 from __future__ import annotations
 
+from minidl.float32 import FLOAT32_MAX
 from minidl.seeds import MAX_SEED
-
-FLOAT32_MAX = 3.4028234663852886e38
-"""The largest finite float32: hyperparameters and data end up in float32 tensors."""
 
 MAX_POINTS = 1_000_000
 """Generated points per set, and the largest batch (a batch larger than the data set is the whole set)."""

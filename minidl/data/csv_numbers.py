@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
-import torch
+from minidl.float32 import FLOAT32_MAX
 
-FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 CELL_CHARS = 20
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from minidl.data.csv_numbers import FLOAT32_MAX, parse_coordinate, show
+from minidl.data.csv_numbers import parse_coordinate, show
 from minidl.data.labels import parse_label
+from minidl.float32 import FLOAT32_MAX
 
 MAX_CSV_ROWS = 1_000_000
 QUOTE_CHARS = 80

@@ -32,7 +32,7 @@ class TrainingDiverged(RuntimeError):
     point at its control for it, with the same advice."""
 
     def __init__(self, epoch: int, lr: float, advice: str | None = None, setting: str = "lr") -> None:
-        self.advice = advice or f"Try a learning rate below {lr:g}."
+        self.advice = advice or _lr_advice(lr)
         self.setting = setting
         super().__init__(
             f"Training diverged at epoch {epoch}: the loss is not finite (NaN or infinity). "
@@ -63,7 +63,11 @@ def divergence_advice(optimizer: Optimizer, loss_before: float = 0.0) -> tuple[s
     if eps is not None and eps < TINY_EPS:
         why = f"Adam's eps is {eps:g}: its steps divide by sqrt(v) + eps, about 0 where gradients vanish; try 1e-8."
         return why, "eps"
-    return f"Try a learning rate below {optimizer.lr:g}.", "lr"
+    return _lr_advice(optimizer.lr), "lr"
+
+
+def _lr_advice(lr: float) -> str:
+    return f"Try a learning rate below {lr:g}."
 
 
 @dataclass(frozen=True)
