@@ -10,8 +10,8 @@ import sys
 
 from PySide6.QtCore import QObject, Qt, QThread
 
+from minidl_gui.file_controller import FileController
 from minidl_gui.model.session import Session
-from minidl_gui.session_files import SessionFiles
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
 
@@ -33,7 +33,7 @@ class Controller(QObject):
         self.thread.started.connect(self.worker.run)
         self.worker.closed.connect(self.thread.quit, _DIRECT)
         self._connect()
-        self.files = SessionFiles(window, self.worker)  # File menu and runs table: save, open, export, restore
+        self.files = FileController(window, self.worker)  # File menu and runs table: save, open, export, restore
         self.thread.start()
         self.worker.submit("snapshot")
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from minidl.files import FileRefusedError
 from minidl_gui.controller import Controller
+from minidl_gui.file_controller import FileController
 from minidl_gui.model.config import Config
-from minidl_gui.session_files import SessionFiles
 from minidl_gui.settings import APPLICATION, ORGANIZATION, open_settings
 from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
 from minidl_gui.worker import NO_POINTS
@@ -132,7 +132,7 @@ def run_app(
     return exit_code
 
 
-def open_and_wait(files: SessionFiles, path: Path) -> bool:
+def open_and_wait(files: FileController, path: Path) -> bool:
     """Open session file ``path`` (as File ▸ Open does, off the UI thread) and serve events until that
     ends: True when it is the current session (False: it failed or was cancelled). For start-up, before
     the main event loop runs."""

@@ -14,7 +14,7 @@ import torch
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
-import minidl_gui.session_files
+import minidl_gui.file_controller
 import minidl_gui.widgets.data_actions
 from minidl.data import save_points
 from minidl_gui.model.session import Session
@@ -76,7 +76,7 @@ def test_the_ui_thread_serves_events_while_a_session_is_read_and_a_second_load_i
 ):
     controller = playground()
     window, files = controller.window, controller.files
-    blocked = gate(monkeypatch, minidl_gui.session_files, "load_session")
+    blocked = gate(monkeypatch, minidl_gui.file_controller, "load_session")
     assert files.open(session_file)
     assert blocked.entered.wait(TIMEOUT / 1000) and blocked.threads[0] is not threading.main_thread()
     fired: list[bool] = []
@@ -101,7 +101,7 @@ def test_training_goes_on_while_a_session_opens_then_the_opened_session_replaces
 ):
     controller = playground()
     window = controller.window
-    blocked = gate(monkeypatch, minidl_gui.session_files, "load_session")
+    blocked = gate(monkeypatch, minidl_gui.file_controller, "load_session")
     controller.submit("train")
     qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
     assert controller.files.open(session_file)

@@ -15,12 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 
 from minidl_gui.app import main
+from minidl_gui.file_controller import UNSAVED
 from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import ClearPoints
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_file import load_session, save_session
 from minidl_gui.model.session_io import capture_session
-from minidl_gui.session_files import UNSAVED
 from minidl_gui.widgets import file_actions
 
 TIMEOUT = 20_000

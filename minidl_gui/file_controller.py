@@ -1,4 +1,4 @@
-"""`SessionFiles`: what the File menu and the runs table ask for, done with the controller's worker.
+"""`FileController`: what the File menu and the runs table ask for, done with the controller's worker.
 
 - Save: the worker captures its session between epochs and writes the file (training goes on).
 - Open: the file is read, checked and turned into a new `Session` on a helper thread (the window's
@@ -36,7 +36,7 @@ UNSAVED = "•"
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
-class SessionFiles(QObject):
+class FileController(QObject):
     """Sessions and exports for ``window`` and its ``worker``. ``path`` is the current session file.
 
     ``saved(path)``, ``exported(path)`` and ``failed(message)`` report the worker's writes;
