@@ -1,8 +1,9 @@
-"""Importing a points CSV into the playground: read it, check how many points it holds, split it.
+"""Points CSV files in the playground: importing (read, count, split) and exporting (every point).
 
-The split is the Data group's: ``n_test / (n_train + n_test)`` of the points, shuffled with the
-test-point seed of ``seed``, are kept for testing — as ``minidl train --data`` splits a CSV. Pure model
-code, no Qt: the window runs `read_points` off its UI thread.
+Importing: the split is the Data group's: ``n_test / (n_train + n_test)`` of the points, shuffled with the
+test-point seed of ``seed``, are kept for testing — as ``minidl train --data`` splits a CSV. Exporting
+writes every point shown, training then test, in the format importing reads. Pure model code, no Qt:
+the window runs `read_points` off its UI thread.
 """
 
 from __future__ import annotations
@@ -10,17 +11,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from minidl.data import load_points
+import numpy as np
+import torch
+
+from minidl.data import load_points, save_points
 from minidl.seeds import RunSeeds
 from minidl_gui.model.config import MAX_POINTS, DataConfig
 from minidl_gui.model.point_edits import ReplacePoints, split_points
+from minidl_gui.model.snapshot import Points
 
 MAX_IMPORTED = 2 * MAX_POINTS
 """The most points a file may hold: as many as the largest training and test sets together."""
 
 
 class PointsCountError(ValueError):
-    """A readable points file with no points, or with more than `MAX_IMPORTED`; the message says which."""
+    """A readable points file with no points, or with more than `MAX_IMPORTED`; no points to export.
+    The message says which."""
 
 
 def read_points(path: str | os.PathLike[str], data: DataConfig) -> ReplacePoints:
@@ -35,3 +41,18 @@ def read_points(path: str | os.PathLike[str], data: DataConfig) -> ReplacePoints
     fraction = data.n_test / (data.n_train + data.n_test)
     train, test = split_points(x, y, fraction, RunSeeds.from_seed(data.seed).test_points)
     return ReplacePoints(train, test, Path(path).name)
+
+
+def write_points(path: str | os.PathLike[str], train: Points, test: Points) -> int:
+    """Write every point, ``train``'s then ``test``'s, to CSV file ``path`` as ``x1,x2,label`` rows (the
+    format `read_points` reads, written atomically by `minidl.data.save_points`); returns how many.
+
+    Raises `PointsCountError` when there are none (nothing is written), OSError when writing fails.
+    """
+    count = len(train.x) + len(test.x)
+    if count == 0:
+        raise PointsCountError("no points to export")
+    x = torch.from_numpy(np.concatenate([train.x, test.x]))
+    y = torch.from_numpy(np.concatenate([train.y, test.y])).view(-1, 1)
+    save_points(path, x, y)
+    return count

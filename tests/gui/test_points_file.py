@@ -1,13 +1,16 @@
-"""`read_points`: a CSV becomes a `ReplacePoints` edit, split with the Data group's ratio and seed, or a reason."""
+"""`read_points`: a CSV becomes a `ReplacePoints` edit, split with the Data group's ratio and seed, or a reason;
+`write_points`: every point, training then test, in the format `read_points` reads."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
 from minidl.data import CSVFormatError, load_points, save_points
 from minidl_gui.model.config import DataConfig
-from minidl_gui.model.points_file import MAX_IMPORTED, PointsCountError, read_points
+from minidl_gui.model.points_file import MAX_IMPORTED, PointsCountError, read_points, write_points
+from minidl_gui.model.snapshot import Points
 
 
 def write(path, n: int) -> None:
@@ -43,3 +46,22 @@ def test_what_load_points_raises_goes_through(tmp_path):
         read_points(bad, DataConfig())
     with pytest.raises(OSError):
         read_points(tmp_path / "nowhere.csv", DataConfig())
+
+
+def test_export_writes_training_then_test_points_that_import_reads_back(tmp_path):
+    train = Points(np.array([[0.1, 0.2], [0.3, 0.4]], dtype=np.float32), np.array([1.0, 0.0], dtype=np.float32))
+    test = Points(np.array([[0.5, 0.6]], dtype=np.float32), np.array([1.0], dtype=np.float32))
+    path = tmp_path / "points.csv"
+    assert write_points(path, train, test) == 3
+    x, y = load_points(path)
+    assert torch.equal(x, torch.tensor([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]))
+    assert torch.equal(y, torch.tensor([[1.0], [0.0], [1.0]]))
+    edit = read_points(path, DataConfig(n_train=2, n_test=1))
+    assert (len(edit.train[0]), len(edit.test[0])) == (2, 1)
+
+
+def test_no_points_are_not_exported(tmp_path):
+    empty = Points(np.zeros((0, 2), dtype=np.float32), np.zeros(0, dtype=np.float32))
+    with pytest.raises(PointsCountError, match="no points"):
+        write_points(tmp_path / "points.csv", empty, empty)
+    assert not (tmp_path / "points.csv").exists()
