@@ -11,6 +11,7 @@ import sys
 from PySide6.QtCore import QObject, Qt, QThread
 
 from minidl_gui.file_controller import FileController
+from minidl_gui.model.config import Config
 from minidl_gui.model.session import Session
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
@@ -50,15 +51,11 @@ class Controller(QObject):
         ):
             signal.connect(lambda c=command: worker.submit(c), _DIRECT)
         window.reinitialiseRequested.connect(lambda seed: worker.submit("reinitialise", seed), _DIRECT)
-        window.configChanged.connect(
-            lambda config, section: worker.submit("start_afresh" if section == "preset" else "configure", config),
-            _DIRECT,
-        )
+        window.configChanged.connect(self._configure, _DIRECT)
         toolbar.resolutionChanged.connect(lambda n: worker.submit("resolution", n), _DIRECT)
         window.neuronSelected.connect(lambda neuron: worker.submit("neuron", neuron), _DIRECT)
         window.points.editRequested.connect(lambda edit: worker.submit("edit_points", edit), _DIRECT)
         window.points.undoRequested.connect(lambda: worker.submit("undo_points"), _DIRECT)
-        window.points.regenerateRequested.connect(lambda: worker.submit("regenerate_points"), _DIRECT)
         window.snapshotDrawn.connect(worker.snapshot_consumed, _DIRECT)
         # Reports come back queued, into the UI thread (said explicitly: the callee is a Python method).
         worker.yielded.connect(window.show_snapshot, _QUEUED)
@@ -67,6 +64,14 @@ class Controller(QObject):
         worker.diverged.connect(window.show_divergence, _QUEUED)
         worker.errored.connect(window.show_error, _QUEUED)
         window.closing.connect(self.shutdown)
+
+    def _configure(self, config: Config, section: str) -> None:
+        """A preset starts afresh; any other edit configures the session, and an edit of the Data group
+        also brings generated points back in place of drawn ones — one command, whatever else listens."""
+        if section == "preset":
+            self.worker.submit("start_afresh", config)
+        else:
+            self.worker.submit("configure", config, section == "data")
 
     @property
     def session(self) -> Session:

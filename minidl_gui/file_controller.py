@@ -8,7 +8,8 @@
 - Restore (a run from the runs table) and New (the defaults) adopt a new session the same way.
 - Export: the history (CSV) and the weights (JSON) are written by the worker, between epochs.
 
-The window title names the session file and shows "•" while there are unsaved changes.
+The current file and the unsaved changes are the window's `AppState`'s: this tells it when a session
+is adopted or saved (the window title follows it).
 """
 
 from __future__ import annotations
@@ -27,17 +28,14 @@ from minidl_gui.model.runs import Run
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_file import SessionData, SessionFileError, load_session, save_session
 from minidl_gui.model.session_io import capture_session, session_from_saved
-from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
 
-APP_TITLE = "minidl playground"
-UNSAVED = "•"
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 class FileController(QObject):
-    """Sessions and exports for ``window`` and its ``worker``. ``path`` is the current session file.
+    """Sessions and exports for ``window`` and its ``worker``; the current file is ``window.state.path``.
 
     ``saved(path)``, ``exported(path)`` and ``failed(message)`` report the worker's writes;
     ``openFinished(ok)`` ends every `open` that started.
@@ -51,10 +49,10 @@ class FileController(QObject):
     def __init__(self, window: MainWindow, worker: TrainingWorker) -> None:
         super().__init__(window)
         self.window, self.worker = window, worker
-        self.path: Path | None = None
+        self.state = window.state
         self.last_error: str | None = None  # the latest failure, as plain text
-        self._clean = (0, window.config())  # (epoch, config) when last saved, opened or new
-        self._epoch = 0
+        session = worker.session  # the session the window starts with counts as New: nothing unsaved
+        self.state.adopt(session.config, session.epoch, session.custom_points, None)
         actions = window.file_actions
         actions.newRequested.connect(self.new)
         actions.openRequested.connect(self.open)
@@ -63,12 +61,9 @@ class FileController(QObject):
         actions.exportWeightsRequested.connect(self.export_weights)
         window.runs.restoreRequested.connect(self.restore_run)
         worker.runEnded.connect(window.runs.add_run, _QUEUED)
-        worker.yielded.connect(self._snapshot_shown, _QUEUED)
-        window.configChanged.connect(lambda *_: self._update_title())
         self.saved.connect(self._saved, _QUEUED)
         self.exported.connect(lambda path: window.show_message(f"Exported {path}"), _QUEUED)
         self.failed.connect(self._show_failure, _QUEUED)
-        self._update_title()
 
     # -- sessions -----------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -108,8 +103,7 @@ class FileController(QObject):
         except ValueError as error:
             self._show_failure(f"Could not restore {run.label}: {error}")
             return False
-        self._adopt(session, self.path)
-        self._clean = (-1, session.config)  # a restored run is not what the file holds
+        self._adopt(session, self.state.path, in_file=False)  # a restored run is not what the file holds
         self.window.show_message(f"Restored {run.label} ({run.summary}) at epoch {session.epoch}.")
         return True
 
@@ -117,13 +111,9 @@ class FileController(QObject):
         """Start afresh from the default configuration, with no file."""
         self._adopt(Session(Config(), self._resolution()), None)
 
-    def _adopt(self, session: Session, path: Path | None) -> None:
-        self.window.controls.set_config(session.config)
+    def _adopt(self, session: Session, path: Path | None, *, in_file: bool = True) -> None:
+        self.state.adopt(session.config, session.epoch, session.custom_points, path, in_file=in_file)
         self.worker.submit("adopt", session)
-        self.path = self.window.file_actions.path = path
-        self._clean = (session.epoch, session.config)
-        self._epoch = session.epoch
-        self._update_title()
 
     # -- exports ------------------------------------------------------------------------------------
     def export_history(self, path: str | Path) -> None:
@@ -159,30 +149,13 @@ class FileController(QObject):
     # -- the window ---------------------------------------------------------------------------------
     @Slot(str, int, object)
     def _saved(self, path: str, epoch: int, config: Config) -> None:
-        self.path = self.window.file_actions.path = Path(path)
-        self._clean = (epoch, config)
+        self.state.mark_saved(Path(path), epoch, config)
         self.window.show_message(f"Saved {path} at epoch {epoch}")
-        self._update_title()
 
     @Slot(str)
     def _show_failure(self, message: str) -> None:
         self.last_error = message
         self.window.banner.show_message(html.escape(message), "error")
-
-    @Slot(object)
-    def _snapshot_shown(self, snapshot: Snapshot) -> None:
-        self._epoch = snapshot.epoch
-        self._update_title()
-
-    @property
-    def modified(self) -> bool:
-        """The session differs from the file (or from New): other epoch or other settings."""
-        return (self._epoch, self.window.config()) != self._clean
-
-    def _update_title(self) -> None:
-        name = self.path.name if self.path is not None else "untitled"
-        mark = f" {UNSAVED}" if self.modified else ""
-        self.window.setWindowTitle(f"{name}{mark} — {APP_TITLE}")
 
     def _resolution(self) -> int:
         return int(self.window.toolbar.resolution.currentData())

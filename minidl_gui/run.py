@@ -41,7 +41,7 @@ def create_window(config: Config | None = None, *, remember: bool = True) -> Con
             window.restore_settings(settings, config=config is None)
             window.closing.connect(lambda: window.save_settings(settings))
     if config is not None:
-        window.controls.set_config(config)
+        window.state.set_config(config)
     return Controller(window)
 
 

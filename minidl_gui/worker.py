@@ -51,11 +51,11 @@ class TrainingWorker(QObject):
     """Trains ``session`` on command. Commands (``submit(name, *args)``):
 
     ``train [stop_at]``, ``pause``, ``step``, ``stop``, ``reset``, ``reinitialise seed``,
-    ``configure config``, ``start_afresh config`` (a preset), ``resolution n``,
+    ``configure config [regenerate_points]``, ``start_afresh config`` (a preset), ``resolution n``,
     ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
     ``adopt session`` (train another session from now on), ``call function`` (``function(session)``
     between epochs). ``runEnded(Run)`` reports each run that ends (done, stopped, diverged, reset).
-    Points: ``edit_points edit`` (a `point_edits` edit), ``undo_points``, ``regenerate_points``.
+    Points: ``edit_points edit`` (a `point_edits` edit), ``undo_points``.
     """
 
     started = Signal()
@@ -183,10 +183,14 @@ class TrainingWorker(QObject):
         self._close_epochs()
         self._after_rebuild(f"Re-initialised: new initial weights from seed {seed}, epoch 0.")
 
-    def _on_configure(self, config: Config) -> None:
-        if (config.data, config.network) != (self.session.config.data, self.session.config.network):
-            self._end_run("reset")  # new data or network: the session rebuilds its model
-        change = self.session.configure(config)
+    def _on_configure(self, config: Config, regenerate_points: bool = False) -> None:
+        """Adopt ``config`` (see `Session.configure`); ``regenerate_points``: an edit of the Data group,
+        which brings the generated points back too, in this one command."""
+        session = self.session
+        rebuilt = (config.data, config.network) != (session.config.data, session.config.network)
+        if rebuilt or (regenerate_points and session.custom_points):
+            self._end_run("reset")  # new points or network: the session rebuilds its model
+        change = session.configure(config, regenerate_points=regenerate_points)
         if change.reset:
             self._close_epochs()
             self._after_rebuild(change.message)
@@ -234,15 +238,6 @@ class TrainingWorker(QObject):
     def _on_undo_points(self) -> None:
         undone = self.session.undo_points()
         self._after_points_changed("Undid the last change of the points." if undone else "Nothing to undo.")
-
-    def _on_regenerate_points(self) -> None:
-        """Back to the configuration's generated points, if drawn or imported ones replaced them."""
-        if self.session.custom_points:
-            self._end_run("reset")
-        change = self.session.regenerate_points()
-        if change.reset:
-            self._close_epochs()
-            self._after_rebuild(change.message)
 
     def _has_points(self) -> bool:
         """There are training points; if not, say so (training on nothing would only give NaN)."""

@@ -211,14 +211,19 @@ class Session:
         """New initial weights drawn from ``seed``, training back at epoch 0."""
         self.configure(self.config.replace(network=replace(self.config.network, seed=seed)))
 
-    def configure(self, config: Config) -> Change:
+    def configure(self, config: Config, *, regenerate_points: bool = False) -> Change:
         """Adopt ``config``: a new data set or network rebuilds the model (and says so); training
-        hyperparameters apply live to the current run, from the next epoch on."""
+        hyperparameters apply live to the current run, from the next epoch on.
+
+        ``regenerate_points`` (an edit of the Data group): drawn or imported points give way to the
+        configuration's generated ones even when ``config.data`` is unchanged (see `regenerate_points`)."""
         old, self.config = self.config, config
         if config.data != old.data:
             self._build_data()
             self._build_model()
             return Change(True, "Data changed: new points, the model was reset to its initial weights.")
+        if regenerate_points and self.custom_points:
+            return self.regenerate_points()
         if config.network != old.network:
             self._build_model()
             return Change(True, "Network changed: a new model was built, training restarts from epoch 0.")
@@ -303,6 +308,7 @@ class Session:
             grid=self.grid_output(),
             extent=self.extent,
             data_version=self.data_version,
+            custom_points=self.custom_points,
             train=self._points[0],
             test=self._points[1],
             train_wrong=train_wrong,

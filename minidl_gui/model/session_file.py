@@ -75,7 +75,6 @@ from minidl_gui.model.session_optimizer import decode_optimizer, decode_schedule
 
 FORMAT = "minidl-session"
 VERSION = 1
-SUFFIX = ".minidl"
 _WHAT = "minidl session file"
 _GENERATOR_STATE_SIZE = torch.Generator().get_state().numel()
 MAX_CONTAINERS = 2 * MAX_POINTS + MAX_EPOCHS + 10_000

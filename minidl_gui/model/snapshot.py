@@ -23,7 +23,8 @@ class Snapshot:
     ``results`` are the epoch records from history row ``start`` on (the rows not sent before;
     ``start`` is 0 after a reset), so the window's `History` stays a complete copy.
     ``grid[i, j]`` is the model's output at ``(xs[i], ys[j])``, cell centres of ``extent``
-    ``(x_min, x_max, y_min, y_max)``. ``data_version`` changes whenever the points change.
+    ``(x_min, x_max, y_min, y_max)``. ``data_version`` changes whenever the points change;
+    ``custom_points`` says they were drawn, edited or imported (not the configuration's generated ones).
     ``weights`` holds a copy of every parameter under its state-dict name ("0.weight", …).
     ``neuron`` is the ``(layer, index)`` the window selected (layer 0 the inputs, then each `Linear`
     block's output) and ``neuron_field[i, j]`` that neuron's output at ``(xs[i], ys[j])``, or None.
@@ -35,6 +36,7 @@ class Snapshot:
     grid: np.ndarray
     extent: tuple[float, float, float, float]
     data_version: int
+    custom_points: bool
     train: Points
     test: Points
     train_wrong: np.ndarray

@@ -74,6 +74,11 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if abs(x_margin - left) > 1 or abs(y_margin - top) > 1:
             layout.setContentsMargins(x_margin, y_margin, x_margin, y_margin)
 
+    @property
+    def show_test(self) -> bool:
+        """The test points are drawn (and so Ctrl+click may delete one)."""
+        return self._show_test
+
     def set_show_test(self, show: bool) -> None:
         self._show_test = show
         self.test_points.setVisible(show)

@@ -5,26 +5,26 @@ It adds a drawing row to the Data group (drawing class, Clear points, Add noise 
 the decision plot's clicks into edits (`minidl_gui.model.point_edits`) for the worker, which applies
 them between two epochs without touching the model. An imported file is read and split by
 `minidl_gui.model.points_file` off the UI thread (the window's `BackgroundLoads`), with the Data group's
-train/test ratio and seed; a bad file changes nothing and the banner names its first bad line. Exported
-files hold every point, training then test, written with `minidl.data`'s CSV functions.
+train/test ratio and seed (the app state's configuration); a bad file changes nothing and the banner
+names its first bad line. Exported files hold every point shown, training then test (`write_points`).
+Whether the points are custom is the app state's to say: the worker's snapshots report it.
 """
 
 from __future__ import annotations
 
 import html
 import random
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import numpy as np
-import torch
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
-from minidl.data import CSVFormatError, save_points
-from minidl_gui.model.config import Config
+from minidl.data import CSVFormatError
+from minidl_gui.background_load import BackgroundLoads
+from minidl_gui.model.app_state import AppState
 from minidl_gui.model.point_edits import (
     NOISE_STD,
     AddNoise,
@@ -34,12 +34,13 @@ from minidl_gui.model.point_edits import (
     PointsEdit,
     ReplacePoints,
 )
-from minidl_gui.model.points_file import PointsCountError, read_points
+from minidl_gui.model.points_file import PointsCountError, read_points, write_points
+from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.plots.point_editor import HINT
+from minidl_gui.widgets.banner import MessageBanner
+from minidl_gui.widgets.data_panel import DataPanel
 from minidl_gui.widgets.spinboxes import float_spin
-
-if TYPE_CHECKING:
-    from minidl_gui.widgets.main_window import MainWindow
 
 CSV_FILTER = "CSV points (*.csv);;All files (*)"
 IMPORT_TIP = (
@@ -47,30 +48,47 @@ IMPORT_TIP = (
     "training and test points with the Data group's train/test ratio and seed, as `minidl train --data` does."
 )
 EXPORT_TIP = "Save every point, training then test, as x1,x2,label CSV rows (the format Import reads)."
+NOTHING_TO_EXPORT = "<b>Nothing to export:</b> there are no points. Draw some or import a CSV."
 
 
 class DataActions(QObject):
-    """The point-editing side of ``window``. Emits ``editRequested(edit)`` (a `point_edits` edit),
-    ``undoRequested`` and ``regenerateRequested`` (back to the generated points) for the worker."""
+    """The point-editing side of the window, built from its collaborators: the app ``state`` (the
+    configuration an import is split by), the ``decision`` plot (its clicks, whether test points show),
+    the ``data_panel`` (gets the drawing row), the ``file_menu`` and ``edit_menu``, the ``banner``, the
+    ``loads`` (files read off the UI thread), ``shown`` (the snapshot whose points Export writes) and the
+    ``parent`` widget (of the file dialogs).
+
+    Emits ``editRequested(edit)`` (a `point_edits` edit) and ``undoRequested`` for the worker,
+    ``importFinished(ok)`` after each import that started, ``message(text)`` for the status bar.
+    """
 
     editRequested = Signal(object)  # noqa: N815 (Qt naming)
     importFinished = Signal(bool)  # noqa: N815 True: the imported points were sent to the worker
     undoRequested = Signal()  # noqa: N815
-    regenerateRequested = Signal()  # noqa: N815
+    message = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.editor = window.decision.editor
-        self.data_panel = window.controls.data
-        self.custom = False
-        """The user changed the points: they are no longer the configuration's generated ones."""
+    def __init__(
+        self,
+        *,
+        state: AppState,
+        decision: DecisionPlot,
+        data_panel: DataPanel,
+        file_menu: QMenu,
+        edit_menu: QMenu,
+        banner: MessageBanner,
+        loads: BackgroundLoads,
+        shown: Callable[[], Snapshot | None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.state, self.decision, self.data_panel = state, decision, data_panel
+        self.banner, self.loads, self.shown, self.dialog_parent = banner, loads, shown, parent
+        self.editor = decision.editor
         self._error = ""
         self._build_row()
-        self._build_actions()
+        self._build_actions(file_menu, edit_menu)
         self.editor.addRequested.connect(lambda x1, x2, label: self.request(AddPoint(x1, x2, label)))
         self.editor.deleteRequested.connect(self._delete)
-        window.controls.configChanged.connect(self._config_changed)
 
     def _build_row(self) -> None:
         self.draw_class = QComboBox()
@@ -104,8 +122,7 @@ class DataActions(QObject):
         hint.setWordWrap(True)
         self.data_panel.wide(hint)
 
-    def _build_actions(self) -> None:
-        file_menu, edit_menu = self.window._menu("&File"), self.window._menu("&Edit")
+    def _build_actions(self, file_menu: QMenu, edit_menu: QMenu) -> None:
         self.import_action = _action(self, "Import points…", "Ctrl+Shift+O", IMPORT_TIP, self._import_dialog)
         self.export_action = _action(self, "Export points…", "Ctrl+Shift+E", EXPORT_TIP, self._export_dialog)
         _insert_before_last_section(file_menu, [self.import_action, self.export_action])
@@ -116,8 +133,7 @@ class DataActions(QObject):
 
     # -- edits --------------------------------------------------------------------------------------
     def request(self, edit: PointsEdit) -> None:
-        """Send ``edit`` to the worker; the data set becomes "Custom"."""
-        self._set_custom(True)
+        """Send ``edit`` to the worker (its snapshot then says the points are custom)."""
         self.editRequested.emit(edit)
 
     def clear(self) -> None:
@@ -127,34 +143,22 @@ class DataActions(QObject):
         self.request(AddNoise(self.noise_std.value(), random.randrange(2**31)))
 
     def undo(self) -> None:
-        self._set_custom(True)
         self.undoRequested.emit()
 
     def _delete(self, x1: float, x2: float, radius: float) -> None:
-        self.request(DeleteNearest(x1, x2, radius, include_test=self.window.toolbar.show_test.isChecked()))
+        self.request(DeleteNearest(x1, x2, radius, include_test=self.decision.show_test))
 
     def _draw_class_changed(self) -> None:
         self.editor.draw_class = self.draw_class.currentData()
-
-    def _set_custom(self, custom: bool) -> None:
-        self.custom = custom
-        self.data_panel.set_custom(custom)
-
-    def _config_changed(self, _config: Config, section: str) -> None:
-        """An edit of the Data group asks for generated points again; a preset brings its own."""
-        if self.custom and section in ("data", "preset"):
-            self._set_custom(False)
-            if section == "data":
-                self.regenerateRequested.emit()
 
     # -- files --------------------------------------------------------------------------------------
     def import_points(self, path: str | Path) -> bool:
         """Start replacing the points with the file's, read and split off the UI thread (see the module);
         on any problem say so and keep them. False when another load is in flight (nothing started);
         else ``importFinished(ok)`` follows."""
-        return self.window.loads.start(
+        return self.loads.start(
             f"Importing {Path(path).name}",
-            partial(read_points, path, self.window.config().data),
+            partial(read_points, path, self.state.config.data),
             self._imported,
             lambda error: self._import_failed(path, error),
             (CSVFormatError, PointsCountError, OSError),
@@ -179,38 +183,38 @@ class DataActions(QObject):
 
     def export_points(self, path: str | Path) -> bool:
         """Write every point shown (training then test) to ``path`` as CSV."""
-        snapshot = self.window.last_snapshot
-        if snapshot is None or len(snapshot.train.x) + len(snapshot.test.x) == 0:
-            return self._fail("<b>Nothing to export:</b> there are no points. Draw some or import a CSV.")
-        x = torch.from_numpy(np.concatenate([snapshot.train.x, snapshot.test.x]))
-        y = torch.from_numpy(np.concatenate([snapshot.train.y, snapshot.test.y])).view(-1, 1)
+        snapshot = self.shown()
+        if snapshot is None:
+            return self._fail(NOTHING_TO_EXPORT)
         try:
-            save_points(path, x, y)
+            count = write_points(path, snapshot.train, snapshot.test)
+        except PointsCountError:
+            return self._fail(NOTHING_TO_EXPORT)
         except OSError as error:
             return self._fail(f"<b>Export failed:</b> cannot write {html.escape(str(path))}: {error.strerror}.")
         self._clear_error()
-        self.window.show_message(f"Exported {len(x)} points to {path}.")
+        self.message.emit(f"Exported {count} points to {path}.")
         return True
 
     def _import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import points", "", CSV_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Import points", "", CSV_FILTER)
         if path:
             self.import_points(path)
 
     def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export points", "points.csv", CSV_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.dialog_parent, "Export points", "points.csv", CSV_FILTER)
         if path:
             self.export_points(path)
 
     def _fail(self, text: str) -> bool:
         self._error = text
-        self.window.banner.show_message(text, "error")
+        self.banner.show_message(text, "error")
         return False
 
     def _clear_error(self) -> None:
         """Hide the banner if it still shows this object's last error (not somebody else's)."""
-        if self._error and self.window.banner.label.text() == self._error:
-            self.window.banner.hide()
+        if self._error and self.banner.label.text() == self._error:
+            self.banner.hide()
         self._error = ""
 
 

@@ -19,9 +19,13 @@ import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-SESSION_SUFFIX = ".minidl"  # = minidl_gui.model.session_file.SUFFIX (views do not import the training side)
+from minidl_gui.model.app_state import AppState
+from minidl_gui.model.file_suffixes import SESSION_SUFFIX
+from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.widgets.banner import MessageBanner
+
 SESSION_FILTER = f"minidl sessions (*{SESSION_SUFFIX})"
 FILTERS = {
     ".png": "PNG images (*.png)",
@@ -94,11 +98,13 @@ def _closed_paths_understood() -> Iterator[None]:
 
 
 class FileActions(QObject):
-    """Builds the File menu of ``window``, which needs ``decision`` and ``curves`` (the plots), ``_menu``,
-    ``show_message`` and ``banner``. ``path`` is the current session file (None: not saved yet).
+    """Builds ``menu``, the File menu, from its collaborators: the app ``state`` (its ``path`` is the
+    current session file, None: not saved yet), the ``decision`` and ``loss`` plots (exported as they
+    are drawn), the ``banner`` (what went wrong) and the ``parent`` window (of the dialogs; Quit closes it).
 
     Emits ``newRequested``, ``openRequested(path)``, ``saveRequested(path)``,
-    ``exportHistoryRequested(path)`` and ``exportWeightsRequested(path)``.
+    ``exportHistoryRequested(path)``, ``exportWeightsRequested(path)`` and ``message(text)`` (for the
+    status bar).
     """
 
     newRequested = Signal()  # noqa: N815 (Qt naming)
@@ -106,12 +112,20 @@ class FileActions(QObject):
     saveRequested = Signal(str)  # noqa: N815
     exportHistoryRequested = Signal(str)  # noqa: N815
     exportWeightsRequested = Signal(str)  # noqa: N815
+    message = Signal(str)
 
-    def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.path: Path | None = None
-        menu = window._menu("&File")
+    def __init__(
+        self,
+        *,
+        state: AppState,
+        menu: QMenu,
+        decision: DecisionPlot,
+        loss: pg.PlotWidget,
+        banner: MessageBanner,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.state, self.banner, self.dialog_parent = state, banner, parent
         self.new = self._action(menu, "&New", "newAction", QKeySequence.StandardKey.New, self.newRequested.emit)
         self.open = self._action(menu, "&Open session…", "openAction", QKeySequence.StandardKey.Open, self.ask_open)
         self.save = self._action(menu, "&Save session", "saveAction", QKeySequence.StandardKey.Save, self.ask_save)
@@ -121,7 +135,6 @@ class FileActions(QObject):
         menu.addSeparator()
         export = menu.addMenu("&Export")
         export.setObjectName("exportMenu")
-        decision, loss = window.decision, window.curves.loss_plot
         self.exports = {
             "decision_png": self._action(export, "Decision plot as &PNG…", "exportDecisionPngAction", None,
                                          lambda: self.ask_plot(decision.ci, "decision", ".png")),
@@ -137,12 +150,12 @@ class FileActions(QObject):
                                          lambda: self._ask(self.exportWeightsRequested, "weights", ".json")),
         }  # fmt: skip
         menu.addSeparator()
-        self.quit = self._action(menu, "&Quit", "quitAction", QKeySequence("Ctrl+Q"), window.close)
+        self.quit = self._action(menu, "&Quit", "quitAction", QKeySequence("Ctrl+Q"), parent.close)
 
     def _action(
         self, menu: QMenu, text: str, name: str, key: QKeySequence | QKeySequence.StandardKey | None, slot: Callable
     ) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.dialog_parent)
         action.setObjectName(name)
         if key is not None:
             action.setShortcut(key)
@@ -152,31 +165,32 @@ class FileActions(QObject):
 
     # -- sessions -----------------------------------------------------------------------------------
     def ask_open(self) -> None:
-        path = ask_open_path(self.window, "Open a minidl session", f"{SESSION_FILTER};;All files (*)")
+        path = ask_open_path(self.dialog_parent, "Open a minidl session", f"{SESSION_FILTER};;All files (*)")
         if path:
             self.openRequested.emit(path)
 
     def ask_save(self) -> None:
         """Save to the current file, or ask for one when there is none yet."""
-        if self.path is None:
+        if self.state.path is None:
             self.ask_save_as()
         else:
-            self.saveRequested.emit(str(self.path))
+            self.saveRequested.emit(str(self.state.path))
 
     def ask_save_as(self) -> None:
-        suggestion = str(self.path) if self.path is not None else "session" + SESSION_SUFFIX
-        path = ask_save_path(self.window, "Save the session as", SESSION_SUFFIX, suggestion)
+        current = self.state.path
+        suggestion = str(current) if current is not None else "session" + SESSION_SUFFIX
+        path = ask_save_path(self.dialog_parent, "Save the session as", SESSION_SUFFIX, suggestion)
         if path:
             self.saveRequested.emit(path)
 
     # -- exports ------------------------------------------------------------------------------------
     def _ask(self, signal: Signal, what: str, suffix: str) -> None:
-        path = ask_save_path(self.window, f"Export the {what} as", suffix, self._suggestion(what, suffix))
+        path = ask_save_path(self.dialog_parent, f"Export the {what} as", suffix, self._suggestion(what, suffix))
         if path:
             signal.emit(path)
 
     def ask_plot(self, item: pg.GraphicsItem, what: str, suffix: str) -> None:
-        path = ask_save_path(self.window, f"Export the {what} plot as", suffix, self._suggestion(what, suffix))
+        path = ask_save_path(self.dialog_parent, f"Export the {what} plot as", suffix, self._suggestion(what, suffix))
         if path:
             self.export_plot(item, path)
 
@@ -185,11 +199,12 @@ class FileActions(QObject):
         try:
             export_plot(item, path)
         except (OSError, ValueError) as error:
-            self.window.banner.show_message(f"<b>Export failed.</b> {html.escape(str(error))}", "error")
+            self.banner.show_message(f"<b>Export failed.</b> {html.escape(str(error))}", "error")
             return False
-        self.window.show_message(f"Exported {path}")
+        self.message.emit(f"Exported {path}")
         return True
 
     def _suggestion(self, what: str, suffix: str) -> str:
-        stem = self.path.with_suffix("").name if self.path is not None else "minidl"
+        current = self.state.path
+        stem = current.with_suffix("").name if current is not None else "minidl"
         return f"{stem}-{what}{suffix}"

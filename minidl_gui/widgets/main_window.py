@@ -1,7 +1,9 @@
 """`MainWindow`: controls in a dock on the left, the decision plot and the curves large in the middle.
 
 A pure view: it shows snapshots and states and turns user actions into request signals; whoever
-owns the training (the controller) connects them.
+owns the training (the controller) connects them. Its `AppState` (``state``) owns the configuration,
+whether the points are custom, the session file and its unsaved changes: the controls, the Data group's
+"Custom" entry and the title show it, and the window passes each edit and each snapshot to it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from minidl_gui.background_load import BackgroundLoads
+from minidl_gui.model.app_state import AppState
 from minidl_gui.model.config import Config
 from minidl_gui.model.config_json import config_from_saved_json
 from minidl_gui.model.history import History
@@ -41,7 +44,8 @@ DIVERGENCE_CONTROLS = {"lr": "Training → LR", "eps": "Training → ε", "init_
 
 
 class MainWindow(QMainWindow):
-    """The playground window. ``history`` mirrors the worker's, row for row."""
+    """The playground window, showing ``state`` (a new `AppState` of the controls' defaults when None).
+    ``history`` mirrors the worker's, row for row."""
 
     configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
     reinitialiseRequested = Signal(int)  # noqa: N815
@@ -49,10 +53,9 @@ class MainWindow(QMainWindow):
     neuronSelected = Signal(object)  # noqa: N815 (layer, index) whose activation field snapshots should carry
     closing = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, state: AppState | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle("minidl playground")
         self.setWindowIcon(QIcon(str(ICON_PATH)))
         self.resize(*DEFAULT_SIZE)
         self.history = History()
@@ -92,20 +95,43 @@ class MainWindow(QMainWindow):
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.dock], [self.controls.sizeHint().width()], Qt.Orientation.Horizontal)
-        self.controls.configChanged.connect(self.configChanged)
+        self.state = state if state is not None else AppState(self.controls.config())
+        self._bind_state()
+        self.controls.configChanged.connect(self._config_edited)
         self.toolbar.reinitialiseRequested.connect(self._reinitialise)
         self.toolbar.showTestChanged.connect(self.decision.set_show_test)
         self.loads = BackgroundLoads(self)  # opening and importing files, off the UI thread, one at a time
         self.loads.notice.connect(self.show_message)
         self.closing.connect(self.loads.cancel)  # a load still reading is detached, its result dropped
-        self.file_actions = FileActions(self)  # the File menu: sessions and exports
-        self.points = DataActions(self)  # draw, edit, import and export the points
+        bar = self.menuBar()
+        file_menu, edit_menu, view_menu = bar.addMenu("&File"), bar.addMenu("&Edit"), bar.addMenu("&View")
+        self.file_actions = FileActions(  # the File menu: sessions and exports
+            state=self.state,
+            menu=file_menu,
+            decision=self.decision,
+            loss=self.curves.loss_plot,
+            banner=self.banner,
+            parent=self,
+        )
+        self.points = DataActions(  # draw, edit, import and export the points
+            state=self.state,
+            decision=self.decision,
+            data_panel=self.controls.data,
+            file_menu=file_menu,
+            edit_menu=edit_menu,
+            banner=self.banner,
+            loads=self.loads,
+            shown=lambda: self.last_snapshot,
+            parent=self,
+        )
+        for actions in (self.file_actions, self.points):
+            actions.message.connect(self.show_message)
         self.runs = RunsDock(self.curves.loss_plot, self.curves.refit)  # ended runs, overlaid when selected
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.runs)
         self.runs.hide()  # until the first run ends (or View → Runs): the plots get the height
         self.runs.message.connect(self.show_message)
-        self._menu("&View").addAction(self.runs.toggleViewAction())
+        view_menu.addAction(self.runs.toggleViewAction())
         self.network.neuronSelected.connect(self.neuronSelected)
         self.keys = WindowKeys(self)  # Space and Esc reach the toolbar even from a spin box
 
@@ -114,6 +140,7 @@ class MainWindow(QMainWindow):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Draw a snapshot: extend the history, update the plots and the status bar."""
         self.last_snapshot = snapshot
+        self.state.show_snapshot(snapshot)
         self.history.truncate(snapshot.start)
         self.history.extend(snapshot.results)
         self.decision.show_snapshot(snapshot)
@@ -144,22 +171,38 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str) -> None:
         self.banner.show_message(f"<b>Training failed.</b> {text}", "error")
 
+    # -- the app state ------------------------------------------------------------------------------
+    def _bind_state(self) -> None:
+        """Show the state: the title, the configuration (when it comes from elsewhere than the controls)
+        and the Data group's "Custom" entry."""
+        state = self.state
+        state.file_changed.connect(lambda: self.setWindowTitle(state.title))
+        state.config_changed.connect(self._show_config)
+        state.custom_points_changed.connect(lambda: self.controls.data.set_custom(state.custom_points))
+        self._show_config()
+        self.setWindowTitle(state.title)
+
+    def _show_config(self) -> None:
+        """A configuration the controls do not show yet (a file, a restored run, the settings) is shown,
+        with the "Custom" entry if the points are custom; an edit of the controls is shown already."""
+        if self.controls.config() != self.state.config:
+            self.controls.set_config(self.state.config)
+            self.controls.data.set_custom(self.state.custom_points)
+
+    def _config_edited(self, config: Config, section: str) -> None:
+        self.state.set_config(config)
+        self.configChanged.emit(config, section)
+
     # -- user actions -------------------------------------------------------------------------------
     def config(self) -> Config:
-        return self.controls.config()
-
-    def _menu(self, title: str) -> QMenu:
-        """The menu-bar menu called ``title`` ("&File"), created at the end of the bar if there is none yet."""
-        bar = self.menuBar()
-        for action in bar.actions():
-            if action.menu() is not None and action.text() == title:
-                return action.menu()
-        return bar.addMenu(title)
+        """The configuration shown and edited (the app state's)."""
+        return self.state.config
 
     def _reinitialise(self) -> None:
         spin = self.controls.network.seed
         with signals_blocked(spin):
             seed = self.controls.network.new_random_seed()
+        self.state.set_config(self.controls.config())
         self.reinitialiseRequested.emit(seed)
 
     # -- settings -----------------------------------------------------------------------------------
@@ -179,7 +222,7 @@ class MainWindow(QMainWindow):
         reset: list[str] = []
         if config and settings.contains("config"):
             restored, reset = config_from_saved_json(str(settings.value("config")))
-            self.controls.set_config(restored)
+            self.state.set_config(restored)
         for key, restore in (("geometry", self.restoreGeometry), ("windowState", self.restoreState)):
             if settings.contains(key):
                 value = settings.value(key)

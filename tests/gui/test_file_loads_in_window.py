@@ -92,7 +92,7 @@ def test_the_ui_thread_serves_events_while_a_session_is_read_and_a_second_load_i
     with qtbot.waitSignal(files.openFinished, timeout=TIMEOUT) as opened:
         blocked.release()
     assert opened.args == [True] and not window.loads.busy and progress_dialog(window) is None
-    assert files.path == session_file and "Opened" in window.status.currentMessage()
+    assert window.state.path == session_file and "Opened" in window.status.currentMessage()
     qtbot.waitUntil(lambda: window.last_snapshot.epoch == 2 and window.toolbar.state == "paused", timeout=TIMEOUT)
 
 

@@ -26,6 +26,7 @@ def snapshot(weights: dict[str, np.ndarray], **fields) -> Snapshot:
         grid=np.zeros((4, 4)),
         extent=(-1.0, 1.0, -1.0, 1.0),
         data_version=1,
+        custom_points=False,
         train=empty,
         test=empty,
         train_wrong=np.zeros(0, dtype=bool),

@@ -111,6 +111,29 @@ def test_regenerate_brings_back_the_generated_points_and_undo_the_drawn_ones(sma
     assert session.undo_points() and session.train_data[0].tolist() == [[0.5, 0.5]]
 
 
+def test_configure_regenerates_drawn_points_only_when_asked(small_config):
+    session = Session(small_config)
+    generated = session.train_data[0].clone()
+    session.edit_points(AddPoint(0.5, 0.5, 1))
+    assert not session.configure(small_config).reset and session.custom_points  # a training edit, say
+    change = session.configure(small_config, regenerate_points=True)  # the Data group, same data set
+    assert change.reset and "Generated points again" in change.message
+    assert torch.equal(session.train_data[0], generated) and not session.custom_points
+    assert not session.configure(small_config, regenerate_points=True).reset  # generated already: nothing to do
+
+
+def test_one_configure_command_brings_the_generated_points_back(small_config):
+    worker = TrainingWorker(Session(small_config), interval=0.0)
+    seen = Recorder(worker)
+    generated = worker.session.train_data[0].clone()
+    worker.submit("edit_points", AddPoint(0.5, 0.5, 1))
+    worker.submit("configure", small_config, True)
+    worker.quit()
+    worker.run()
+    assert torch.equal(worker.session.train_data[0], generated) and not worker.session.custom_points
+    assert seen.messages[-1] == "Generated points again (Ctrl+Z brings the drawn ones back); the model was reset."
+
+
 class Recorder:
     def __init__(self, worker: TrainingWorker) -> None:
         self.states, self.messages, self.loader_sizes = [], [], []
@@ -298,3 +321,23 @@ def test_undo_and_regenerate_from_the_window(qtbot, playground):
     qtbot.waitUntil(lambda: len(train_points(window).x) == len(generated), timeout=TIMEOUT)
     assert (train_points(window).x == generated).all() and not controller.session.custom_points
     assert window.controls.data.dataset.findData("custom") == -1
+
+
+def test_an_edit_of_the_data_group_over_drawn_points_is_one_worker_command(qtbot, playground, monkeypatch):
+    """The new configuration and "generated points again" travel as one command: the outcome cannot
+    depend on the order in which two handlers of the same edit happen to be connected."""
+    controller = playground()
+    window = controller.window
+    settled(qtbot, window)
+    n = len(train_points(window).x)
+    click_at(qtbot, window, 0.5, 0.5)
+    qtbot.waitUntil(lambda: len(train_points(window).x) == n + 1 and window.controls.data.custom, timeout=TIMEOUT)
+    commands = []
+    submit = controller.worker.submit
+    monkeypatch.setattr(controller.worker, "submit", lambda *command: commands.append(command) or submit(*command))
+    window.controls.data.dataset.setCurrentIndex(window.controls.data.dataset.findData("xor"))
+    message = "Data changed: new points, the model was reset to its initial weights."
+    qtbot.waitUntil(lambda: window.status.currentMessage() == message, timeout=TIMEOUT)
+    assert len(commands) == 1
+    assert not controller.session.custom_points and controller.session.config.data.dataset == "xor"
+    assert len(train_points(window).x) == n and not window.controls.data.custom

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 
 from minidl_gui.app import main
-from minidl_gui.file_controller import UNSAVED
+from minidl_gui.model.app_state import UNSAVED
 from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import ClearPoints
 from minidl_gui.model.session import Session
@@ -52,7 +52,7 @@ def save_through_menu(qtbot, controller, monkeypatch, path, action: str = "save_
     """Save with File ▸ Save as… (or ``action``) and wait until the window says it is saved."""
     choose_path(monkeypatch, path)
     getattr(controller.window.file_actions, action).trigger()
-    qtbot.waitUntil(lambda: controller.files.path == path, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: controller.window.state.path == path, timeout=TIMEOUT)
 
 
 def columns(window) -> dict[str, np.ndarray]:
@@ -170,7 +170,7 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
     assert controller.session is session and session.epoch == 2
     np.testing.assert_array_equal(window.last_snapshot.train.x, points.x)
     np.testing.assert_array_equal(window.last_snapshot.train.y, points.y)
-    assert window.config() == config and window.windowTitle() == title and controller.files.path == good
+    assert window.config() == config and window.windowTitle() == title and controller.window.state.path == good
     for name, values in history.items():
         np.testing.assert_array_equal(window.history.column(name), values)
 
@@ -207,7 +207,7 @@ def test_new_starts_from_the_defaults_without_a_file(qtbot, playground, tmp_path
     qtbot.waitUntil(lambda: window.toolbar.state == "ready", timeout=TIMEOUT)  # sent after the snapshot
     assert window.last_snapshot.epoch == 0 and len(window.history) == 0
     assert controller.session.config == Config() and window.config() == Config()
-    assert controller.files.path is None and window.windowTitle().startswith("untitled —")
+    assert controller.window.state.path is None and window.windowTitle().startswith("untitled —")
 
 
 def test_the_command_line_opens_a_session_file(tmp_path, temporary_settings, small_config):
@@ -266,3 +266,27 @@ def test_the_command_line_refuses_a_bad_session_file(tmp_path, capsys):
     with pytest.raises(SystemExit):  # a session file brings its own configuration
         main([str(path), "--preset", "report-adam"])
     assert "leave out --preset" in capsys.readouterr().err
+
+
+def test_a_session_with_drawn_points_opens_as_custom_and_the_data_group_regenerates(
+    qtbot, playground, tmp_path, monkeypatch
+):
+    controller = playground()
+    window = controller.window
+    generated = window.last_snapshot.train.x.copy()
+    window.points.request(ClearPoints())
+    qtbot.waitUntil(lambda: len(window.last_snapshot.train.x) == 0, timeout=TIMEOUT)
+    path = tmp_path / "drawn.minidl"
+    save_through_menu(qtbot, controller, monkeypatch, path)
+    window.file_actions.new.trigger()
+    qtbot.waitUntil(lambda: window.toolbar.state == "ready" and not window.controls.data.custom, timeout=TIMEOUT)
+    with qtbot.waitSignal(controller.files.openFinished, timeout=TIMEOUT) as opened:
+        window.file_actions.open.trigger()
+    assert opened.args == [True]
+    qtbot.waitUntil(lambda: len(window.last_snapshot.train.x) == 0, timeout=TIMEOUT)
+    assert window.controls.data.dataset.currentText() == "Custom (drawn/imported)"
+    data = window.controls.data
+    data.dataset.setCurrentIndex(data.dataset.findData(window.config().data.dataset))  # the same set, generated
+    qtbot.waitUntil(lambda: len(window.last_snapshot.train.x) == len(generated), timeout=TIMEOUT)
+    np.testing.assert_array_equal(window.last_snapshot.train.x, generated)
+    assert not controller.session.custom_points and not data.custom

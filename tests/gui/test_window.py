@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDoubleSpinBox, QSpinBox, QToolButton
 
+from minidl_gui.model.app_state import UNSAVED
 from minidl_gui.model.config import Config, LayerConfig
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
@@ -155,6 +157,25 @@ def test_the_divergence_banner_points_at_the_control_the_frameworks_advice_names
     window.show_divergence(str(error), error.setting)
     text = window.banner.label.text()
     assert text == f"{error} Set it in Training → ε and press Train." and window.banner.isVisibleTo(window)
+
+
+def test_the_window_shows_its_app_state_and_edits_it(qtbot):
+    """The title, the controls and the Data group's "Custom" entry follow the app state; the controls'
+    edits and File ▸ Save go through it (no copy of the path or of the custom flag elsewhere)."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "untitled — minidl playground"
+    config = replace(Config(), data=replace(Config().data, dataset="xor", seed=4))
+    window.state.adopt(config, 3, True, Path("drawn.minidl"))
+    assert window.windowTitle() == "drawn.minidl — minidl playground" and window.controls.config() == config
+    assert window.controls.data.dataset.currentText() == "Custom (drawn/imported)"
+    window.controls.training.lr.setValue(0.25)
+    assert window.state.config.training.lr == 0.25 and UNSAVED in window.windowTitle()
+    window.state.adopt(window.state.config, 3, False, Path("drawn.minidl"))  # the points are generated again
+    assert not window.controls.data.custom and window.controls.data.dataset.currentData() == "xor"
+    with qtbot.waitSignal(window.file_actions.saveRequested, timeout=TIMEOUT) as saved:
+        window.file_actions.save.trigger()  # a file already: Save asks nothing
+    assert saved.args == ["drawn.minidl"]
 
 
 class StateLog(QObject):
