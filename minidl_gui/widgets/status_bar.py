@@ -5,15 +5,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from minidl_gui.model.history import History
+from minidl_gui.model.worker_state import WorkerState
 
 STATE_TEXT = {
-    "ready": "Ready",
-    "running": "Training…",
-    "paused": "Paused",
-    "done": "Done",
-    "stopped": "Stopped",
-    "diverged": "Diverged",
-    "failed": "Error",
+    WorkerState.READY: "Ready",
+    WorkerState.RUNNING: "Training…",
+    WorkerState.PAUSED: "Paused",
+    WorkerState.DONE: "Done",
+    WorkerState.STOPPED: "Stopped",
+    WorkerState.DIVERGED: "Diverged",
+    WorkerState.FAILED: "Error",
 }
 
 
@@ -51,11 +52,11 @@ class TrainingStatusBar(QStatusBar):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
             self.fields[name] = label
-        self.set_state("ready")
+        self.set_state(WorkerState.READY)
         self.show_history(History())
 
-    def set_state(self, state: str) -> None:
-        self.fields["state"].setText(STATE_TEXT.get(state, state))
+    def set_state(self, state: WorkerState) -> None:
+        self.fields["state"].setText(STATE_TEXT[state])
 
     def show_history(self, history: History) -> None:
         f, last = self.fields, history.last
