@@ -31,7 +31,6 @@ def snapshot(weights: dict[str, np.ndarray], **fields) -> Snapshot:
         test=empty,
         train_wrong=np.zeros(0, dtype=bool),
         test_wrong=np.zeros(0, dtype=bool),
-        lr=0.1,
         weights=weights,
         **fields,
     )

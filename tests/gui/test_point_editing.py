@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from minidl_gui.model.point_edits import (
     AddNoise,
@@ -180,7 +180,7 @@ def test_training_without_points_is_refused_and_clearing_while_running_pauses(sm
 def click_at(qtbot, window, x1: float, x2: float, modifier=NONE) -> None:
     """Click the decision plot at the pixel showing the data point ``(x1, x2)``."""
     decision = window.decision
-    position = decision.mapFromScene(decision.editor.to_scene(x1, x2))
+    position = decision.mapFromScene(decision.editor.plot.vb.mapViewToScene(QPointF(x1, x2)))
     qtbot.mouseClick(decision.viewport(), Qt.MouseButton.LeftButton, modifier, position)
 
 
