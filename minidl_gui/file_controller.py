@@ -30,12 +30,13 @@ from minidl_gui.model.session_file import SessionData, SessionFileError, load_se
 from minidl_gui.model.session_io import capture_session, session_from_saved
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
+from minidl_gui.worker_commands import Adopt, Call
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 class FileController(QObject):
-    """Sessions and exports for ``window`` and its ``worker``; the current file is ``window.state.path``.
+    """Sessions and exports for ``window`` and its ``worker``; the current file is ``window.app_state.path``.
 
     ``saved(path)``, ``exported(path)`` and ``failed(message)`` report the worker's writes;
     ``openFinished(ok)`` ends every `open` that started.
@@ -49,10 +50,10 @@ class FileController(QObject):
     def __init__(self, window: MainWindow, worker: TrainingWorker) -> None:
         super().__init__(window)
         self.window, self.worker = window, worker
-        self.state = window.state
+        self.app_state = window.app_state
         self.last_error: str | None = None  # the latest failure, as plain text
         session = worker.session  # the session the window starts with counts as New: nothing unsaved
-        self.state.adopt(session.config, session.epoch, session.custom_points, None)
+        self.app_state.adopt(session.config, session.epoch, session.custom_points, None)
         actions = window.file_actions
         actions.newRequested.connect(self.new)
         actions.openRequested.connect(self.open)
@@ -69,7 +70,7 @@ class FileController(QObject):
     def save(self, path: str | Path) -> None:
         """Save the session to ``path`` (asynchronous: the worker writes it between epochs, then
         ``saved`` or ``failed`` tell)."""
-        self.worker.submit("call", partial(self._write_session, str(path)))
+        self.worker.submit(Call(partial(self._write_session, str(path))))
 
     def open(self, path: str | Path) -> bool:
         """Start opening session file ``path``: it is read, checked and built into a session off the UI
@@ -103,7 +104,7 @@ class FileController(QObject):
         except ValueError as error:
             self._show_failure(f"Could not restore {run.label}: {error}")
             return False
-        self._adopt(session, self.state.path, in_file=False)  # a restored run is not what the file holds
+        self._adopt(session, self.app_state.path, in_file=False)  # a restored run is not what the file holds
         self.window.show_message(f"Restored {run.label} ({run.summary}) at epoch {session.epoch}.")
         return True
 
@@ -112,8 +113,8 @@ class FileController(QObject):
         self._adopt(Session(Config(), self._resolution()), None)
 
     def _adopt(self, session: Session, path: Path | None, *, in_file: bool = True) -> None:
-        self.state.adopt(session.config, session.epoch, session.custom_points, path, in_file=in_file)
-        self.worker.submit("adopt", session)
+        self.app_state.adopt(session.config, session.epoch, session.custom_points, path, in_file=in_file)
+        self.worker.submit(Adopt(session))
 
     # -- exports ------------------------------------------------------------------------------------
     def export_history(self, path: str | Path) -> None:
@@ -122,11 +123,11 @@ class FileController(QObject):
         def write(session: Session) -> None:
             write_history_csv(path, {name: session.history.column(name) for name in COLUMNS})
 
-        self.worker.submit("call", partial(self._write, str(path), write))
+        self.worker.submit(Call(partial(self._write, str(path), write)))
 
     def export_weights(self, path: str | Path) -> None:
         """Write the model's weights alone as a JSON weights file (asynchronous, like ``save``)."""
-        self.worker.submit("call", partial(self._write, str(path), lambda session: save_weights(path, session.model)))
+        self.worker.submit(Call(partial(self._write, str(path), lambda session: save_weights(path, session.model))))
 
     # -- the worker's thread ------------------------------------------------------------------------
     def _write_session(self, path: str, session: Session) -> None:
@@ -149,7 +150,7 @@ class FileController(QObject):
     # -- the window ---------------------------------------------------------------------------------
     @Slot(str, int, object)
     def _saved(self, path: str, epoch: int, config: Config) -> None:
-        self.state.mark_saved(Path(path), epoch, config)
+        self.app_state.mark_saved(Path(path), epoch, config)
         self.window.show_message(f"Saved {path} at epoch {epoch}")
 
     @Slot(str)

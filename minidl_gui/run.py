@@ -16,6 +16,7 @@ from minidl_gui.model.config import Config
 from minidl_gui.settings import APPLICATION, ORGANIZATION, open_settings
 from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
 from minidl_gui.worker import NO_POINTS
+from minidl_gui.worker_commands import Train
 
 
 def application() -> QApplication:
@@ -41,7 +42,7 @@ def create_window(config: Config | None = None, *, remember: bool = True) -> Con
             window.restore_settings(settings, config=config is None)
             window.closing.connect(lambda: window.save_settings(settings))
     if config is not None:
-        window.state.set_config(config)
+        window.app_state.set_config(config)
     return Controller(window)
 
 
@@ -63,7 +64,7 @@ class ScriptedRun(QObject):
         worker.errored.connect(self._errored, queued)
         worker.message.connect(self._refused, queued)
         if autostart or quit_after_epochs is not None:
-            controller.submit("train", quit_after_epochs)
+            controller.submit(Train(quit_after_epochs))
         elif self.quits:
             controller.window.snapshotDrawn.connect(self._done)
 

@@ -52,7 +52,7 @@ NOTHING_TO_EXPORT = "<b>Nothing to export:</b> there are no points. Draw some or
 
 
 class DataActions(QObject):
-    """The point-editing side of the window, built from its collaborators: the app ``state`` (the
+    """The point-editing side of the window, built from its collaborators: the ``app_state`` (the
     configuration an import is split by), the ``decision`` plot (its clicks, whether test points show),
     the ``data_panel`` (gets the drawing row), the ``file_menu`` and ``edit_menu``, the ``banner``, the
     ``loads`` (files read off the UI thread), ``shown`` (the snapshot whose points Export writes) and the
@@ -70,7 +70,7 @@ class DataActions(QObject):
     def __init__(
         self,
         *,
-        state: AppState,
+        app_state: AppState,
         decision: DecisionPlot,
         data_panel: DataPanel,
         file_menu: QMenu,
@@ -81,7 +81,7 @@ class DataActions(QObject):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self.state, self.decision, self.data_panel = state, decision, data_panel
+        self.app_state, self.decision, self.data_panel = app_state, decision, data_panel
         self.banner, self.loads, self.shown, self.dialog_parent = banner, loads, shown, parent
         self.editor = decision.editor
         self._error = ""
@@ -158,7 +158,7 @@ class DataActions(QObject):
         else ``importFinished(ok)`` follows."""
         return self.loads.start(
             f"Importing {Path(path).name}",
-            partial(read_points, path, self.state.config.data),
+            partial(read_points, path, self.app_state.config.data),
             self._imported,
             lambda error: self._import_failed(path, error),
             (CSVFormatError, PointsCountError, OSError),

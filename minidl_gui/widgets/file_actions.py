@@ -98,7 +98,7 @@ def _closed_paths_understood() -> Iterator[None]:
 
 
 class FileActions(QObject):
-    """Builds ``menu``, the File menu, from its collaborators: the app ``state`` (its ``path`` is the
+    """Builds ``menu``, the File menu, from its collaborators: the ``app_state`` (its ``path`` is the
     current session file, None: not saved yet), the ``decision`` and ``loss`` plots (exported as they
     are drawn), the ``banner`` (what went wrong) and the ``parent`` window (of the dialogs; Quit closes it).
 
@@ -117,7 +117,7 @@ class FileActions(QObject):
     def __init__(
         self,
         *,
-        state: AppState,
+        app_state: AppState,
         menu: QMenu,
         decision: DecisionPlot,
         loss: pg.PlotWidget,
@@ -125,7 +125,7 @@ class FileActions(QObject):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self.state, self.banner, self.dialog_parent = state, banner, parent
+        self.app_state, self.banner, self.dialog_parent = app_state, banner, parent
         self.new = self._action(menu, "&New", "newAction", QKeySequence.StandardKey.New, self.newRequested.emit)
         self.open = self._action(menu, "&Open session…", "openAction", QKeySequence.StandardKey.Open, self.ask_open)
         self.save = self._action(menu, "&Save session", "saveAction", QKeySequence.StandardKey.Save, self.ask_save)
@@ -171,13 +171,13 @@ class FileActions(QObject):
 
     def ask_save(self) -> None:
         """Save to the current file, or ask for one when there is none yet."""
-        if self.state.path is None:
+        if self.app_state.path is None:
             self.ask_save_as()
         else:
-            self.saveRequested.emit(str(self.state.path))
+            self.saveRequested.emit(str(self.app_state.path))
 
     def ask_save_as(self) -> None:
-        current = self.state.path
+        current = self.app_state.path
         suggestion = str(current) if current is not None else "session" + SESSION_SUFFIX
         path = ask_save_path(self.dialog_parent, "Save the session as", SESSION_SUFFIX, suggestion)
         if path:
@@ -205,6 +205,6 @@ class FileActions(QObject):
         return True
 
     def _suggestion(self, what: str, suffix: str) -> str:
-        current = self.state.path
+        current = self.app_state.path
         stem = current.with_suffix("").name if current is not None else "minidl"
         return f"{stem}-{what}{suffix}"

@@ -1,7 +1,7 @@
 """`MainWindow`: controls in a dock on the left, the decision plot and the curves large in the middle.
 
 A pure view: it shows snapshots and states and turns user actions into request signals; whoever
-owns the training (the controller) connects them. Its `AppState` (``state``) owns the configuration,
+owns the training (the controller) connects them. Its `AppState` (``app_state``) owns the configuration,
 whether the points are custom, the session file and its unsaved changes: the controls, the Data group's
 "Custom" entry and the title show it, and the window passes each edit and each snapshot to it.
 """
@@ -22,6 +22,7 @@ from minidl_gui.model.config_json import config_from_saved_json
 from minidl_gui.model.history import History
 from minidl_gui.model.runs import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.plots.gradient_norms import GradientNormsView
@@ -44,7 +45,7 @@ DIVERGENCE_CONTROLS = {"lr": "Training → LR", "eps": "Training → ε", "init_
 
 
 class MainWindow(QMainWindow):
-    """The playground window, showing ``state`` (a new `AppState` of the controls' defaults when None).
+    """The playground window, showing ``app_state`` (a new `AppState` of the controls' defaults when None).
     ``history`` mirrors the worker's, row for row."""
 
     configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
     neuronSelected = Signal(object)  # noqa: N815 (layer, index) whose activation field snapshots should carry
     closing = Signal()
 
-    def __init__(self, state: AppState | None = None) -> None:
+    def __init__(self, app_state: AppState | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowIcon(QIcon(str(ICON_PATH)))
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.dock], [self.controls.sizeHint().width()], Qt.Orientation.Horizontal)
-        self.state = state if state is not None else AppState(self.controls.config())
+        self.app_state = app_state if app_state is not None else AppState(self.controls.config())
         self._bind_state()
         self.controls.configChanged.connect(self._config_edited)
         self.toolbar.reinitialiseRequested.connect(self._reinitialise)
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu, edit_menu, view_menu = bar.addMenu("&File"), bar.addMenu("&Edit"), bar.addMenu("&View")
         self.file_actions = FileActions(  # the File menu: sessions and exports
-            state=self.state,
+            app_state=self.app_state,
             menu=file_menu,
             decision=self.decision,
             loss=self.curves.loss_plot,
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.points = DataActions(  # draw, edit, import and export the points
-            state=self.state,
+            app_state=self.app_state,
             decision=self.decision,
             data_panel=self.controls.data,
             file_menu=file_menu,
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Draw a snapshot: extend the history, update the plots and the status bar."""
         self.last_snapshot = snapshot
-        self.state.show_snapshot(snapshot)
+        self.app_state.show_snapshot(snapshot)
         self.history.truncate(snapshot.start)
         self.history.extend(snapshot.results)
         self.decision.show_snapshot(snapshot)
@@ -150,11 +151,12 @@ class MainWindow(QMainWindow):
         self.status.show_history(self.history)
         self.snapshotDrawn.emit()
 
-    @Slot(str)
-    def set_state(self, state: str) -> None:
+    @Slot(object)
+    def set_state(self, state: WorkerState) -> None:
+        """Show what the worker does (``stateChanged``): the toolbar's buttons, the status bar's word."""
         self.toolbar.set_state(state)
         self.status.set_state(state)
-        if state == "running" and self.banner.kind == "error":
+        if state == WorkerState.RUNNING and self.banner.kind == "error":
             self.banner.hide()
 
     @Slot(str)
@@ -175,7 +177,7 @@ class MainWindow(QMainWindow):
     def _bind_state(self) -> None:
         """Show the state: the title, the configuration (when it comes from elsewhere than the controls)
         and the Data group's "Custom" entry."""
-        state = self.state
+        state = self.app_state
         state.file_changed.connect(lambda: self.setWindowTitle(state.title))
         state.config_changed.connect(self._show_config)
         state.custom_points_changed.connect(lambda: self.controls.data.set_custom(state.custom_points))
@@ -185,24 +187,24 @@ class MainWindow(QMainWindow):
     def _show_config(self) -> None:
         """A configuration the controls do not show yet (a file, a restored run, the settings) is shown,
         with the "Custom" entry if the points are custom; an edit of the controls is shown already."""
-        if self.controls.config() != self.state.config:
-            self.controls.set_config(self.state.config)
-            self.controls.data.set_custom(self.state.custom_points)
+        if self.controls.config() != self.app_state.config:
+            self.controls.set_config(self.app_state.config)
+            self.controls.data.set_custom(self.app_state.custom_points)
 
     def _config_edited(self, config: Config, section: str) -> None:
-        self.state.set_config(config)
+        self.app_state.set_config(config)
         self.configChanged.emit(config, section)
 
     # -- user actions -------------------------------------------------------------------------------
     def config(self) -> Config:
         """The configuration shown and edited (the app state's)."""
-        return self.state.config
+        return self.app_state.config
 
     def _reinitialise(self) -> None:
         spin = self.controls.network.seed
         with signals_blocked(spin):
             seed = self.controls.network.new_random_seed()
-        self.state.set_config(self.controls.config())
+        self.app_state.set_config(self.controls.config())
         self.reinitialiseRequested.emit(seed)
 
     # -- settings -----------------------------------------------------------------------------------
@@ -222,7 +224,7 @@ class MainWindow(QMainWindow):
         reset: list[str] = []
         if config and settings.contains("config"):
             restored, reset = config_from_saved_json(str(settings.value("config")))
-            self.state.set_config(restored)
+            self.app_state.set_config(restored)
         for key, restore in (("geometry", self.restoreGeometry), ("windowState", self.restoreState)):
             if settings.contains(key):
                 value = settings.value(key)

@@ -18,7 +18,7 @@ def snapshot(epoch: int, custom_points: bool = False) -> Snapshot:
     nothing = np.zeros(0, dtype=bool)
     return Snapshot(
         epoch=epoch, start=0, results=(), grid=np.zeros((2, 2)), extent=(0.0, 1.0, 0.0, 1.0), data_version=1,
-        custom_points=custom_points, train=empty, test=empty, train_wrong=nothing, test_wrong=nothing, lr=0.1,
+        custom_points=custom_points, train=empty, test=empty, train_wrong=nothing, test_wrong=nothing,
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from minidl_gui.model.session import Session
 from minidl_gui.model.session_file import load_session, save_session
 from minidl_gui.model.session_io import capture_session
 from minidl_gui.widgets import file_actions
+from minidl_gui.worker_commands import SendSnapshot, Train
 
 TIMEOUT = 20_000
 COMPARED = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr")
@@ -44,7 +45,7 @@ def choose_path(monkeypatch, path) -> None:
 def train_until(qtbot, controller, epochs: int) -> None:
     """Train (as ``--quit-after-epochs`` does) until ``epochs`` and wait for the window to show them."""
     window = controller.window
-    controller.submit("train", epochs)
+    controller.submit(Train(epochs))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == epochs, timeout=TIMEOUT)
 
 
@@ -52,7 +53,7 @@ def save_through_menu(qtbot, controller, monkeypatch, path, action: str = "save_
     """Save with File ▸ Save as… (or ``action``) and wait until the window says it is saved."""
     choose_path(monkeypatch, path)
     getattr(controller.window.file_actions, action).trigger()
-    qtbot.waitUntil(lambda: controller.window.state.path == path, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: controller.window.app_state.path == path, timeout=TIMEOUT)
 
 
 def columns(window) -> dict[str, np.ndarray]:
@@ -165,12 +166,12 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
     assert window.banner.isVisible() and window.banner.kind == "error"
     text = window.banner.label.text()
     assert text.count("bad.minidl") == 1 and "unchanged" in text
-    controller.submit("snapshot")
+    controller.submit(SendSnapshot())
     qtbot.waitUntil(lambda: window.last_snapshot.epoch == 2, timeout=TIMEOUT)
     assert controller.session is session and session.epoch == 2
     np.testing.assert_array_equal(window.last_snapshot.train.x, points.x)
     np.testing.assert_array_equal(window.last_snapshot.train.y, points.y)
-    assert window.config() == config and window.windowTitle() == title and controller.window.state.path == good
+    assert window.config() == config and window.windowTitle() == title and controller.window.app_state.path == good
     for name, values in history.items():
         np.testing.assert_array_equal(window.history.column(name), values)
 
@@ -207,7 +208,7 @@ def test_new_starts_from_the_defaults_without_a_file(qtbot, playground, tmp_path
     qtbot.waitUntil(lambda: window.toolbar.state == "ready", timeout=TIMEOUT)  # sent after the snapshot
     assert window.last_snapshot.epoch == 0 and len(window.history) == 0
     assert controller.session.config == Config() and window.config() == Config()
-    assert controller.window.state.path is None and window.windowTitle().startswith("untitled —")
+    assert controller.window.app_state.path is None and window.windowTitle().startswith("untitled —")
 
 
 def test_the_command_line_opens_a_session_file(tmp_path, temporary_settings, small_config):
