@@ -12,7 +12,7 @@ from typing import Any
 
 from minidl_gui.model.json_document import SessionFileError, show_value
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_file import SessionData
+from minidl_gui.model.session_format.document import SessionData
 
 
 def check_agrees(saved: SessionData, session: Session) -> None:

@@ -18,8 +18,8 @@ from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.json_document import SessionFileError
 from minidl_gui.model.runs import Run, make_run
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_consistency import check_agrees
-from minidl_gui.model.session_file import SessionData, capture, restore_into
+from minidl_gui.model.session_format.consistency import check_agrees
+from minidl_gui.model.session_format.document import SessionData, capture, restore_into
 
 
 def capture_session(session: Session) -> SessionData:

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
 from minidl.training import StopRules, Trainer
-from minidl_gui.model import json_document, session_file
+from minidl_gui.model import json_document
 from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH
 from minidl_gui.model.history import COLUMNS
-from minidl_gui.model.session_file import (
+from minidl_gui.model.session_format import document as session_file
+from minidl_gui.model.session_format.document import (
     SessionData,
     SessionFileError,
     capture,

@@ -70,8 +70,8 @@ from minidl_gui.model.json_document import (
     read_bytes,
     show_value,
 )
-from minidl_gui.model.session_history import decode_gradient_norms, decode_history
-from minidl_gui.model.session_optimizer import decode_optimizer, decode_scheduler
+from minidl_gui.model.session_format.history_section import decode_gradient_norms, decode_history
+from minidl_gui.model.session_format.optimizer_section import decode_optimizer, decode_scheduler
 
 FORMAT = "minidl-session"
 VERSION = 1

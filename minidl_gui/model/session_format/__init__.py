@@ -1,0 +1,1 @@
+"""Session files: the format (schema, checks, versions) of a saved training."""
