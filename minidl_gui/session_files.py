@@ -26,7 +26,7 @@ from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.runs import Run
 from minidl_gui.model.saved_session import capture_session, session_from_saved
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_format.document import SessionData, SessionFileError, load_session, save_session
+from minidl_gui.model.session_format import SessionData, SessionFileError, load_session, save_session
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
 
-SESSION_SUFFIX = ".minidl"  # = minidl_gui.model.session_format.document.SUFFIX (views do not import the training side)
+SESSION_SUFFIX = ".minidl"  # = minidl_gui.model.session_format.SUFFIX (views do not import the training side)
 SESSION_FILTER = f"minidl sessions (*{SESSION_SUFFIX})"
 FILTERS = {
     ".png": "PNG images (*.png)",

@@ -19,7 +19,7 @@ import minidl_gui.widgets.data_actions
 from minidl.data import save_points
 from minidl_gui.model.saved_session import capture_session
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_format.document import save_session
+from minidl_gui.model.session_format import save_session
 
 TIMEOUT = 20_000
 

@@ -11,7 +11,7 @@ import pytest
 from minidl_gui.model.config import Config
 from minidl_gui.model.saved_session import capture_session, session_from_saved
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_format.document import SessionFileError, loads_session, session_document
+from minidl_gui.model.session_format import SessionFileError, loads_session, session_document
 
 
 def trained(config: Config, epochs: int = 3) -> Session:

@@ -19,7 +19,7 @@ from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import ClearPoints
 from minidl_gui.model.saved_session import capture_session
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_format.document import load_session, save_session
+from minidl_gui.model.session_format import load_session, save_session
 from minidl_gui.session_files import UNSAVED
 from minidl_gui.widgets import file_actions
 
