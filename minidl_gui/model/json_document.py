@@ -107,6 +107,7 @@ def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def describe_kind(value: Any) -> str:
+    """``value`` as a message names it: "an object", "a list", or the value itself (`show_value`)."""
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):
@@ -115,6 +116,7 @@ def describe_kind(value: Any) -> str:
 
 
 def show_value(value: Any) -> str:
+    """``value`` as a message shows it: JSON's null, a short list whole, anything else cut at 40 characters."""
     short_list = isinstance(value, list) and len(value) <= MAX_SHOWN_ITEMS
     if short_list and not any(isinstance(v, dict | list) for v in value):
         return "[" + ", ".join(show_value(v) for v in value) + "]"

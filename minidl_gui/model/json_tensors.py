@@ -15,8 +15,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from minidl_gui.model.json_document import SessionFileError
-from minidl_gui.model.json_values import as_object, describe_kind, field, is_count, is_number, show_value
+from minidl_gui.model.json_document import SessionFileError, describe_kind, show_value
+from minidl_gui.model.json_values import as_object, field, is_count, is_number
 
 MAX_DIM = 2**31 - 1
 MAX_NDIM = 8
