@@ -125,3 +125,22 @@ class Module:
             return f"{type(self).__name__}({self.extra_repr()})"
         lines = [f"  ({name}): " + repr(child).replace("\n", "\n  ") for name, child in children]
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+
+def check_state_fits(module: Module, state_dict: Mapping[str, Tensor]) -> None:
+    """ValueError unless ``state_dict`` has exactly ``module``'s parameter names and shapes; copies nothing.
+
+    The check `Module.load_state_dict` makes, in words for a person who chose a file: call it first where
+    the weights come from a user.
+    """
+    own = {name: p.shape for name, p, _ in module.named_parameters()}
+    missing = [name for name in own if name not in state_dict]
+    unexpected = [name for name in state_dict if name not in own]
+    if missing or unexpected:
+        raise ValueError(f"the weights do not fit this model: missing {missing}, unexpected {unexpected}")
+    for name, shape in own.items():
+        if state_dict[name].shape != shape:
+            raise ValueError(
+                f"the weights do not fit this model: '{name}' has shape {list(state_dict[name].shape)} "
+                f"but the model's is {list(shape)}"
+            )

@@ -25,9 +25,9 @@ from minidl_gui.model.config import Config
 from minidl_gui.model.export import save_weights, write_history_csv
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.runs import Run
+from minidl_gui.model.saved_session import capture_session, session_from_saved
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_file import SessionData, SessionFileError, load_session, save_session
-from minidl_gui.model.session_io import capture_session, session_from_saved
+from minidl_gui.model.session_format import SessionData, SessionFileError, load_session, save_session
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
 from minidl_gui.worker_commands import Adopt, Call

@@ -27,8 +27,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from minidl.training import TrainingDiverged
 from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import PointsEdit
+from minidl_gui.model.saved_session import ended_run
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_io import ended_run
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.worker_commands import (
     Adopt,

@@ -9,9 +9,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from torch import Tensor
 
@@ -27,6 +28,7 @@ from minidl.experiments import (
     REPORT_POINTS,
     Experiment,
 )
+from minidl.files import atomic_write
 from minidl.formatting import duration, percent, short_number
 from minidl.losses import MSELoss
 from minidl.models import mlp
@@ -214,55 +216,60 @@ def write_csvs(out: Path, runs: Sequence[Run], *, points: int = REPORT_POINTS) -
     """``history.csv`` (one row per experiment, seed and epoch), ``summary.csv`` (one per run) and
     ``points_train.csv`` / ``points_test.csv`` (the first seed's data, ``x1,x2,label``)."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "history.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(HISTORY_COLUMNS)
-        for r in runs:
-            for e in r.history:
-                writer.writerow(
-                    [
-                        r.experiment.name,
-                        r.seed,
-                        e.epoch,
-                        e.train_loss,
-                        e.test_loss,
-                        e.train_accuracy,
-                        e.test_accuracy,
-                        e.lr,
-                        e.elapsed,
-                    ]
-                )
-    with open(out / "summary.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(
-            [
-                "experiment",
-                "seed",
-                "lr",
-                "epochs",
-                "test_accuracy",
-                "train_accuracy",
-                "report_test_accuracy",
-                "wall_seconds",
-            ]
+    history = (
+        (
+            r.experiment.name,
+            r.seed,
+            e.epoch,
+            e.train_loss,
+            e.test_loss,
+            e.train_accuracy,
+            e.test_accuracy,
+            e.lr,
+            e.elapsed,
         )
-        for r in runs:
-            last = r.history[-1]
-            writer.writerow(
-                [
-                    r.experiment.name,
-                    r.seed,
-                    r.experiment.lr,
-                    last.epoch,
-                    last.test_accuracy,
-                    last.train_accuracy,
-                    r.experiment.report_accuracy,
-                    r.wall_seconds,
-                ]
-            )
+        for r in runs
+        for e in r.history
+    )
+    _write_csv(out / "history.csv", HISTORY_COLUMNS, history)
+    summary_columns = (
+        "experiment",
+        "seed",
+        "lr",
+        "epochs",
+        "test_accuracy",
+        "train_accuracy",
+        "report_test_accuracy",
+        "wall_seconds",
+    )
+    summary = (
+        (
+            r.experiment.name,
+            r.seed,
+            r.experiment.lr,
+            r.history[-1].epoch,
+            r.history[-1].test_accuracy,
+            r.history[-1].train_accuracy,
+            r.experiment.report_accuracy,
+            r.wall_seconds,
+        )
+        for r in runs
+    )
+    _write_csv(out / "summary.csv", summary_columns, summary)
     (train_x, train_y), (test_x, test_y) = report_points(min(r.seed for r in runs), points)
     save_points(out / "points_train.csv", train_x, train_y)
     save_points(out / "points_test.csv", test_x, test_y)
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A header line, then one line per row, written atomically (a crash leaves no half file)."""
+
+    def write(file: TextIO) -> None:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+    atomic_write(path, write)
 
 
 def draw_figures(out: Path) -> int:

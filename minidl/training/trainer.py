@@ -8,9 +8,11 @@ them: that is how the app tweaks a running training.
 from __future__ import annotations
 
 import math
+import operator
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -23,6 +25,7 @@ from minidl.optim import Optimizer
 from minidl.schedulers import LRScheduler
 from minidl.training.fast_path import fast_training, loss_gradient
 from minidl.training.metrics import accuracy
+from minidl.training.trainer_state import check_fits, scheduler_state
 
 
 class TrainingDiverged(RuntimeError):
@@ -158,6 +161,61 @@ class Trainer:
     def set_train_data(self, x: Tensor, y: Tensor) -> None:
         """Replace the training points; the next epoch trains on them."""
         self.loader = DataLoader(x, y, self.loader.batch_size, shuffle=True, generator=self.loader.generator)
+
+    # -- state dicts ---------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue this training exactly, except the data (see `trainer_state`):
+        the model's, optimizer's and scheduler's state dicts, the epoch, the elapsed seconds, the batch
+        size, the shuffle generator's state and early stopping's progress.
+
+        A copy: its tensors share no storage with the trainer, so training on leaves it as it was (what
+        PyTorch's ``copy.deepcopy(model.state_dict())`` gives). Call it between epochs.
+        """
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": scheduler_state(self.scheduler),
+            "epoch": self.epoch,
+            "elapsed": self.elapsed,
+            "batch_size": self.batch_size,
+            "generator_state": self.loader.generator.get_state(),
+            "best_validation_loss": self._best_validation,
+            "epochs_without_improvement": self._epochs_without_improvement,
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Continue from ``state_dict`` (a `state_dict` of a trainer built the same way): the next epoch
+        is the one that trainer would have run next, on the same mini-batches, given the same data.
+
+        All or nothing: ValueError saying why, and the trainer as it was, when the state does not fit
+        (other keys, layer shapes, optimizer or scheduler, hyperparameter names or scheduler fields) or
+        holds a value the optimizer, scheduler or loader refuses. The values are copied. The scheduler
+        is loaded after the optimizer, so the rate in force is the one the schedule gives.
+        """
+        try:
+            check_fits(state_dict, self.model, self.optimizer, self.scheduler)
+        except (KeyError, TypeError) as err:
+            raise ValueError(f"not a trainer state: {err!r}") from None
+        backup = self.state_dict()
+        try:
+            self._load(state_dict)
+        except (ValueError, TypeError, KeyError, RuntimeError, ArithmeticError) as err:
+            self._load(backup)
+            raise ValueError(f"the state does not fit this trainer: {err}") from err
+
+    def _load(self, state: Mapping[str, Any]) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None:
+            self.scheduler.load_state_dict(dict(state["scheduler"]["state"]))
+            lr = self.scheduler.get_lr()  # a bad state (step_size 0, T_max 0) fails here, not mid-training
+            if not (math.isfinite(lr) and lr >= 0):
+                raise ValueError(f"the scheduler state gives the learning rate {lr}")
+        self.batch_size = state["batch_size"]
+        self.loader.generator.set_state(state["generator_state"])
+        self.epoch, self.elapsed = operator.index(state["epoch"]), float(state["elapsed"])
+        self._best_validation = float(state["best_validation_loss"])
+        self._epochs_without_improvement = operator.index(state["epochs_without_improvement"])
 
     def evaluate(self, data: tuple[Tensor, Tensor]) -> tuple[float, float]:
         """``(loss, accuracy)`` of the model on ``data``, without touching any gradient."""

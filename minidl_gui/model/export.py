@@ -1,7 +1,7 @@
 """Exports besides a whole session: the training history as CSV, the weights alone as JSON.
 
 A weights file is ``{"format": "minidl-weights", "version": 1, "model": {"0.weight": tensor, ...}}``
-with the tensor encoding of session files (exact, and opening it runs no code).
+with `json_tensors`' encoding, as in session files (exact, and opening it runs no code).
 """
 
 from __future__ import annotations
@@ -11,27 +11,17 @@ import json
 from typing import TextIO
 
 from minidl.files import atomic_write
-from minidl.module import Module
-from minidl_gui.model.json_document import (
-    History,
-    PathLike,
-    SessionFileError,
-    check_history,
-    check_state_fits,
-    decode_state,
-    encode_state,
-    field,
-    parse_document,
-    plain_columns,
-    read_bytes,
-)
+from minidl.module import Module, check_state_fits
+from minidl_gui.model.json_document import PathLike, SessionFileError, check_version, parse_document, read_bytes
+from minidl_gui.model.json_tensors import decode_state, encode_state
+from minidl_gui.model.json_values import HistoryColumns, check_history, field, plain_columns
 
 WEIGHTS_FORMAT = "minidl-weights"
 WEIGHTS_VERSION = 1
 _WHAT = "minidl weights file"
 
 
-def write_history_csv(path: PathLike, history: History) -> None:
+def write_history_csv(path: PathLike, history: HistoryColumns) -> None:
     """Write ``history`` as CSV, atomically: a header of column names, then one row per epoch.
 
     Columns may be lists, numpy arrays or tensors. Numbers are written exactly (Python's shortest
@@ -63,7 +53,8 @@ def load_weights(path: PathLike, model: Module) -> None:
     SessionFileError if the file is not a weights file, is damaged, or does not fit ``model``
     (other parameter names or shapes); OSError if it cannot be read.
     """
-    document = parse_document(read_bytes(path, _WHAT), str(path), WEIGHTS_FORMAT, WEIGHTS_VERSION, _WHAT)
+    document = parse_document(read_bytes(path, _WHAT), str(path), WEIGHTS_FORMAT, _WHAT)
+    check_version(document, WEIGHTS_VERSION, str(path))
     try:
         state = decode_state(field(document, "model"), "model")
         check_state_fits(model, state)

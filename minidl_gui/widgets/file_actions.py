@@ -22,7 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from minidl_gui.model.app_state import AppState
-from minidl_gui.model.file_suffixes import SESSION_SUFFIX
+from minidl_gui.model.session_format.version import SUFFIX as SESSION_SUFFIX
 from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.widgets.banner import MessageBanner
 

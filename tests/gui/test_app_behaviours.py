@@ -142,8 +142,8 @@ def test_a_run_whose_optimizer_changed_mid_way_is_labelled_so(qtbot, playground,
 
 
 def test_a_run_is_labelled_with_what_it_trained_with_from_its_first_epoch(small_config):
+    from minidl_gui.model.saved_session import ended_run
     from minidl_gui.model.session import Session
-    from minidl_gui.model.session_io import ended_run
 
     session = Session(small_config)
     training = replace(small_config.training, optimizer="sgd", momentum=0.0)

@@ -15,7 +15,7 @@ import torch
 from minidl import mlp
 from minidl_gui.model import json_document
 from minidl_gui.model.export import load_weights, save_weights, write_history_csv
-from minidl_gui.model.session_file import SessionFileError
+from minidl_gui.model.json_document import SessionFileError
 
 
 def read_rows(path: Path) -> list[list[str]]:

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 import minidl_gui.file_controller
 import minidl_gui.widgets.data_actions
 from minidl.data import save_points
+from minidl_gui.model.saved_session import capture_session
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_file import save_session
-from minidl_gui.model.session_io import capture_session
+from minidl_gui.model.session_format import save_session
 from minidl_gui.worker_commands import Pause, SendSnapshot, Train
 
 TIMEOUT = 20_000

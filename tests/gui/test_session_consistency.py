@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 
 from minidl_gui.model.config import Config
+from minidl_gui.model.saved_session import capture_session, session_from_saved
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_file import SessionFileError, loads_session, session_document
-from minidl_gui.model.session_io import capture_session, session_from_saved
+from minidl_gui.model.session_format import SessionFileError, loads_session, session_document
 
 
 def trained(config: Config, epochs: int = 3) -> Session:

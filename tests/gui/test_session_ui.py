@@ -18,9 +18,9 @@ from minidl_gui.app import main
 from minidl_gui.model.app_state import UNSAVED
 from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import ClearPoints
+from minidl_gui.model.saved_session import capture_session
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_file import load_session, save_session
-from minidl_gui.model.session_io import capture_session
+from minidl_gui.model.session_format import load_session, save_session
 from minidl_gui.widgets import file_actions
 from minidl_gui.worker_commands import SendSnapshot, Train
 

@@ -23,15 +23,9 @@ from minidl_gui.model.config import (
     MIN_LR,
     RESOLUTION,
 )
-from minidl_gui.model.json_document import (
-    SessionFileError,
-    as_integer,
-    as_number,
-    as_object,
-    decode_tensor,
-    field,
-    show_value,
-)
+from minidl_gui.model.json_document import SessionFileError, show_value
+from minidl_gui.model.json_tensors import decode_tensor
+from minidl_gui.model.json_values import as_integer, as_number, as_object, field
 
 _OPTIMIZERS = {cls.__name__: cls for cls in OPTIMIZERS.values()}
 _NUMBERS = {  # hyperparameter → (low, high); the live learning rate may be scheduled down to 0

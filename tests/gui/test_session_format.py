@@ -21,20 +21,22 @@ from hypothesis import strategies as st
 from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
 from minidl.training import StopRules, Trainer
-from minidl_gui.model import json_document, session_file
-from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH
+from minidl_gui.model import json_document
+from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH, Config
 from minidl_gui.model.history import COLUMNS
-from minidl_gui.model.session_file import (
+from minidl_gui.model.saved_session import capture, capture_session, session_from_saved
+from minidl_gui.model.session import Session
+from minidl_gui.model.session_format import (
     SessionData,
     SessionFileError,
-    capture,
     load_session,
     loads_session,
-    restore_into,
     save_session,
     session_document,
     session_from_document,
+    storage,
 )
+from minidl_gui.model.session_format.version import MIGRATIONS, VERSION, migrate
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -65,6 +67,18 @@ def train(trainer: Trainer, epochs: int) -> list[float]:
     return [result.train_loss for result in itertools.islice(trainer.run(), epochs)]
 
 
+def restore_into(trainer: Trainer, saved: SessionData) -> None:
+    """Continue ``saved`` in ``trainer``: its state (all or nothing), then its points."""
+    trainer.load_state_dict(saved.trainer)
+    trainer.set_train_data(saved.train[0].clone(), saved.train[1].clone())
+    trainer.test = None if saved.test is None else (saved.test[0].clone(), saved.test[1].clone())
+
+
+def with_trainer(session: SessionData, **changes) -> SessionData:  # noqa: ANN003
+    """``session`` with the given entries of its trainer state replaced."""
+    return dataclasses.replace(session, trainer={**session.trainer, **changes})
+
+
 def live_tensors(trainer: Trainer) -> list[torch.Tensor]:
     """Everything that decides the next epoch, as tensors: weights, optimizer buffers, shuffle state, data."""
     loader = trainer.loader
@@ -78,23 +92,26 @@ def assert_all_equal(a: list[torch.Tensor], b: list[torch.Tensor]) -> None:
 
 
 def assert_same_session(a: SessionData, b: SessionData) -> None:
+    at, bt = a.trainer, b.trainer
+    assert list(at) == list(bt)
     tensors = [
         (a.train, b.train),
         (a.test, b.test),
-        (list(a.model.values()), list(b.model.values())),
-        ([a.generator_state], [b.generator_state]),
+        (list(at["model"].values()), list(bt["model"].values())),
+        ([at["generator_state"]], [bt["generator_state"]]),
     ]
     for left, right in tensors:
         assert_all_equal(list(left), list(right))
-    assert list(a.model) == list(b.model)
-    assert a.optimizer["state"].keys() == b.optimizer["state"].keys()
-    for name, chunks in a.optimizer["state"].items():
-        assert_all_equal(chunks, b.optimizer["state"][name])
-    assert {k: a.optimizer[k] for k in ("type", "hyperparameters", "step")} == {
-        k: b.optimizer[k] for k in ("type", "hyperparameters", "step")
+    assert list(at["model"]) == list(bt["model"])
+    assert at["optimizer"]["state"].keys() == bt["optimizer"]["state"].keys()
+    for name, chunks in at["optimizer"]["state"].items():
+        assert_all_equal(chunks, bt["optimizer"]["state"][name])
+    assert {k: at["optimizer"][k] for k in ("type", "hyperparameters", "step")} == {
+        k: bt["optimizer"][k] for k in ("type", "hyperparameters", "step")
     }
-    assert (a.config, a.seed, a.scheduler) == (b.config, b.seed, b.scheduler)
-    assert (a.epoch, a.elapsed, a.batch_size) == (b.epoch, b.elapsed, b.batch_size)
+    assert (a.config, a.seed, at["scheduler"]) == (b.config, b.seed, bt["scheduler"])
+    keys = ("epoch", "elapsed", "batch_size", "best_validation_loss", "epochs_without_improvement")
+    assert [at[k] for k in keys] == [bt[k] for k in keys]
     assert json.dumps(a.history) == json.dumps(b.history)  # NaN == NaN here
     assert a.gradient_norms == b.gradient_norms
 
@@ -145,9 +162,9 @@ def test_capture_copies_so_later_training_does_not_change_the_session() -> None:
     trainer = make_trainer()
     train(trainer, 1)
     snapshot = capture({}, trainer, {}, None)
-    weights = [t.clone() for t in snapshot.model.values()]
+    weights = [t.clone() for t in snapshot.trainer["model"].values()]
     train(trainer, 1)
-    assert_all_equal(list(snapshot.model.values()), weights)
+    assert_all_equal(list(snapshot.trainer["model"].values()), weights)
     assert snapshot.epoch == 1
 
 
@@ -184,7 +201,7 @@ def test_restore_refuses_another_architecture_and_changes_nothing(session: Sessi
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: make_trainer("momentum"), "the session's optimizer is Adam, this trainer's is SGD"),
+        (lambda: make_trainer("momentum"), "the saved optimizer is Adam, this trainer's is SGD"),
         (lambda: make_trainer(schedule="cosine"), "scheduler is StepLR, this trainer's is CosineAnnealingLR"),
         (lambda: make_trainer(schedule=None), "scheduler is StepLR, this trainer's is None"),
     ],
@@ -199,9 +216,11 @@ def test_restore_refuses_another_optimizer_or_scheduler(session: SessionData, bu
 @pytest.mark.parametrize(
     "change",
     [
-        lambda s: {"optimizer": {**s.optimizer, "hyperparameters": {**s.optimizer["hyperparameters"], "lr": -1.0}}},
-        lambda s: {"scheduler": {"type": "StepLR", "state": {**s.scheduler["state"], "step_size": 0}}},
-        lambda s: {"optimizer": {**s.optimizer, "state": {"momentum_buffer": s.optimizer["state"]["exp_avg"]}}},
+        lambda s: {
+            "optimizer": {**s["optimizer"], "hyperparameters": {**s["optimizer"]["hyperparameters"], "lr": -1.0}}
+        },
+        lambda s: {"scheduler": {"type": "StepLR", "state": {**s["scheduler"]["state"], "step_size": 0}}},
+        lambda s: {"optimizer": {**s["optimizer"], "state": {"momentum_buffer": s["optimizer"]["state"]["exp_avg"]}}},
     ],
     ids=["negative-lr", "zero-step-size", "sgd-state-in-adam"],
 )
@@ -211,12 +230,66 @@ def test_restore_of_an_invalid_session_rolls_everything_back(session: SessionDat
     before = [t.clone() for t in live_tensors(trainer)]
     optimizer_before, scheduler_before = trainer.optimizer.state_dict(), trainer.scheduler.state_dict()
     with pytest.raises(ValueError, match="does not fit this trainer"):
-        restore_into(trainer, dataclasses.replace(session, **change(session)))
+        restore_into(trainer, with_trainer(session, **change(session.trainer)))
     assert_all_equal(live_tensors(trainer), before)
     after = trainer.optimizer.state_dict()
     assert (after["hyperparameters"], after["step"]) == (optimizer_before["hyperparameters"], optimizer_before["step"])
     assert trainer.scheduler.state_dict() == scheduler_before
     assert (trainer.epoch, trainer.batch_size) == (1, 7)
+
+
+# -- format version 1 stays as it is ------------------------------------------------------------
+VERSION_1_FILE = Path(__file__).parent / "session_samples" / "v1_adam_step.minidl"
+"""Saved by the app at 17ce67e (Adam, a step schedule, 3 epochs), before sessions stored `Trainer.state_dict()`."""
+
+
+def layout(value):  # noqa: ANN001, ANN201
+    """The shape of a JSON document: its objects' keys, nested, and the kinds of its values (not the values)."""
+    if isinstance(value, dict):
+        return {key: layout(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [layout(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_a_file_an_earlier_version_wrote_opens_and_saves_back_byte_for_byte(tmp_path: Path) -> None:
+    """Files written before still open, and what this version writes, the earlier version wrote: it opens there."""
+    path = tmp_path / "again.minidl"
+    save_session(path, load_session(VERSION_1_FILE))
+    assert path.read_bytes() == VERSION_1_FILE.read_bytes()
+
+
+def test_a_file_an_earlier_version_wrote_reopens_as_a_session_that_trains_on() -> None:
+    saved = load_session(VERSION_1_FILE)
+    session = session_from_saved(saved)
+    assert session.epoch == 3 and len(session.history) == 3 and not session.custom_points
+    assert_all_equal(list(session.model.state_dict().values()), list(saved.trainer["model"].values()))
+    assert session.optimizer.lr == 0.005  # 0.01 halved after epoch 2
+    epochs = session.epochs()
+    assert [next(epochs).epoch for _ in range(2)] == [4, 5]
+    epochs.close()
+    assert session.optimizer.lr == 0.0025
+
+
+def test_a_session_saved_now_has_exactly_the_layout_of_version_1() -> None:
+    before = json.loads(VERSION_1_FILE.read_bytes())
+    session = Session(Config.from_dict(before["config"]))
+    epochs = session.epochs()
+    next(epochs)
+    epochs.close()
+    now = json.loads(json.dumps(session_document(capture_session(session))))
+    assert layout(now) == layout(before)
+    assert list(now) == list(before) and (now["format"], now["version"]) == ("minidl-session", 1)
+
+
+def test_migrate_keeps_a_current_document_and_refuses_a_newer_one() -> None:
+    document = json.loads(VERSION_1_FILE.read_bytes())
+    assert (VERSION, MIGRATIONS) == (1, {})  # a new version adds the step from the one before
+    assert migrate(copy.deepcopy(document)) == document
+    with pytest.raises(
+        SessionFileError, match=r"^run.minidl was written by a newer version of minidl .format version 2,"
+    ):
+        migrate({**document, "version": 2}, "run.minidl")
 
 
 # -- atomic saves --------------------------------------------------------------------------------
@@ -231,7 +304,7 @@ def test_a_crash_while_writing_leaves_the_previous_file_intact(tmp_path: Path, s
 
     monkeypatch.setattr(json_document.json, "dump", crash)
     with pytest.raises(OSError, match="No space left"):
-        save_session(path, dataclasses.replace(session, epoch=99))
+        save_session(path, with_trainer(session, epoch=99))
     assert path.read_bytes() == previous
     assert os.listdir(tmp_path) == ["run.minidl"]
 
@@ -249,15 +322,18 @@ def test_a_failed_rename_removes_the_temporary_file(tmp_path: Path, session, mon
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"config": {"bad": object()}}, "configuration is not JSON data"),
-        ({"train": (torch.zeros(2, 2), torch.tensor([[0.0], [0.5]]))}, r"labels in 'data.train.y' should all be 0"),
-        ({"model": {"w": torch.tensor([math.nan])}}, "tensor 'model.w' holds NaN"),
-        ({"history": {"a": [1], "b": []}}, "different lengths"),
+        (lambda s: {"config": {"bad": object()}}, "configuration is not JSON data"),
+        (
+            lambda s: {"train": (torch.zeros(2, 2), torch.tensor([[0.0], [0.5]]))},
+            r"labels in 'data.train.y' should all",
+        ),
+        (lambda s: {"trainer": {**s.trainer, "model": {"w": torch.tensor([math.nan])}}}, "tensor 'model.w' holds NaN"),
+        (lambda s: {"history": {"a": [1], "b": []}}, "different lengths"),
     ],
 )
 def test_save_refuses_what_could_not_be_reopened_before_writing(tmp_path: Path, session, change, message) -> None:
     with pytest.raises(ValueError, match=message):
-        save_session(tmp_path / "run.minidl", dataclasses.replace(session, **change))
+        save_session(tmp_path / "run.minidl", dataclasses.replace(session, **change(session)))
     assert os.listdir(tmp_path) == []
 
 
@@ -410,12 +486,12 @@ def test_the_largest_session_the_app_allows_fits_under_the_size_limit() -> None:
         + 2 * MAX_POINTS * (INPUTS + 1)
     )
     assert values * longest + 2**20 <= json_document.MAX_FILE_BYTES
-    assert values <= session_file.MAX_VALUES  # and the value cap admits it
+    assert values <= storage.MAX_VALUES  # and the value cap admits it
 
 
 def test_a_file_with_more_values_than_a_session_holds_is_refused_before_parsing(valid_bytes, monkeypatch) -> None:
     """A 256 MB file of ``0,0,0,…`` would take ~4 GB to parse: values are counted first."""
-    monkeypatch.setattr(session_file, "MAX_VALUES", valid_bytes.count(b",") // 2)
+    monkeypatch.setattr(storage, "MAX_VALUES", valid_bytes.count(b",") // 2)
     with pytest.raises(SessionFileError, match=r"run.minidl: not a minidl session file \(it holds \d+ values, at most"):
         loads_session(valid_bytes, "run.minidl")
 
@@ -473,16 +549,17 @@ def load_or_refuse(raw: bytes) -> None:
 def assert_valid(session: SessionData) -> None:
     """Checks, independent of the loader's, that ``session`` is safe to restore and train on."""
     assert isinstance(session, SessionData)
-    params = list(session.model.values())
-    for chunks in [params, *session.optimizer["state"].values()]:
+    state = session.trainer
+    params = list(state["model"].values())
+    for chunks in [params, *state["optimizer"]["state"].values()]:
         assert [t.shape for t in chunks] == [p.shape for p in params]
         assert all(t.is_floating_point() and torch.isfinite(t).all() for t in chunks)
     for x, y in [session.train] + ([session.test] if session.test is not None else []):
         assert x.dim() == 2 and x.shape[1] == session.train[0].shape[1] and torch.isfinite(x).all()
         assert y.shape == (len(x), 1) and bool(((y == 0) | (y == 1)).all())
-    torch.Generator().set_state(session.generator_state)
-    assert type(session.epoch) is int and session.epoch >= 0 and type(session.batch_size) is int
-    assert session.batch_size >= 1 and math.isfinite(session.elapsed) and session.elapsed >= 0
+    torch.Generator().set_state(state["generator_state"])
+    assert type(state["epoch"]) is int and state["epoch"] >= 0 and type(state["batch_size"]) is int
+    assert state["batch_size"] >= 1 and math.isfinite(state["elapsed"]) and state["elapsed"] >= 0
     assert len({len(column) for column in session.history.values()}) <= 1
     if session.gradient_norms is not None:
         epochs = max((len(column) for column in session.history.values()), default=0)

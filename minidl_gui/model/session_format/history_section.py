@@ -12,7 +12,8 @@ from typing import Any
 
 from minidl_gui.model.config import MAX_EPOCHS, MAX_LR
 from minidl_gui.model.history import COLUMNS
-from minidl_gui.model.json_document import SessionFileError, bounds, check_history, describe_kind, is_number
+from minidl_gui.model.json_document import SessionFileError, describe_kind
+from minidl_gui.model.json_values import bounds, check_history, is_number
 
 _LIMITS: dict[str, tuple[float, float, bool]] = {  # column → (low, high, infinity allowed)
     "train_loss": (0.0, math.inf, True),  # a test loss can overflow while training goes on

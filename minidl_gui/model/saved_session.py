@@ -1,4 +1,4 @@
-"""A `Session` to and from `SessionData`: what Save, Open and the runs table's Restore do with a session.
+"""A live `Session` to and from `SessionData`: what Save, Open and the runs table's Restore do with a session.
 
 ``capture_session`` copies where a session is (call it between epochs, on the thread that trains);
 ``session_from_saved`` builds a new, separate `Session` that continues exactly from saved data —
@@ -7,23 +7,61 @@ all or nothing: a ValueError says what does not fit, and nothing else changed.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
+from typing import Any
 
 import torch
 
+from minidl.training import Trainer
 from minidl_gui.model.config import Config
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.json_document import SessionFileError
+from minidl_gui.model.json_values import HistoryColumns, plain_columns
 from minidl_gui.model.runs import Run, make_run
 from minidl_gui.model.session import Session
-from minidl_gui.model.session_consistency import check_agrees
-from minidl_gui.model.session_file import SessionData, capture, restore_into
+from minidl_gui.model.session_format import SessionData
+from minidl_gui.model.session_format.consistency import check_agrees
+
+
+def capture(
+    config: Mapping[str, Any],
+    trainer: Trainer,
+    history: HistoryColumns,
+    seed: int | None,
+    gradient_norms: Sequence[Sequence[float | None]] | None = None,
+) -> SessionData:
+    """A copy of where ``trainer`` is: its data and its `Trainer.state_dict()` (weights, optimizer and
+    scheduler state, epoch, shuffle state).
+
+    Call it between epochs, on the thread that runs the trainer; the result shares no tensor with it.
+    ``config`` (the app's configuration, JSON-able) is stored as given; ``history`` columns may be
+    lists, numpy arrays or tensors (``.tolist()`` makes them plain numbers). ``gradient_norms`` (rows
+    of per-layer norms, e.g. an ``(epochs, layers)`` array) is kept with NaN and infinity as None.
+    """
+    loader, test = trainer.loader, trainer.test
+    return SessionData(
+        config=copy.deepcopy(dict(config)),
+        seed=seed,
+        train=(loader.x.clone(), loader.y.clone()),
+        test=None if test is None else (test[0].clone(), test[1].clone()),
+        history=plain_columns(history),
+        trainer=trainer.state_dict(),
+        gradient_norms=None if gradient_norms is None else _finite_rows(gradient_norms),
+    )
+
+
+def _finite_rows(rows: Sequence[Sequence[float | None]]) -> list[list[float | None]]:
+    """``rows`` as lists of Python floats, with None for anything that is not a finite number."""
+    rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    return [[float(v) if v is not None and math.isfinite(v) else None for v in row] for row in rows]
 
 
 def capture_session(session: Session) -> SessionData:
-    """Everything needed to continue ``session`` exactly: config, data, weights, optimizer, history
+    """Everything needed to continue ``session`` exactly: config, data, trainer state, history
     (with its per-layer gradient norms)."""
     history = {name: session.history.column(name) for name in COLUMNS}
     config = json.loads(json.dumps(session.config.to_dict()))  # as a file holds it (lists, not tuples)
@@ -44,7 +82,7 @@ def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
     except (ValueError, TypeError) as error:
         raise SessionFileError(f"field 'config' is invalid: {error}") from None
     session = Session(config, resolution=resolution)
-    check_agrees(saved, session)
+    check_agrees(saved, session.config, session.trainer)
     train = (saved.train[0].clone(), saved.train[1].clone())  # ``saved`` may be restored again (a run)
     test = (saved.test[0].clone(), saved.test[1].clone()) if saved.test is not None else (train[0][:0], train[1][:0])
     generated = (*session.train_data, *session.test_data)
@@ -53,7 +91,7 @@ def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:
         a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b)
         for a, b in zip(generated, (*train, *test), strict=True)
     )
-    restore_into(session.trainer, saved)
+    session.trainer.load_state_dict(saved.trainer)
     session.history.extend(history_records(saved.history, saved.gradient_norms))
     return session
 
