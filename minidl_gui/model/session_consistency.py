@@ -7,7 +7,6 @@ optimizer, the scheduler, the batch size, the seed and the history must be the o
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from minidl_gui.model.json_document import SessionFileError, show_value
@@ -52,10 +51,13 @@ def _check_scheduler(saved: SessionData, session: Session) -> None:
 
 
 def _check_scheduled_lr(lr: float, saved: SessionData, session: Session) -> None:
-    """The live learning rate is the configured one (just changed) or the one the saved schedule gives."""
-    scheduler = copy.copy(session.scheduler)
-    scheduler.load_state_dict(dict(saved.scheduler["state"]))
-    allowed = (session.config.training.lr, scheduler.get_lr())
+    """The live learning rate is the one the saved schedule gives at its epoch, or the configured one: files
+    written before the schedule owned the rate kept a rate changed live undecayed until the next epoch.
+
+    `_check_scheduler` found the saved schedule's settings equal to ``session``'s, so ``session``'s gives its rate.
+    """
+    epoch = saved.scheduler["state"]["last_epoch"]
+    allowed = (session.config.training.lr, session.scheduler.lr_at(epoch))
     if lr not in allowed:
         raise SessionFileError(
             f"field 'optimizer.hyperparameters.lr' is {show_value(lr)}, but 'config.training.lr' and the "
