@@ -25,7 +25,7 @@ from minidl.sequential import Sequential
 from minidl.training.trainer import StopRules, Trainer
 
 Data = tuple[Tensor, Tensor]
-NETWORK_FIELDS = ("hidden", "activation", "output_activation", "init", "init_std", "seed")
+_NETWORK_FIELDS = ("hidden", "activation", "output_activation", "init", "init_std", "seed")
 """The settings that make the model: a running trainer cannot change them (`update_run`)."""
 
 
@@ -155,7 +155,7 @@ def update_run(trainer: Trainer, old: RunSettings, new: RunSettings) -> None:
     ``new.lr`` as its base, and either way the rate in force at once is the one it gives at that epoch;
     without a schedule it is ``new.lr``. The network and the seed cannot change: build a new run for them.
     """
-    for name in NETWORK_FIELDS:
+    for name in _NETWORK_FIELDS:
         if getattr(new, name) != getattr(old, name):
             raise ValueError(f"the {name} of a running trainer cannot change: build a new run")
     if new.loss != old.loss:
