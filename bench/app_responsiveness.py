@@ -22,6 +22,7 @@ from bench.ui_latency import Lateness, RedrawProbe, TimerProbe, quiet_qt_message
 from minidl_gui.model.config import MAX_EPOCHS, Config
 from minidl_gui.model.presets import DEFAULT_PRESET, preset
 from minidl_gui.model.session import Session
+from minidl_gui.worker_commands import Train
 
 SECONDS, QUICK_SECONDS = 10.0, 2.0
 """Length of each measurement window, per batch size."""
@@ -181,7 +182,7 @@ def measure_app(config: Config, seconds: float, *, show: bool = True) -> AppRun:
             timer.start()
             run_event_loop(seconds / 4)
             idle = timer.stop()
-            controller.submit("train")
+            controller.submit(Train())
             if not run_event_loop(STARTUP_TIMEOUT, redraws.redrawn, lambda: bool(marks)):
                 raise RuntimeError(f"no epoch was trained and drawn within {STARTUP_TIMEOUT:g} s")
             first = len(marks) - 1

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minidl.formatting import short_number
+
 REPORT_HIDDEN = (25, 25, 25)
 REPORT_POINTS = 1000
 REPORT_INIT = "normal"
@@ -46,12 +48,7 @@ class Experiment:
 
     @property
     def title(self) -> str:
-        return f"{self.label} lr {format_lr(self.lr)}, {self.epochs} epochs"
-
-
-def format_lr(lr: float) -> str:
-    """``5e-05`` → ``"5e-5"``, ``0.005`` → ``"5e-3"``: learning rates as the report writes them."""
-    return f"{lr:.0e}".replace("e-0", "e-").replace("e+00", "") if lr < 0.1 else f"{lr:g}"
+        return f"{self.label} lr {short_number(self.lr)}, {self.epochs} epochs"
 
 
 EXPERIMENTS = (

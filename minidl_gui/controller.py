@@ -14,6 +14,23 @@ from minidl_gui.model.session import Session
 from minidl_gui.session_files import SessionFiles
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
+from minidl_gui.worker_commands import (
+    Configure,
+    EditPoints,
+    Pause,
+    RegeneratePoints,
+    Reinitialise,
+    Reset,
+    SelectNeuron,
+    SendSnapshot,
+    SetResolution,
+    StartAfresh,
+    Step,
+    Stop,
+    Train,
+    UndoPoints,
+    WorkerCommand,
+)
 
 JOIN_TIMEOUT_MS = 5000
 _DIRECT = Qt.ConnectionType.DirectConnection
@@ -35,30 +52,30 @@ class Controller(QObject):
         self._connect()
         self.files = SessionFiles(window, self.worker)  # File menu and runs table: save, open, export, restore
         self.thread.start()
-        self.worker.submit("snapshot")
+        self.worker.submit(SendSnapshot())
 
     def _connect(self) -> None:
         window, worker, toolbar = self.window, self.worker, self.window.toolbar
         # Requests go straight into the worker's thread-safe queue (direct: the worker's thread runs
         # no event loop that could deliver queued calls).
         for signal, command in (
-            (toolbar.trainRequested, "train"),
-            (toolbar.pauseRequested, "pause"),
-            (toolbar.stepRequested, "step"),
-            (toolbar.resetRequested, "reset"),
-            (toolbar.stopRequested, "stop"),
+            (toolbar.trainRequested, Train()),
+            (toolbar.pauseRequested, Pause()),
+            (toolbar.stepRequested, Step()),
+            (toolbar.resetRequested, Reset()),
+            (toolbar.stopRequested, Stop()),
         ):
             signal.connect(lambda c=command: worker.submit(c), _DIRECT)
-        window.reinitialiseRequested.connect(lambda seed: worker.submit("reinitialise", seed), _DIRECT)
+        window.reinitialiseRequested.connect(lambda seed: worker.submit(Reinitialise(seed)), _DIRECT)
         window.configChanged.connect(
-            lambda config, section: worker.submit("start_afresh" if section == "preset" else "configure", config),
+            lambda config, section: worker.submit(StartAfresh(config) if section == "preset" else Configure(config)),
             _DIRECT,
         )
-        toolbar.resolutionChanged.connect(lambda n: worker.submit("resolution", n), _DIRECT)
-        window.neuronSelected.connect(lambda neuron: worker.submit("neuron", neuron), _DIRECT)
-        window.points.editRequested.connect(lambda edit: worker.submit("edit_points", edit), _DIRECT)
-        window.points.undoRequested.connect(lambda: worker.submit("undo_points"), _DIRECT)
-        window.points.regenerateRequested.connect(lambda: worker.submit("regenerate_points"), _DIRECT)
+        toolbar.resolutionChanged.connect(lambda n: worker.submit(SetResolution(n)), _DIRECT)
+        window.neuronSelected.connect(lambda neuron: worker.submit(SelectNeuron(neuron)), _DIRECT)
+        window.points.editRequested.connect(lambda edit: worker.submit(EditPoints(edit)), _DIRECT)
+        window.points.undoRequested.connect(lambda: worker.submit(UndoPoints()), _DIRECT)
+        window.points.regenerateRequested.connect(lambda: worker.submit(RegeneratePoints()), _DIRECT)
         window.snapshotDrawn.connect(worker.snapshot_consumed, _DIRECT)
         # Reports come back queued, into the UI thread (said explicitly: the callee is a Python method).
         worker.yielded.connect(window.show_snapshot, _QUEUED)
@@ -73,8 +90,9 @@ class Controller(QObject):
         """The worker's session (opening a file or restoring a run replaces it)."""
         return self.worker.session
 
-    def submit(self, name: str, *args: object) -> None:
-        self.worker.submit(name, *args)
+    def submit(self, command: WorkerCommand) -> None:
+        """Queue ``command`` for the worker (see `TrainingWorker.submit`)."""
+        self.worker.submit(command)
 
     def shutdown(self) -> None:
         """Stop the worker (after its current epoch) and wait for its thread to end: when this returns,

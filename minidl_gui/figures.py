@@ -21,7 +21,8 @@ from pyqtgraph.exporters import ImageExporter
 
 from minidl.data import load_points
 from minidl.data.datasets import DISC_CENTER, DISC_RADIUS
-from minidl.experiments import EXPERIMENTS, format_lr
+from minidl.experiments import EXPERIMENTS
+from minidl.formatting import short_number
 from minidl_gui.plots.log_axis import LogAxis
 
 SIZE = (900, 650)
@@ -87,7 +88,7 @@ def loss_figure(number: int, experiment: str, seeds: dict[int, dict[str, list[fl
     first = next(iter(seeds.values()))
     n = len(seeds)
     seeds_text = f" ({n} seeds)" if n > 1 else ""
-    title = f"Figure {number}: {label}, lr {format_lr(first['lr'][0])}, batch 1: MSE loss per epoch{seeds_text}"
+    title = f"Figure {number}: {label}, lr {short_number(first['lr'][0])}, batch 1: MSE loss per epoch{seeds_text}"
     widget = _plot(title, "epoch", "MSE loss (log scale)")
     plot = widget.getPlotItem()
     plot.setLogMode(y=True)

@@ -16,6 +16,7 @@ from minidl_gui.session_files import SessionFiles
 from minidl_gui.settings import APPLICATION, ORGANIZATION, open_settings
 from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
 from minidl_gui.worker import NO_POINTS
+from minidl_gui.worker_commands import Train
 
 
 def application() -> QApplication:
@@ -63,7 +64,7 @@ class ScriptedRun(QObject):
         worker.errored.connect(self._errored, queued)
         worker.message.connect(self._refused, queued)
         if autostart or quit_after_epochs is not None:
-            controller.submit("train", quit_after_epochs)
+            controller.submit(Train(quit_after_epochs))
         elif self.quits:
             controller.window.snapshotDrawn.connect(self._done)
 

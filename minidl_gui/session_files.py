@@ -30,6 +30,7 @@ from minidl_gui.model.session_io import capture_session, session_from_saved
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
+from minidl_gui.worker_commands import Adopt, Call
 
 APP_TITLE = "minidl playground"
 UNSAVED = "•"
@@ -74,7 +75,7 @@ class SessionFiles(QObject):
     def save(self, path: str | Path) -> None:
         """Save the session to ``path`` (asynchronous: the worker writes it between epochs, then
         ``saved`` or ``failed`` tell)."""
-        self.worker.submit("call", partial(self._write_session, str(path)))
+        self.worker.submit(Call(partial(self._write_session, str(path))))
 
     def open(self, path: str | Path) -> bool:
         """Start opening session file ``path``: it is read, checked and built into a session off the UI
@@ -119,7 +120,7 @@ class SessionFiles(QObject):
 
     def _adopt(self, session: Session, path: Path | None) -> None:
         self.window.controls.set_config(session.config)
-        self.worker.submit("adopt", session)
+        self.worker.submit(Adopt(session))
         self.path = self.window.file_actions.path = path
         self._clean = (session.epoch, session.config)
         self._epoch = session.epoch
@@ -132,11 +133,11 @@ class SessionFiles(QObject):
         def write(session: Session) -> None:
             write_history_csv(path, {name: session.history.column(name) for name in COLUMNS})
 
-        self.worker.submit("call", partial(self._write, str(path), write))
+        self.worker.submit(Call(partial(self._write, str(path), write)))
 
     def export_weights(self, path: str | Path) -> None:
         """Write the model's weights alone as a JSON weights file (asynchronous, like ``save``)."""
-        self.worker.submit("call", partial(self._write, str(path), lambda session: save_weights(path, session.model)))
+        self.worker.submit(Call(partial(self._write, str(path), lambda session: save_weights(path, session.model))))
 
     # -- the worker's thread ------------------------------------------------------------------------
     def _write_session(self, path: str, session: Session) -> None:

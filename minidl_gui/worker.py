@@ -8,7 +8,7 @@ change act before the next epoch, as superqt's generator workers check ``abort``
 Snapshots go out at most every ``interval`` seconds and only after the window said it drew the last
 one (``snapshot_consumed``), so a fast model never floods the event loop; the state at a stop is
 always sent. Order: the snapshot with the last epoch goes out *before* the state that announces it
-(``stateChanged("done")``, then ``finished``; after a reset or an edit of the points, the message
+(``stateChanged(WorkerState.DONE)``, then ``finished``; after a reset or an edit of the points, the message
 saying so comes last too), so whoever sees "done", "paused" or "Reset…" — the window, a test, a
 scripted run — already has the data it announces. Only QtCore is used here: the window and the plots
 are somebody else's business.
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import queue
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -30,32 +29,42 @@ from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import PointsEdit
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_io import ended_run
+from minidl_gui.model.worker_state import WorkerState
+from minidl_gui.worker_commands import (
+    Adopt,
+    Call,
+    Configure,
+    EditPoints,
+    Pause,
+    Quit,
+    RegeneratePoints,
+    Reinitialise,
+    Reset,
+    SelectNeuron,
+    SendSnapshot,
+    SetResolution,
+    StartAfresh,
+    Step,
+    Stop,
+    Train,
+    UndoPoints,
+    WorkerCommand,
+)
 
 SNAPSHOT_INTERVAL = 0.04
 """Seconds between two snapshots while training (≤ 25 per second)."""
 NO_POINTS = "No training points: draw some on the decision plot (click, Shift+click) or import a CSV, then Train."
 
-READY, RUNNING, PAUSED, DONE, STOPPED, DIVERGED, FAILED = (
-    "ready",
-    "running",
-    "paused",
-    "done",
-    "stopped",
-    "diverged",
-    "failed",
-)
-"""The worker's states, sent by ``stateChanged``; the toolbar shows exactly these."""
+RESET, REPLACED = "reset", "replaced"
+"""How a run ends other than by halting (done, stopped, diverged: the `WorkerState` values): reset, or replaced."""
 
 
 class TrainingWorker(QObject):
-    """Trains ``session`` on command. Commands (``submit(name, *args)``):
-
-    ``train [stop_at]``, ``pause``, ``step``, ``stop``, ``reset``, ``reinitialise seed``,
-    ``configure config``, ``start_afresh config`` (a preset), ``resolution n``,
-    ``neuron (layer, index) | None``, ``snapshot``, ``quit``;
-    ``adopt session`` (train another session from now on), ``call function`` (``function(session)``
-    between epochs). ``runEnded(Run)`` reports each run that ends (done, stopped, diverged, reset).
-    Points: ``edit_points edit`` (a `point_edits` edit), ``undo_points``, ``regenerate_points``.
+    """Trains ``session`` on command: ``submit(command)`` queues one of `worker_commands` (`Train`, `Pause`,
+    `Step`, `Stop`, `Reset`, `Reinitialise`, `Configure`, `StartAfresh`, `SetResolution`, `SelectNeuron`,
+    `SendSnapshot`, `Quit`, `Adopt`, `Call`, `EditPoints`, `UndoPoints`, `RegeneratePoints`).
+    ``stateChanged(WorkerState)`` says what it does; ``runEnded(Run)`` reports each run that ends (done,
+    stopped, diverged, reset).
     """
 
     started = Signal()
@@ -64,7 +73,7 @@ class TrainingWorker(QObject):
     errored = Signal(str)
     diverged = Signal(str, str)  # the message, with its advice; the setting the advice names ("lr", "eps")
     aborted = Signal()
-    stateChanged = Signal(str)  # noqa: N815 (Qt naming)
+    stateChanged = Signal(object)  # noqa: N815 (Qt naming) - a WorkerState
     message = Signal(str)
     closed = Signal()
     runEnded = Signal(object)  # noqa: N815
@@ -73,8 +82,8 @@ class TrainingWorker(QObject):
         super().__init__()
         self.session = session
         self.interval = interval
-        self.state = READY
-        self._commands: queue.SimpleQueue[tuple[str, tuple[Any, ...]]] = queue.SimpleQueue()
+        self.state = WorkerState.READY
+        self._commands: queue.SimpleQueue[WorkerCommand] = queue.SimpleQueue()
         self._epochs: Any = None
         self._stop_at: int | None = None
         self._quit = False
@@ -85,13 +94,13 @@ class TrainingWorker(QObject):
         those epochs, not to be reported again as it is."""
 
     # -- any thread ---------------------------------------------------------------------------------
-    def submit(self, name: str, *args: Any) -> None:
-        """Queue a command; it runs before the next epoch (thread-safe)."""
-        self._commands.put((name, args))
+    def submit(self, command: WorkerCommand) -> None:
+        """Queue ``command``; it runs before the next epoch (thread-safe)."""
+        self._commands.put(command)
 
     def quit(self) -> None:
         """Ask ``run()`` to return after the current epoch."""
-        self.submit("quit")
+        self.submit(Quit())
 
     def snapshot_consumed(self) -> None:
         """The window drew the last snapshot: the next one may go out."""
@@ -107,12 +116,12 @@ class TrainingWorker(QObject):
         self._quit = False
         try:
             while not self._quit:
-                if self.state == RUNNING:
+                if self.state == WorkerState.RUNNING:
                     self._drain()
-                    if self.state == RUNNING:
+                    if self.state == WorkerState.RUNNING:
                         self._train_one()
                 else:
-                    self._handle(*self._commands.get())
+                    self._handle(self._commands.get())
         finally:
             self._close_epochs()
             torch.set_num_threads(threads)
@@ -125,67 +134,102 @@ class TrainingWorker(QObject):
                 command = self._commands.get_nowait()
             except queue.Empty:
                 return
-            self._handle(*command)
+            self._handle(command)
 
-    def _handle(self, name: str, args: tuple[Any, ...]) -> None:
-        handler = getattr(self, "_on_" + name, None)
-        if handler is None:
-            self.errored.emit(f"unknown worker command {name!r}")
-            return
+    def _handle(self, command: WorkerCommand) -> None:
         try:
-            handler(*args)
+            self._dispatch(command)
         except Exception as error:  # noqa: BLE001 - reported to the user, the worker keeps serving
             self._fail(error)
 
-    def _set_state(self, state: str) -> None:
+    def _dispatch(self, command: WorkerCommand) -> None:
+        match command:
+            case Train(stop_at=stop_at):
+                self._on_train(stop_at)
+            case Pause():
+                self._on_pause()
+            case Step():
+                self._on_step()
+            case Stop():
+                self._on_stop()
+            case Reset():
+                self._on_reset()
+            case Reinitialise(seed=seed):
+                self._on_reinitialise(seed)
+            case Configure(config=config):
+                self._on_configure(config)
+            case StartAfresh(config=config):
+                self._on_start_afresh(config)
+            case SetResolution(resolution=resolution):
+                self._on_resolution(resolution)
+            case SelectNeuron(neuron=neuron):
+                self._on_neuron(neuron)
+            case SendSnapshot():
+                self._emit_snapshot(force=True)
+            case Quit():
+                self._quit = True
+            case Adopt(session=session):
+                self._on_adopt(session)
+            case Call(function=function):
+                function(self.session)  # here, between epochs: saving and exporting see a still model
+            case EditPoints(edit=edit):
+                self._on_edit_points(edit)
+            case UndoPoints():
+                self._on_undo_points()
+            case RegeneratePoints():
+                self._on_regenerate_points()
+            case _:
+                self.errored.emit(f"not a worker command: {command!r} (submit one of minidl_gui.worker_commands)")
+
+    def _set_state(self, state: WorkerState) -> None:
         if state != self.state:
             self.state = state
             self.stateChanged.emit(state)
 
     # -- commands -----------------------------------------------------------------------------------
     def _on_train(self, stop_at: int | None = None) -> None:
-        if self.state == RUNNING or not self._has_points():
+        if self.state == WorkerState.RUNNING or not self._has_points():
             return
         if self.session.finished:
-            self._end_run("reset")
+            self._end_run(RESET)
             self.session.reset()
         self._stop_at = stop_at
-        self._set_state(RUNNING)
+        self._set_state(WorkerState.RUNNING)
         self.started.emit()
 
     def _on_pause(self) -> None:
-        if self.state == RUNNING:
-            self._halt(PAUSED)
+        if self.state == WorkerState.RUNNING:
+            self._halt(WorkerState.PAUSED)
 
     def _on_step(self) -> None:
-        if self.state == RUNNING or not self._has_points():
+        if self.state == WorkerState.RUNNING or not self._has_points():
             return
         if self.session.finished:
-            self._end_run("reset")
+            self._end_run(RESET)
             self.session.reset()
         self._stop_at = self.session.epoch + 1
-        self._train_epoch()  # ends in PAUSED (or DONE, DIVERGED, FAILED) and sends the state
+        self._train_epoch()  # ends PAUSED (or DONE, DIVERGED, FAILED) and sends the state
 
     def _on_stop(self) -> None:
         self.session.stopped = True
-        self._halt(STOPPED)
+        self._halt(WorkerState.STOPPED)
         self.aborted.emit()
 
     def _on_reset(self) -> None:
-        self._end_run("reset")
+        self._end_run(RESET)
         self.session.reset()
         self._close_epochs()
         self._after_rebuild("Reset: back to epoch 0 with the same initial weights.")
 
     def _on_reinitialise(self, seed: int) -> None:
-        self._end_run("reset")
+        self._end_run(RESET)
         self.session.reinitialise(seed)
         self._close_epochs()
         self._after_rebuild(f"Re-initialised: new initial weights from seed {seed}, epoch 0.")
 
     def _on_configure(self, config: Config) -> None:
         if (config.data, config.network) != (self.session.config.data, self.session.config.network):
-            self._end_run("reset")  # new data or network: the session rebuilds its model
+            self._end_run(RESET)  # new data or network: the session rebuilds its model
         change = self.session.configure(config)
         if change.reset:
             self._close_epochs()
@@ -204,15 +248,12 @@ class TrainingWorker(QObject):
     def _on_neuron(self, neuron: tuple[int, int] | None) -> None:
         """Snapshots carry this neuron's field from now on; a halted worker sends one at once."""
         self.session.selected_neuron = neuron
-        if self.state != RUNNING:
+        if self.state != WorkerState.RUNNING:
             self._emit_snapshot(force=True)
-
-    def _on_snapshot(self) -> None:
-        self._emit_snapshot(force=True)
 
     def _on_adopt(self, session: Session) -> None:
         """Train ``session`` from now on (an opened file, a restored run); the current run ends here."""
-        self._end_run("replaced")
+        self._end_run(REPLACED)
         self._close_epochs()
         self._stop_at = None
         session.resolution = self.session.resolution
@@ -221,11 +262,8 @@ class TrainingWorker(QObject):
         self.session = session
         self._ended = (session.trainer, len(session.history), None)  # a restored run is listed already
         self._emit_snapshot(force=True)
-        self._set_state(DONE if session.finished else PAUSED if session.epoch else READY)
-
-    def _on_call(self, function: Callable[[Session], object]) -> None:
-        """Run ``function(session)`` here, between epochs: saving and exporting see a still model."""
-        function(self.session)
+        state = WorkerState.DONE if session.finished else WorkerState.PAUSED if session.epoch else WorkerState.READY
+        self._set_state(state)
 
     def _on_edit_points(self, edit: PointsEdit) -> None:
         """Apply an edit of the points (`point_edits`): the next epoch trains on them, the model is kept."""
@@ -238,7 +276,7 @@ class TrainingWorker(QObject):
     def _on_regenerate_points(self) -> None:
         """Back to the configuration's generated points, if drawn or imported ones replaced them."""
         if self.session.custom_points:
-            self._end_run("reset")
+            self._end_run(RESET)
         change = self.session.regenerate_points()
         if change.reset:
             self._close_epochs()
@@ -253,9 +291,9 @@ class TrainingWorker(QObject):
 
     def _after_points_changed(self, message: str) -> None:
         """Send the points, then say what changed; a run left without training points pauses."""
-        emptied = self.state == RUNNING and not len(self.session.train_data[0])
+        emptied = self.state == WorkerState.RUNNING and not len(self.session.train_data[0])
         if emptied:
-            self._halt(PAUSED)
+            self._halt(WorkerState.PAUSED)
         else:
             self._emit_snapshot(force=True)
         self.message.emit(message)
@@ -269,21 +307,19 @@ class TrainingWorker(QObject):
         one that had diverged ends "diverged → how"."""
         trainer, epochs = self.session.trainer, len(self.session.history)  # a reset or a new model: a new trainer
         earlier = self._ended if self._ended is not None and self._ended[0] is trainer else None
-        if (not epochs and how != DIVERGED) or (earlier is not None and earlier[1] == epochs):
+        diverged = WorkerState.DIVERGED.value
+        if (not epochs and how != diverged) or (earlier is not None and earlier[1] == epochs):
             return
         continues = earlier is not None and earlier[2] is not None
-        ended = f"{DIVERGED} → {how}" if continues and earlier[2].startswith(DIVERGED) else how
+        ended = f"{diverged} → {how}" if continues and earlier[2].startswith(diverged) else how
         self._ended = (trainer, epochs, ended)
         self.runEnded.emit(replace(ended_run(self.session, ended), continues=continues))
-
-    def _on_quit(self) -> None:
-        self._quit = True
 
     def _after_rebuild(self, message: str) -> None:
         """Back at epoch 0: send the snapshot, then the state, then ``message`` saying why."""
         self._emit_snapshot(force=True)
-        if self.state != RUNNING:
-            self._set_state(READY)
+        if self.state != WorkerState.RUNNING:
+            self._set_state(WorkerState.READY)
         self.message.emit(message)
 
     # -- training -----------------------------------------------------------------------------------
@@ -301,33 +337,33 @@ class TrainingWorker(QObject):
         try:
             result = next(self._epochs)
         except StopIteration:
-            self._halt(DONE)
+            self._halt(WorkerState.DONE)
             self.finished.emit(f"{self.session.config.training.max_epochs} epochs done")
             return
         except TrainingDiverged as error:
-            self._halt(DIVERGED)
+            self._halt(WorkerState.DIVERGED)
             self.diverged.emit(str(error), error.setting)
             return
         except Exception as error:  # noqa: BLE001
             self._fail(error)
             return
         if result.stop_reason is not None:
-            self._halt(DONE)
+            self._halt(WorkerState.DONE)
             self.finished.emit(result.stop_reason)
         elif self._stop_at is not None and result.epoch >= self._stop_at:
-            self._halt(PAUSED)
+            self._halt(WorkerState.PAUSED)
             self.finished.emit(f"paused after epoch {result.epoch}")
         else:
             self._emit_snapshot()
 
-    def _halt(self, state: str) -> None:
+    def _halt(self, state: WorkerState) -> None:
         """Leave the training loop in ``state``: send the last snapshot, then the state (in that order)."""
         self._close_epochs()
         self._stop_at = None
         self._emit_snapshot(force=True)
         self._set_state(state)
-        if state in (DONE, STOPPED, DIVERGED):
-            self._end_run(state)
+        if state in (WorkerState.DONE, WorkerState.STOPPED, WorkerState.DIVERGED):
+            self._end_run(state.value)
 
     def _close_epochs(self) -> None:
         if self._epochs is not None:
@@ -336,7 +372,7 @@ class TrainingWorker(QObject):
 
     def _fail(self, error: Exception) -> None:
         self._close_epochs()
-        self._set_state(FAILED)
+        self._set_state(WorkerState.FAILED)
         self.errored.emit(f"{type(error).__name__}: {error}")
 
     def _emit_snapshot(self, force: bool = False) -> None:

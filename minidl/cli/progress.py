@@ -7,13 +7,7 @@ import time
 from types import TracebackType
 from typing import TextIO
 
-
-def format_seconds(seconds: float) -> str:
-    """``"42.0 s"`` under a minute, ``"3 min 05 s"`` above."""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
+from minidl.formatting import duration
 
 
 class ProgressBar:
@@ -49,7 +43,7 @@ class ProgressBar:
         fraction = min(max(done / self.total, 0.0), 1.0)
         filled = round(fraction * self.width)
         elapsed = time.monotonic() - self._start
-        eta = f"eta {format_seconds(elapsed / fraction - elapsed)}" if 0 < fraction < 1 else format_seconds(elapsed)
+        eta = f"eta {duration(elapsed / fraction - elapsed)}" if 0 < fraction < 1 else duration(elapsed)
         bar = "#" * filled + "." * (self.width - filled)
         return f"[{bar}] {fraction:4.0%}  {done}/{self.total}  {eta}  {note}".rstrip()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from torch import Tensor
 
 from minidl.cli.arguments import HelpFormatter, positive_float, positive_int, user_seed
-from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
 from minidl.data import make_disc, save_points
 from minidl.experiments import (
@@ -26,8 +26,8 @@ from minidl.experiments import (
     REPORT_INIT_STD,
     REPORT_POINTS,
     Experiment,
-    format_lr,
 )
+from minidl.formatting import duration, percent, short_number
 from minidl.seeds import MAX_SEED, RunSeeds
 from minidl.training import EpochResult, RunSettings, StopRules, TrainingDiverged, build_run
 
@@ -48,7 +48,7 @@ Run the report's two experiments over several seeds and compare with its accurac
 
 Both train the 2-25-25-25-1 ReLU net with MSE loss and batch 1 on {REPORT_POINTS} training points of
 the disc set and test on {REPORT_POINTS} fresh points; weights and biases start from N(0, {REPORT_INIT_STD:g}).
-{chr(10).join(f"  {e.title:25} (report: {100 * e.report_accuracy:.1f} % test accuracy)" for e in EXPERIMENTS)}
+{chr(10).join(f"  {e.title:25} (report: {percent(e.report_accuracy)} test accuracy)" for e in EXPERIMENTS)}
 One seed of both takes about half a minute on one core.
 """
 
@@ -207,16 +207,16 @@ def format_table(runs: Sequence[Run], *, points: int = REPORT_POINTS, total_seco
         accuracy, accuracy_std = _mean_std(accuracies)
         seconds, seconds_std = _mean_std([r.wall_seconds for r in mine])
         epochs = len(mine[0].history)
-        title = f"{experiment.label} lr {format_lr(experiment.lr)}, {epochs} epochs"
+        title = f"{experiment.label} lr {short_number(experiment.lr)}, {epochs} epochs"
         cells = (
             f"{accuracy:.1f} ± {accuracy_std:.1f} %",
             f"{min(accuracies):.1f} - {max(accuracies):.1f} %",
-            f"{100 * experiment.report_accuracy:.1f} %",
+            percent(experiment.report_accuracy),
             f"{seconds:.1f} ± {seconds_std:.1f} s",
         )
         lines.append(f"{title:<26} {cells[0]:>16} {cells[1]:>15} {cells[2]:>8} {cells[3]:>19}")
     if total_seconds is not None:
-        lines += ["", f"total wall time {format_seconds(total_seconds)}"]
+        lines += ["", f"total wall time {duration(total_seconds)}"]
     return "\n".join(lines)
 
 

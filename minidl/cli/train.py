@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import math
 import sys
@@ -27,10 +28,11 @@ from minidl.cli.arguments import (
     whole_number,
 )
 from minidl.cli.limits import MAX_POINTS
-from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
 from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
 from minidl.experiments import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
+from minidl.formatting import duration, number, percent
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
 from minidl.optim import OPTIMIZERS
@@ -405,12 +407,9 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f} %"
-
-
-def _loss(value: float | None) -> str:
-    return "-" if value is None or math.isnan(value) else f"{value:.4g}"
+# The summary's missing values stay ASCII.
+_percent = functools.partial(percent, missing="-")
+_loss = functools.partial(number, missing="-")
 
 
 def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str, Any]) -> str:
@@ -442,7 +441,7 @@ def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str
         "",
         f"stopped  {final['stop_reason']}",
         f"final    test accuracy {_percent(final['test_accuracy'])}, train accuracy {_percent(final['train_accuracy'])}"
-        f", {format_seconds(final['seconds'])} of training",
+        f", {duration(final['seconds'])} of training",
     ]
     if "test_confusion_matrix" in final:
         (tn, fp), (fn, tp) = final["test_confusion_matrix"]

@@ -13,8 +13,11 @@ from typing import Any
 from minidl.activations import ACTIVATIONS
 from minidl.data import DATASETS
 from minidl.init import INIT_NAMES
+from minidl.losses import LOSSES
 
-LOSS_NAMES = ("mse", "mae", "bce")
+LOSS_NAMES = tuple(name for name in LOSSES if name != "bce_logits")
+"""The losses the app offers: `minidl.losses.LOSSES` but ``bce_logits``, whose logit output the app's plots,
+drawn for outputs in [0, 1] with the decision boundary at 0.5, cannot show."""
 OPTIMIZER_NAMES = ("sgd", "adam")
 SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from minidl.formatting import short_number
 from minidl_gui.model.config import Config, NetworkConfig, TrainingConfig
 from minidl_gui.model.history import COLUMNS, History
 
@@ -187,11 +188,3 @@ def optimizer_text(training: TrainingConfig) -> str:
         parts.append(training.schedule)
     return " ".join(parts)
 
-
-def short_number(value: float) -> str:
-    """``0.1``, ``0.05``, ``5e-3``, ``1e-4``, ``2.5e+3`` → the shortest readable form."""
-    if value == 0 or 1e-2 <= abs(value) < 1e3:
-        return f"{value:.3g}"
-    mantissa, exponent = f"{value:.2e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent)}"

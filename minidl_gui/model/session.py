@@ -289,7 +289,6 @@ class Session:
             test=self._points[1],
             train_wrong=train_wrong,
             test_wrong=test_wrong,
-            lr=self.optimizer.lr,
             weights={name: p.numpy().copy() for name, p, _ in self.model.named_parameters()},
             neuron=self.selected_neuron if field is not None else None,
             neuron_field=field,

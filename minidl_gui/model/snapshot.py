@@ -39,7 +39,6 @@ class Snapshot:
     test: Points
     train_wrong: np.ndarray
     test_wrong: np.ndarray
-    lr: float
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     neuron: tuple[int, int] | None = None
     neuron_field: np.ndarray | None = None

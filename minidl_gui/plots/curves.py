@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from minidl.formatting import number, percent
 from minidl_gui.model.history import History, downsample
 from minidl_gui.plots.elided_label import ElidedLabel
 from minidl_gui.plots.log_axis import LogAxis
@@ -180,14 +181,11 @@ class CurvesView(QWidget):
 def readout_text(history: History, index: int) -> str:
     """``epoch 12 · loss train 0.0123 test 0.0145 · accuracy train 97.1 % test 96.8 %``."""
 
-    def value(name: str, percent: bool = False) -> str:
-        number = history.column(name)[index]
-        if np.isnan(number):
-            return "–"
-        return f"{100 * number:.1f} %" if percent else f"{number:.4g}"
+    def value(name: str) -> float:
+        return float(history.column(name)[index])
 
     return (
-        f"epoch {int(history.column('epoch')[index])} · loss train {value('train_loss')} "
-        f"test {value('test_loss')} · accuracy train {value('train_accuracy', True)} "
-        f"test {value('test_accuracy', True)}"
+        f"epoch {int(value('epoch'))} · loss train {number(value('train_loss'))} "
+        f"test {number(value('test_loss'))} · accuracy train {percent(value('train_accuracy'))} "
+        f"test {percent(value('test_accuracy'))}"
     )

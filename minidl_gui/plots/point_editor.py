@@ -36,10 +36,6 @@ class PointEditor(QObject):
         point = self.plot.vb.mapSceneToView(scene_pos)
         return point.x(), point.y()
 
-    def to_scene(self, x1: float, x2: float) -> QPointF:
-        """The scene position of the data point ``(x1, x2)`` (tests click there)."""
-        return self.plot.vb.mapViewToScene(QPointF(x1, x2))
-
     def _clicked(self, event: object) -> None:
         if not self.enabled or event.button() != Qt.MouseButton.LeftButton:
             return

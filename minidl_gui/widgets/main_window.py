@@ -19,6 +19,7 @@ from minidl_gui.model.config_json import config_from_saved_json
 from minidl_gui.model.history import History
 from minidl_gui.model.runs import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.plots.gradient_norms import GradientNormsView
@@ -123,11 +124,12 @@ class MainWindow(QMainWindow):
         self.status.show_history(self.history)
         self.snapshotDrawn.emit()
 
-    @Slot(str)
-    def set_state(self, state: str) -> None:
+    @Slot(object)
+    def set_state(self, state: WorkerState) -> None:
+        """Show what the worker does (``stateChanged``): the toolbar's buttons, the status bar's word."""
         self.toolbar.set_state(state)
         self.status.set_state(state)
-        if state == "running" and self.banner.kind == "error":
+        if state == WorkerState.RUNNING and self.banner.kind == "error":
             self.banner.hide()
 
     @Slot(str)

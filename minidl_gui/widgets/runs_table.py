@@ -7,7 +7,6 @@ double-click) asks, with ``restoreRequested(run)``, for that run to become the c
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import pyqtgraph as pg
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minidl.formatting import duration, percent
 from minidl_gui.model.runs import MAX_RUNS, Run, RunsLog
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
 from minidl_gui.widgets.forms import signals_blocked
@@ -37,20 +37,6 @@ HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", 
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole
 VISIBLE_ROWS = 3
 """Rows the dock shows when it first opens (it scrolls beyond, and can be dragged taller)."""
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{100 * value:.1f} %"
-
-
-def duration(seconds: float) -> str:
-    """``0.8 s``, ``42 s``, ``3 min 05 s``."""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
 
 
 class RunsDock(QDockWidget):

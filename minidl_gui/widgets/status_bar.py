@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from minidl.formatting import duration, number, percent
 from minidl_gui.model.history import History
+from minidl_gui.model.worker_state import WorkerState
 
 STATE_TEXT = {
-    "ready": "Ready",
-    "running": "Training…",
-    "paused": "Paused",
-    "done": "Done",
-    "stopped": "Stopped",
-    "diverged": "Diverged",
-    "failed": "Error",
+    WorkerState.READY: "Ready",
+    WorkerState.RUNNING: "Training…",
+    WorkerState.PAUSED: "Paused",
+    WorkerState.DONE: "Done",
+    WorkerState.STOPPED: "Stopped",
+    WorkerState.DIVERGED: "Diverged",
+    WorkerState.FAILED: "Error",
 }
-
-
-def _number(value: float | None, percent: bool = False) -> str:
-    if value is None or value != value:  # None or NaN
-        return "–"
-    return f"{100 * value:.1f} %" if percent else f"{value:.4f}"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds:
-        return "0.0 s"
-    minutes, seconds = divmod(seconds, 60)
-    return f"{int(minutes)} min {seconds:04.1f} s" if minutes else f"{seconds:.1f} s"
 
 
 class TrainingStatusBar(QStatusBar):
@@ -51,20 +40,19 @@ class TrainingStatusBar(QStatusBar):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
             self.fields[name] = label
-        self.set_state("ready")
+        self.set_state(WorkerState.READY)
         self.show_history(History())
 
-    def set_state(self, state: str) -> None:
-        self.fields["state"].setText(STATE_TEXT.get(state, state))
+    def set_state(self, state: WorkerState) -> None:
+        self.fields["state"].setText(STATE_TEXT[state])
 
     def show_history(self, history: History) -> None:
         f, last = self.fields, history.last
         epoch = last("epoch")
         f["epoch"].setText(f"epoch {int(epoch) if epoch is not None else 0}")
-        f["loss"].setText(f"loss train {_number(last('train_loss'))} · test {_number(last('test_loss'))}")
+        f["loss"].setText(f"loss train {number(last('train_loss'))} · test {number(last('test_loss'))}")
         f["accuracy"].setText(
-            f"accuracy train {_number(last('train_accuracy'), True)} · test {_number(last('test_accuracy'), True)}"
+            f"accuracy train {percent(last('train_accuracy'))} · test {percent(last('test_accuracy'))}"
         )
-        speed = last("steps_per_second")
-        f["speed"].setText(f"{speed:,.0f} steps/s" if speed is not None and speed == speed else "– steps/s")
-        f["elapsed"].setText(_duration(last("elapsed")))
+        f["speed"].setText(f"{number(last('steps_per_second'), ',.0f')} steps/s")
+        f["elapsed"].setText(duration(last("elapsed")))

@@ -9,17 +9,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QStyle, QToolBar, QWidget
 
+from minidl_gui.model.worker_state import WorkerState
+
 RESOLUTIONS = (50, 100, 200, 400)
 
 _ENABLED = {
     # state: (train, step, reset, reinitialise, stop)
-    "ready": (True, True, True, True, False),
-    "running": (True, False, True, True, True),
-    "paused": (True, True, True, True, True),
-    "done": (True, True, True, True, False),
-    "stopped": (True, True, True, True, False),
-    "diverged": (True, True, True, True, False),
-    "failed": (True, True, True, True, False),
+    WorkerState.READY: (True, True, True, True, False),
+    WorkerState.RUNNING: (True, False, True, True, True),
+    WorkerState.PAUSED: (True, True, True, True, True),
+    WorkerState.DONE: (True, True, True, True, False),
+    WorkerState.STOPPED: (True, True, True, True, False),
+    WorkerState.DIVERGED: (True, True, True, True, False),
+    WorkerState.FAILED: (True, True, True, True, False),
 }
 
 
@@ -73,8 +75,8 @@ class TrainingToolbar(QToolBar):
         self.addWidget(_spaced(QLabel("Heatmap")))
         self.addWidget(self.resolution)
         self.addWidget(_spaced(self.show_test))
-        self.state = ""
-        self.set_state("ready")
+        self.state = WorkerState.READY
+        self.set_state(WorkerState.READY)
 
     def _action(self, text: str, name: str, icon: object, key: str, target: object) -> QAction:
         action = QAction(icon, text, self)
@@ -87,12 +89,12 @@ class TrainingToolbar(QToolBar):
         return action
 
     def _train_clicked(self) -> None:
-        (self.pauseRequested if self.state == "running" else self.trainRequested).emit()
+        (self.pauseRequested if self.state == WorkerState.RUNNING else self.trainRequested).emit()
 
-    def set_state(self, state: str) -> None:
+    def set_state(self, state: WorkerState) -> None:
         """Show the worker's ``state``: Pause while running, Train otherwise; enable what makes sense."""
         self.state = state
-        running = state == "running"
+        running = state == WorkerState.RUNNING
         style, pixmap = self.style(), QStyle.StandardPixmap
         self.train.setText("Pause" if running else "Train")
         self.train.setIcon(style.standardIcon(pixmap.SP_MediaPause if running else pixmap.SP_MediaPlay))

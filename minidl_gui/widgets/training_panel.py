@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 
 from minidl_gui.model.config import (
     DECIMALS,
+    LOSS_NAMES,
     MAX_BATCH_SIZE,
     MAX_BELOW_ONE,
     MAX_EPOCHS,
@@ -21,7 +22,7 @@ from minidl_gui.model.config import (
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin, sci_spin
 
-LOSS_ITEMS = (("MSE", "mse"), ("MAE", "mae"), ("BCE", "bce"))
+LOSS_ITEMS = tuple((name.upper(), name) for name in LOSS_NAMES)  # MSE, MAE, BCE
 OPTIMIZER_ITEMS = (("SGD", "sgd"), ("Adam", "adam"))
 SCHEDULE_ITEMS = (("constant", "none"), ("step", "step"), ("exponential", "exponential"), ("cosine", "cosine"))
 

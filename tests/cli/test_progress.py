@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from minidl.cli.progress import ProgressBar, format_seconds
+from minidl.cli.progress import ProgressBar
+from minidl.formatting import duration
 
 
 def test_on_a_pipe_it_writes_a_first_line_then_one_per_tenth() -> None:
@@ -36,8 +37,8 @@ def test_half_way_line_shows_the_fraction_and_an_eta() -> None:
 
 
 def test_seconds_are_readable() -> None:
-    assert format_seconds(4.25) == "4.2 s"
-    assert format_seconds(185) == "3 min 05 s"
+    assert duration(4.25) == "4.2 s"
+    assert duration(185) == "3 min 05 s"
 
 
 def test_as_a_context_manager_it_ends_its_line_even_on_an_exception() -> None:

@@ -18,6 +18,7 @@ from minidl_gui.model.point_edits import AddPoint
 from minidl_gui.model.presets import preset
 from minidl_gui.run import ScriptedRun
 from minidl_gui.widgets.main_window import DEFAULT_SIZE
+from minidl_gui.worker_commands import Pause, Train
 
 TIMEOUT = 20_000
 
@@ -31,7 +32,7 @@ def diverging(config):
 def test_a_diverged_run_is_listed_and_cannot_be_stopped(qtbot, playground, small_config):
     controller = playground(diverging(small_config))
     window = controller.window
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and len(window.runs.log) == 1, timeout=TIMEOUT)
     assert window.runs.table.item(0, 6).text() == "diverged"
     assert not window.findChild(QAbstractButton, "stopButton").isEnabled()
@@ -41,12 +42,12 @@ def test_a_run_continued_after_diverging_keeps_one_row_that_says_both(qtbot, pla
     training = replace(small_config.training, optimizer="sgd", lr=100.0, max_epochs=4)
     controller = playground(replace(small_config, training=training))
     window, runs = controller.window, controller.window.runs
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "diverged" and len(runs.log) == 1, timeout=TIMEOUT)
     calmer = replace(window.config().training, lr=1e-4)
     window.controls.training.lr.setValue(calmer.lr)  # the user lowers the learning rate and trains on
     qtbot.waitUntil(lambda: controller.session.config.training.lr == calmer.lr, timeout=TIMEOUT)
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "done", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: runs.log[-1].epochs == 4, timeout=TIMEOUT)
     assert len(runs.log) == runs.table.rowCount() == 1  # one run, one curve: not a second, overlapping row
@@ -57,11 +58,11 @@ def test_a_run_continued_after_diverging_keeps_one_row_that_says_both(qtbot, pla
 def test_a_done_run_trained_on_with_more_epochs_keeps_its_row_and_says_done(qtbot, playground, small_config):
     controller = playground(replace(small_config, training=replace(small_config.training, max_epochs=2)))
     window, runs = controller.window, controller.window.runs
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "done" and len(runs.log) == 1, timeout=TIMEOUT)
     window.controls.training.max_epochs.setValue(4)
     qtbot.waitUntil(lambda: controller.session.config.training.max_epochs == 4, timeout=TIMEOUT)
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "done" and runs.log[-1].epochs == 4, timeout=TIMEOUT)
     assert runs.table.rowCount() == 1 and runs.table.item(0, 6).text() == "done"
 
@@ -73,7 +74,7 @@ def test_only_a_scripted_run_exits_1_after_a_divergence(qtbot, playground, small
     seen = Recorder(controller)  # queued after the script's own slot: once it has seen it, so has the script
     controller.worker.diverged.connect(seen.record, Qt.ConnectionType.QueuedConnection)
     if not scripted:
-        controller.submit("train")  # the user pressed Train
+        controller.submit(Train())  # the user pressed Train
     qtbot.waitUntil(lambda: bool(seen.texts), timeout=TIMEOUT)
     assert script.exit_code == code
 
@@ -107,7 +108,7 @@ def test_a_preset_starts_its_experiment_from_scratch(qtbot, playground, mess):
     elif mess == "reinitialised":
         click(qtbot, window, "reinitialiseButton")
         qtbot.waitUntil(lambda: controller.session.config != config, timeout=TIMEOUT)
-    controller.submit("train", 2)
+    controller.submit(Train(2))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 2, timeout=TIMEOUT)
     click(qtbot, window, "reportSgdPresetButton")
     qtbot.waitUntil(lambda: "from scratch" in window.statusBar().currentMessage(), timeout=TIMEOUT)
@@ -126,12 +127,12 @@ def test_a_preset_starts_its_experiment_from_scratch(qtbot, playground, mess):
 def test_a_run_whose_optimizer_changed_mid_way_is_labelled_so(qtbot, playground, small_config):
     controller = playground(small_config)  # Adam
     window = controller.window
-    controller.submit("train", 3)
+    controller.submit(Train(3))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 3, timeout=TIMEOUT)
     optimizer = window.controls.training.optimizer
     optimizer.setCurrentIndex(optimizer.findData("sgd"))
     qtbot.waitUntil(lambda: controller.session.config.training.optimizer == "sgd", timeout=TIMEOUT)
-    controller.submit("train", 5)
+    controller.submit(Train(5))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 5, timeout=TIMEOUT)
     click(qtbot, window, "stopButton")
     qtbot.waitUntil(lambda: len(window.runs.log) == 1, timeout=TIMEOUT)
@@ -200,7 +201,7 @@ def test_only_the_latest_runs_keep_their_state_and_a_dropped_one_says_so(qtbot, 
     window, runs = controller.window, controller.window.runs
     window.restore_settings(settings, config=False)
     for count in (1, 2, 3):
-        controller.submit("train")
+        controller.submit(Train())
         qtbot.waitUntil(lambda c=count: window.toolbar.state == "done" and len(runs.log) == c, timeout=TIMEOUT)
         if count == 1:
             first_state = weakref.ref(runs.log[0].saved)
@@ -232,5 +233,5 @@ def test_holding_space_trains_without_flickering_between_train_and_pause(qtbot, 
         QApplication.processEvents()
     qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
     assert asked == ["train"] and spin.text() == text
-    controller.submit("pause")
+    controller.submit(Pause())
     qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)

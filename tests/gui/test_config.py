@@ -91,3 +91,18 @@ def test_replaced_layer_rows_leave_the_list_at_once(qtbot):
     widget.set_layers((LayerConfig(7, "relu"),))  # no event loop in between: deferred deletes not run yet
     assert len(widget.findChildren(QSpinBox)) == 1
     assert widget.findChild(QSpinBox, "layerWidthSpin0").value() == 7
+
+
+def test_the_app_offers_minidls_losses_but_the_logit_one_each_named_once(qtbot):
+    from minidl.losses import LOSSES
+    from minidl_gui.model.config import LOSS_NAMES
+    from minidl_gui.widgets.training_panel import TrainingPanel
+
+    assert LOSS_NAMES == ("mse", "mae", "bce") and set(LOSS_NAMES) < set(LOSSES)
+    with pytest.raises(ValueError, match="bce_logits"):
+        TrainingConfig(loss="bce_logits")
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    combo = panel.loss
+    items = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+    assert items == [("MSE", "mse"), ("MAE", "mae"), ("BCE", "bce")]

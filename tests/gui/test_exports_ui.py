@@ -15,6 +15,7 @@ from minidl_gui.model.export import load_weights
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.session import run_settings
 from minidl_gui.widgets import file_actions
+from minidl_gui.worker_commands import Train
 
 TIMEOUT = 20_000
 
@@ -24,7 +25,7 @@ def trained(qtbot, playground):
     """A window paused after three epochs."""
     controller = playground()
     window = controller.window
-    controller.submit("train", 3)
+    controller.submit(Train(3))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 3, timeout=TIMEOUT)
     return controller
 

@@ -20,6 +20,7 @@ from minidl.data import save_points
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_file import save_session
 from minidl_gui.model.session_io import capture_session
+from minidl_gui.worker_commands import Pause, SendSnapshot, Train
 
 TIMEOUT = 20_000
 
@@ -102,7 +103,7 @@ def test_training_goes_on_while_a_session_opens_then_the_opened_session_replaces
     controller = playground()
     window = controller.window
     blocked = gate(monkeypatch, minidl_gui.session_files, "load_session")
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
     assert controller.files.open(session_file)
     epochs = len(window.history)
@@ -133,7 +134,7 @@ def test_cancel_drops_the_import_and_keeps_the_points(qtbot, playground, monkeyp
     qtbot.waitUntil(lambda: not blocked.threads[0].is_alive(), timeout=TIMEOUT)
     QApplication.processEvents()  # whatever the finished thread posted is delivered (and dropped)
     before = window.last_snapshot
-    controller.submit("snapshot")
+    controller.submit(SendSnapshot())
     qtbot.waitUntil(lambda: window.last_snapshot is not before, timeout=TIMEOUT)
     assert outcomes == [] and window.last_snapshot.data_version == version
     assert len(window.last_snapshot.train.x) == 200 and not window.controls.data.custom
@@ -162,7 +163,7 @@ def test_esc_in_the_progress_dialog_cancels_the_load_only(qtbot, playground, mon
     controller = playground()
     window = controller.window
     blocked = gate(monkeypatch, minidl_gui.widgets.data_actions, "read_points")
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "running", timeout=TIMEOUT)
     assert window.points.import_points(points_file)
     qtbot.waitUntil(lambda: progress_dialog(window) is not None, timeout=TIMEOUT)
@@ -173,5 +174,5 @@ def test_esc_in_the_progress_dialog_cancels_the_load_only(qtbot, playground, mon
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     blocked.release()
     assert "cancelled" in window.status.currentMessage() and window.toolbar.state == "running"
-    controller.submit("pause")
+    controller.submit(Pause())
     qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)

@@ -16,6 +16,7 @@ from minidl_gui.model.gradient_norms import LayerNorms, gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.session import Session
 from minidl_gui.plots.gradient_norms import GradientNormsView
+from minidl_gui.worker_commands import Train
 
 TIMEOUT = 20_000
 
@@ -130,7 +131,7 @@ def test_a_real_training_fills_the_gradients_tab(qtbot, playground, small_config
     config = replace(small_config, training=replace(small_config.training, max_epochs=6))
     controller = playground(config)
     window = controller.window
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window.toolbar.state == "done", timeout=TIMEOUT)
     window.side_tabs.setCurrentWidget(window.gradients)  # drawn on show, from the window's own history
     view = window.gradients

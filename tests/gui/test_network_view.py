@@ -13,6 +13,7 @@ from minidl_gui.model.session import Session
 from minidl_gui.model.snapshot import Points, Snapshot
 from minidl_gui.plots.network_view import LINK_WIDTHS, NEGATIVE, POSITIVE, NetworkView
 from minidl_gui.worker import TrainingWorker
+from minidl_gui.worker_commands import Quit, SelectNeuron, Step, Train
 
 TIMEOUT = 20_000
 
@@ -30,7 +31,6 @@ def snapshot(weights: dict[str, np.ndarray], **fields) -> Snapshot:
         test=empty,
         train_wrong=np.zeros(0, dtype=bool),
         test_wrong=np.zeros(0, dtype=bool),
-        lr=0.1,
         weights=weights,
         **fields,
     )
@@ -144,8 +144,8 @@ def test_the_worker_adds_the_selected_neurons_field_to_its_snapshots(small_confi
     snapshots = []
     worker.yielded.connect(snapshots.append)
     worker.yielded.connect(lambda _: worker.snapshot_consumed())
-    for command in (("step",), ("neuron", (1, 3)), ("step",), ("neuron", (7, 0)), ("quit",)):
-        worker.submit(*command)
+    for command in (Step(), SelectNeuron((1, 3)), Step(), SelectNeuron((7, 0)), Quit()):
+        worker.submit(command)
     worker.run()
     assert snapshots[0].neuron is None and snapshots[0].neuron_field is None
     with_field = snapshots[1]  # sent at once: the worker was paused
@@ -166,7 +166,7 @@ def test_the_window_shows_the_field_of_a_clicked_neuron_while_training(qtbot, pl
     controller = playground()
     window = controller.window
     window.side_tabs.setCurrentWidget(window.network)
-    controller.submit("train", 4)
+    controller.submit(Train(4))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
     view = window.network
     assert view.widths == [2, 8, 8, 1]

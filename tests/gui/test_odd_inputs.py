@@ -9,11 +9,12 @@ import pytest
 
 from minidl_gui.model import config as bounds
 from minidl_gui.model.config import Config, DataConfig, LayerConfig, NetworkConfig, TrainingConfig
+from minidl_gui.worker_commands import Train
 
 
 def _train(qtbot, controller, epochs: int = 3) -> None:
     window = controller.window
-    controller.submit("train", epochs)
+    controller.submit(Train(epochs))
     qtbot.waitUntil(lambda: window.toolbar.state in ("paused", "done", "diverged", "failed"), timeout=20_000)
 
 
@@ -65,7 +66,7 @@ def test_switching_to_bce_mid_run(playground, qtbot, small_config):
 
 def test_closing_while_saving(playground, qtbot, small_config, tmp_path):
     controller = playground(small_config)
-    controller.submit("train")
+    controller.submit(Train())
     controller.files.save(tmp_path / "s.minidl")
     controller.window.close()
     assert controller.thread.isFinished()

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from minidl_gui.model.point_edits import (
     AddNoise,
@@ -23,6 +23,7 @@ from minidl_gui.model.point_edits import (
 )
 from minidl_gui.model.session import Session
 from minidl_gui.worker import NO_POINTS, TrainingWorker
+from minidl_gui.worker_commands import EditPoints, Step, Train
 
 TIMEOUT = 20_000
 MODIFIER = Qt.KeyboardModifier
@@ -135,10 +136,10 @@ def test_a_point_drawn_while_training_joins_at_the_next_epoch(small_config, run_
     def draw_after_epoch_2(snapshot) -> None:
         if snapshot.epoch == 2 and not drawn:
             drawn.append(True)
-            worker.submit("edit_points", AddPoint(0.1, 0.2, 0))
+            worker.submit(EditPoints(AddPoint(0.1, 0.2, 0)))
 
     worker.yielded.connect(draw_after_epoch_2)
-    worker.submit("train")
+    worker.submit(Train())
     run_until_halted(worker)
     epochs = [r.epoch for r in worker.session.history.records]
     assert epochs == [1, 2, 3, 4, 5, 6]  # not reset by the edit
@@ -152,9 +153,9 @@ def test_a_point_drawn_while_training_joins_at_the_next_epoch(small_config, run_
 def test_training_without_points_is_refused_and_clearing_while_running_pauses(small_config):
     worker = TrainingWorker(Session(small_config), interval=0.0)
     seen = Recorder(worker)
-    worker.submit("edit_points", ClearPoints())
-    worker.submit("train")
-    worker.submit("step")
+    worker.submit(EditPoints(ClearPoints()))
+    worker.submit(Train())
+    worker.submit(Step())
     worker.quit()
     worker.run()
     assert worker.session.epoch == 0 and worker.state == "ready" and seen.states == []
@@ -165,11 +166,11 @@ def test_training_without_points_is_refused_and_clearing_while_running_pauses(sm
 
     def clear_after_epoch_1(snapshot) -> None:
         if snapshot.epoch == 1 and worker.session.custom_points is False:
-            worker.submit("edit_points", ClearPoints())
+            worker.submit(EditPoints(ClearPoints()))
             worker.quit()
 
     worker.yielded.connect(clear_after_epoch_1)
-    worker.submit("train")
+    worker.submit(Train())
     worker.run()
     assert seen.states == ["running", "paused"] and NO_POINTS in seen.messages
     assert worker.session.epoch == 1 and len(worker.session.history) == 1
@@ -179,7 +180,7 @@ def test_training_without_points_is_refused_and_clearing_while_running_pauses(sm
 def click_at(qtbot, window, x1: float, x2: float, modifier=NONE) -> None:
     """Click the decision plot at the pixel showing the data point ``(x1, x2)``."""
     decision = window.decision
-    position = decision.mapFromScene(decision.editor.to_scene(x1, x2))
+    position = decision.mapFromScene(decision.editor.plot.vb.mapViewToScene(QPointF(x1, x2)))
     qtbot.mouseClick(decision.viewport(), Qt.MouseButton.LeftButton, modifier, position)
 
 

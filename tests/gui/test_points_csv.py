@@ -7,6 +7,7 @@ import torch
 from PySide6.QtWidgets import QFileDialog
 
 from minidl.data import load_points, save_points
+from minidl_gui.worker_commands import SendSnapshot
 
 TIMEOUT = 20_000
 
@@ -57,7 +58,7 @@ def test_a_malformed_file_names_its_first_bad_line_and_changes_nothing(qtbot, pl
     assert window.banner.isVisible() and window.banner.kind == "error"
     text = window.banner.label.text()
     assert "line 3" in text and "not a number" in text and "unchanged" in text
-    controller.submit("snapshot")  # a fresh snapshot: the worker's points are the same
+    controller.submit(SendSnapshot())  # a fresh snapshot: the worker's points are the same
     qtbot.waitUntil(lambda: window.last_snapshot is not before, timeout=TIMEOUT)
     assert window.last_snapshot.data_version == before.data_version
     assert np.array_equal(window.last_snapshot.train.x, before.train.x)

@@ -10,10 +10,12 @@ import torch
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractButton, QSpinBox
 
+from minidl.formatting import short_number
 from minidl_gui.model.config import Config, LayerConfig, NetworkConfig, TrainingConfig
 from minidl_gui.model.history import COLUMNS, History
-from minidl_gui.model.runs import MAX_RUNS, STATES_KEPT, RunsLog, make_run, short_number, summary_text
+from minidl_gui.model.runs import MAX_RUNS, STATES_KEPT, RunsLog, make_run, summary_text
 from minidl_gui.widgets.main_window import MainWindow
+from minidl_gui.worker_commands import Reset, SendSnapshot, Step, Stop, Train
 
 TIMEOUT = 20_000
 
@@ -101,19 +103,19 @@ def test_each_ended_run_gets_a_row(qtbot, playground, short_config):
     history = window.history
     assert cells[0] == "1" and cells[1] == summary_text(short_config) and cells[4] == "4" and cells[6] == "done"
     assert cells[3] == f"{100 * history.last('test_accuracy'):.1f} %"
-    controller.submit("train", 2)  # a new run (the last one was done), paused after two epochs...
+    controller.submit(Train(2))  # a new run (the last one was done), paused after two epochs...
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 2, timeout=TIMEOUT)
-    controller.submit("reset")  # ...and interrupted by a reset
+    controller.submit(Reset())  # ...and interrupted by a reset
     qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=TIMEOUT)
     assert table.item(1, 6).text() == "reset" and table.item(1, 4).text() == "2"
-    controller.submit("step")
+    controller.submit(Step())
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 1, timeout=TIMEOUT)
-    controller.submit("stop")
+    controller.submit(Stop())
     qtbot.waitUntil(lambda: table.rowCount() == 3, timeout=TIMEOUT)
     assert table.item(2, 6).text() == "stopped"
-    controller.submit("reset")  # already recorded: no new row
+    controller.submit(Reset())  # already recorded: no new row
     qtbot.waitUntil(lambda: window.toolbar.state == "ready" and len(window.history) == 0, timeout=TIMEOUT)
-    controller.submit("snapshot")
+    controller.submit(SendSnapshot())
     qtbot.waitUntil(lambda: window.last_snapshot.epoch == 0, timeout=TIMEOUT)
     assert table.rowCount() == 3
 

@@ -22,6 +22,7 @@ from minidl_gui.model.session_file import load_session, save_session
 from minidl_gui.model.session_io import capture_session
 from minidl_gui.session_files import UNSAVED
 from minidl_gui.widgets import file_actions
+from minidl_gui.worker_commands import SendSnapshot, Train
 
 TIMEOUT = 20_000
 COMPARED = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr")
@@ -44,7 +45,7 @@ def choose_path(monkeypatch, path) -> None:
 def train_until(qtbot, controller, epochs: int) -> None:
     """Train (as ``--quit-after-epochs`` does) until ``epochs`` and wait for the window to show them."""
     window = controller.window
-    controller.submit("train", epochs)
+    controller.submit(Train(epochs))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == epochs, timeout=TIMEOUT)
 
 
@@ -165,7 +166,7 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, playground, tmp_p
     assert window.banner.isVisible() and window.banner.kind == "error"
     text = window.banner.label.text()
     assert text.count("bad.minidl") == 1 and "unchanged" in text
-    controller.submit("snapshot")
+    controller.submit(SendSnapshot())
     qtbot.waitUntil(lambda: window.last_snapshot.epoch == 2, timeout=TIMEOUT)
     assert controller.session is session and session.epoch == 2
     np.testing.assert_array_equal(window.last_snapshot.train.x, points.x)

@@ -15,6 +15,7 @@ from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.run import create_window, dispose
 from minidl_gui.widgets.main_window import MainWindow
+from minidl_gui.worker_commands import Train
 
 TIMEOUT = 20_000
 
@@ -64,7 +65,7 @@ def test_report_adam_preset_reaches_95_percent_test_accuracy(qtbot, playground):
     window = controller.window
     click(qtbot, window, "reportAdamPresetButton")
     qtbot.waitUntil(lambda: controller.session.config.data.n_train == 1000, timeout=TIMEOUT)
-    controller.submit("train", 30)
+    controller.submit(Train(30))
     qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=60_000)
     assert len(window.history) == 30  # the last epoch arrived before the state that announces it
     assert np.nanmax(window.history.column("test_accuracy")) >= 0.95
@@ -201,9 +202,9 @@ def test_paused_and_done_show_only_once_the_last_epoch_is_drawn(qtbot, playgroun
     controller = playground(config)
     log = StateLog(controller.window)
     controller.worker.stateChanged.connect(log.record, Qt.ConnectionType.QueuedConnection)
-    controller.submit("train", 3)
+    controller.submit(Train(3))
     qtbot.waitUntil(lambda: window_state(log) == "paused", timeout=TIMEOUT)
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: window_state(log) == "done", timeout=TIMEOUT)
     halted = [entry for entry in log.seen if entry[0] != "running"]
     assert halted == [("paused", 3, 3, 3.0), ("done", 6, 6, 6.0)]
@@ -229,7 +230,7 @@ def test_dispose_stops_the_thread_and_deletes_the_window_at_once(qtbot, small_co
     controller = create_window(small_config, remember=False)
     window = controller.window
     window.show()
-    controller.submit("train")
+    controller.submit(Train())
     qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=TIMEOUT)
     dispose(controller)
     assert controller.thread.isFinished() and not shiboken6.isValid(window)

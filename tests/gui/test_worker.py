@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import get_args
 
 import torch
 
+from minidl_gui import worker_commands
 from minidl_gui.model.session import Session
+from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.worker import TrainingWorker
+from minidl_gui.worker_commands import Configure, Reset, Step, Stop, Train, WorkerCommand
 
 
 class Recorder:
     """Collects everything a worker emits, acknowledging each snapshot like the window does."""
 
     def __init__(self, worker: TrainingWorker) -> None:
-        self.states: list[str] = []
+        self.states: list[WorkerState] = []
         self.snapshots: list = []
         self.finished: list[str] = []
         self.diverged: list[tuple[str, str]] = []
@@ -31,9 +35,9 @@ class Recorder:
         self.worker.snapshot_consumed()
 
 
-def serve(worker: TrainingWorker, *commands: tuple) -> None:
+def serve(worker: TrainingWorker, *commands: WorkerCommand) -> None:
     for command in commands:
-        worker.submit(*command)
+        worker.submit(command)
     worker.quit()
     worker.run()
 
@@ -41,7 +45,7 @@ def serve(worker: TrainingWorker, *commands: tuple) -> None:
 def test_steps_train_one_epoch_each_and_always_send_the_state(small_config):
     worker = TrainingWorker(Session(small_config))
     seen = Recorder(worker)
-    serve(worker, ("step",), ("step",), ("step",))
+    serve(worker, Step(), Step(), Step())
     assert worker.session.epoch == 3
     assert [s.epoch for s in seen.snapshots] == [1, 2, 3]
     assert seen.states == ["paused"]
@@ -50,7 +54,7 @@ def test_steps_train_one_epoch_each_and_always_send_the_state(small_config):
 def test_train_until_stop_at_then_pause(small_config, run_until_halted):
     worker = TrainingWorker(Session(small_config))
     seen = Recorder(worker)
-    worker.submit("train", 5)
+    worker.submit(Train(5))
     run_until_halted(worker)
     assert worker.session.epoch == 5
     assert seen.states == ["running", "paused"] and seen.finished == ["paused after epoch 5"]
@@ -63,10 +67,10 @@ def test_run_to_max_epochs_is_done_and_train_again_starts_over(small_config, run
     config = replace(small_config, training=replace(small_config.training, max_epochs=3))
     worker = TrainingWorker(Session(config))
     seen = Recorder(worker)
-    worker.submit("train")
+    worker.submit(Train())
     run_until_halted(worker)
     assert seen.states[-1] == "done" and seen.finished == ["3 epochs done"] and worker.session.epoch == 3
-    serve(worker, ("step",))
+    serve(worker, Step())
     assert worker.session.epoch == 1
 
 
@@ -74,7 +78,7 @@ def test_live_changes_apply_between_epochs(small_config):
     worker = TrainingWorker(Session(small_config))
     Recorder(worker)
     faster = replace(small_config, training=replace(small_config.training, lr=0.05, batch_size=32))
-    serve(worker, ("step",), ("configure", faster), ("step",))
+    serve(worker, Step(), Configure(faster), Step())
     assert worker.session.optimizer.lr == 0.05 and worker.session.trainer.batch_size == 32
     assert worker.session.epoch == 2
 
@@ -83,7 +87,7 @@ def test_architecture_change_resets_and_says_so(small_config):
     worker = TrainingWorker(Session(small_config))
     seen = Recorder(worker)
     wider = replace(small_config, network=replace(small_config.network, seed=99))
-    serve(worker, ("step",), ("configure", wider))
+    serve(worker, Step(), Configure(wider))
     assert worker.session.epoch == 0 and seen.states[-1] == "ready"
     assert "reset" in seen.messages[-1] or "restarts" in seen.messages[-1]
     assert seen.snapshots[-1].start == 0 and seen.snapshots[-1].epoch == 0
@@ -92,7 +96,7 @@ def test_architecture_change_resets_and_says_so(small_config):
 def test_stop_ends_the_run(small_config):
     worker = TrainingWorker(Session(small_config))
     seen = Recorder(worker)
-    serve(worker, ("step",), ("stop",))
+    serve(worker, Step(), Stop())
     assert seen.states[-1] == "stopped" and worker.session.finished
 
 
@@ -103,7 +107,7 @@ def test_divergence_is_reported_and_training_stops(small_config, run_until_halte
     network = replace(small_config.network, hidden=(LayerConfig(32, "relu"),) * 3, init="normal", init_std=3.0)
     worker = TrainingWorker(Session(replace(small_config, training=training, network=network)))
     seen = Recorder(worker)
-    worker.submit("train")
+    worker.submit(Train())
     run_until_halted(worker)
     (text, setting), *_ = seen.diverged
     assert seen.states[-1] == "diverged" and setting == "lr" and text.endswith("Try a learning rate below 100.")
@@ -120,15 +124,15 @@ def test_the_data_goes_out_before_the_state_or_message_that_announces_it(small_c
     worker.finished.connect(lambda text: events.append(("finished", text)))
     worker.runEnded.connect(lambda run: events.append(("run ended", run.ended)))
     worker.message.connect(lambda text: events.append(("message", text.split(":")[0])))
-    next_commands = [("train",), ("reset",)]  # each sent when the previous train command finishes
+    next_commands = [Train(), Reset()]  # each sent when the previous train command finishes
 
     def go_on(_: str) -> None:
-        worker.submit(*next_commands.pop(0))
+        worker.submit(next_commands.pop(0))
         if not next_commands:
             worker.quit()
 
     worker.finished.connect(go_on)
-    worker.submit("train", 2)
+    worker.submit(Train(2))
     worker.run()
     assert events == [
         ("state", "running"),
@@ -157,10 +161,38 @@ def test_an_error_while_training_fails_the_run_and_the_worker_keeps_serving(smal
         raise RuntimeError("no snapshot today")
 
     monkeypatch.setattr(worker.session, "snapshot", broken_snapshot)
-    worker.submit("train")
-    worker.errored.connect(lambda _: worker.submit("step"))  # still serving commands after the failure
+    worker.submit(Train())
+    worker.errored.connect(lambda _: worker.submit(Step()))  # still serving commands after the failure
     worker.errored.connect(lambda _: worker.quit())
     worker.run()
     assert seen.states == ["running", "failed"]
     assert errors == ["RuntimeError: no snapshot today"] * 2  # the step trained epoch 2, then failed alike
     assert worker.session.epoch == 2 and torch.is_grad_enabled()  # run() restores the caller's autograd mode
+
+
+def test_states_go_out_as_worker_state_members(small_config, run_until_halted):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    worker.submit(Train(2))
+    run_until_halted(worker)
+    assert seen.states == [WorkerState.RUNNING, WorkerState.PAUSED]
+    assert all(type(state) is WorkerState for state in seen.states) and worker.state is WorkerState.PAUSED
+
+
+def test_an_object_that_is_not_a_command_is_reported_and_the_worker_keeps_serving(small_config):
+    worker = TrainingWorker(Session(small_config))
+    seen = Recorder(worker)
+    errors: list[str] = []
+    worker.errored.connect(errors.append)
+    serve(worker, "train", Step())  # the old string form is no command
+    assert errors == ["not a worker command: 'train' (submit one of minidl_gui.worker_commands)"]
+    assert worker.session.epoch == 1 and seen.states == [WorkerState.PAUSED]
+
+
+def test_every_command_class_is_a_worker_command():
+    defined = {
+        value
+        for value in vars(worker_commands).values()
+        if isinstance(value, type) and value.__module__ == worker_commands.__name__
+    }
+    assert defined == set(get_args(WorkerCommand))
