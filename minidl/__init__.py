@@ -41,7 +41,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "make_scheduler",
     ),
     "minidl.sequential": ("Sequential",),
-    "minidl.training": ("EpochResult", "StopRules", "Trainer", "TrainingDiverged"),
+    "minidl.training": ("EpochResult", "RunSettings", "StopRules", "Trainer", "TrainingDiverged", "build_run"),
 }
 _SUBMODULES = ("data", "training")
 _HOME = {name: module for module, names in _SOURCES.items() for name in names}

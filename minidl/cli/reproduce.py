@@ -30,11 +30,8 @@ from minidl.experiments import (
 )
 from minidl.files import atomic_write
 from minidl.formatting import duration, percent, short_number
-from minidl.losses import MSELoss
-from minidl.models import mlp
-from minidl.optim import OPTIMIZERS
 from minidl.seeds import MAX_SEED, RunSeeds
-from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged
+from minidl.training import EpochResult, RunSettings, StopRules, TrainingDiverged, build_run
 
 HISTORY_COLUMNS = (
     "experiment",
@@ -154,12 +151,7 @@ def run_experiment(
     on_epoch: Callable[[EpochResult], None] | None = None,
 ) -> Run:
     """Train the report's net as ``experiment`` says, from ``seed``; ``epochs`` overrides the report's."""
-    seeds = RunSeeds.from_seed(seed)
-    train, test = report_points(seed, points)
-    model = mlp(hidden=REPORT_HIDDEN, activation="relu", init=REPORT_INIT, init_std=REPORT_INIT_STD, seed=seeds.weights)
-    optimizer = OPTIMIZERS[experiment.optimizer](model.param(), lr=experiment.lr)
-    stop = StopRules(max_epochs=experiment.epochs if epochs is None else epochs)
-    trainer = Trainer(model, MSELoss(), optimizer, train, test, batch_size=1, stop=stop, seed=seeds.shuffle)
+    trainer = build_run(experiment_settings(experiment, seed, epochs), *report_points(seed, points))
     history: list[EpochResult] = []
     start = time.perf_counter()
     for result in trainer.run():
@@ -167,6 +159,24 @@ def run_experiment(
         if on_epoch is not None:
             on_epoch(result)
     return Run(experiment, seed, history, time.perf_counter() - start)
+
+
+def experiment_settings(experiment: Experiment, seed: int, epochs: int | None = None) -> RunSettings:
+    """The run of ``experiment`` from ``seed``: the report's net, init, MSE loss and batch 1, the experiment's
+    optimizer with its learning rate (its other hyperparameters PyTorch's defaults), ``epochs`` or the report's."""
+    return RunSettings(
+        hidden=REPORT_HIDDEN,
+        activation="relu",
+        output_activation="identity",
+        init=REPORT_INIT,
+        init_std=REPORT_INIT_STD,
+        loss="mse",
+        optimizer=experiment.optimizer,
+        lr=experiment.lr,
+        batch_size=1,
+        stop=StopRules(max_epochs=experiment.epochs if epochs is None else epochs),
+        seed=seed,
+    )
 
 
 def report_points(seed: int, points: int = REPORT_POINTS) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:

@@ -35,12 +35,18 @@ from minidl.experiments import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_I
 from minidl.formatting import duration, number, percent
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
-from minidl.models import mlp
-from minidl.optim import OPTIMIZERS, Optimizer
-from minidl.schedulers import NO_SCHEDULE, SCHEDULERS, LRScheduler, make_scheduler
+from minidl.optim import OPTIMIZERS
+from minidl.schedulers import NO_SCHEDULE, SCHEDULERS
 from minidl.seeds import RunSeeds
-from minidl.sequential import Sequential
-from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, confusion_matrix
+from minidl.training import (
+    EpochResult,
+    RunSettings,
+    StopRules,
+    Trainer,
+    TrainingDiverged,
+    build_run,
+    confusion_matrix,
+)
 
 DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
@@ -213,29 +219,7 @@ def run(args: argparse.Namespace) -> int:
     output_activation = _output_activation(args, parser)
     try:
         train, test, validation = _load_data(args)
-        model = mlp(
-            hidden=args.hidden,
-            activation=_activations(args),
-            output_activation=output_activation,
-            init=args.init,
-            init_std=args.init_std,
-            seed=RunSeeds.from_seed(args.seed).weights,
-        )
-        optimizer = _optimizer(args, model)
-        scheduler = _scheduler(args, optimizer)
-        trainer = Trainer(
-            model,
-            LOSSES[args.loss](),
-            optimizer,
-            train,
-            test,
-            validation=validation,
-            batch_size=args.batch_size,
-            scheduler=scheduler,
-            stop=_stop_rules(args),
-            threshold=_threshold(args),
-            seed=RunSeeds.from_seed(args.seed).shuffle,
-        )
+        trainer = build_run(_run_settings(args, output_activation), train, test, validation)
     except (ValueError, OSError) as error:  # CSVFormatError is a ValueError
         parser.error(str(error))
     config = _config(args, output_activation, train, test, validation)
@@ -334,26 +318,34 @@ def _lr(args: argparse.Namespace) -> float:
     return args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
 
 
-def _optimizer(args: argparse.Namespace, model: Sequential) -> Optimizer:
-    """The chosen optimizer with the flags named like its hyperparameters (``--betas`` for Adam's betas, ...)."""
-    optimizer_class = OPTIMIZERS[args.optimizer]
-    hyperparameters = {name: getattr(args, name) for name in optimizer_class.hyperparameter_names}
-    return optimizer_class(model.param(), **{**hyperparameters, "lr": _lr(args)})
-
-
-def _scheduler(args: argparse.Namespace, optimizer: Optimizer) -> LRScheduler | None:
-    return make_scheduler(
-        args.scheduler,
-        optimizer,
+def _run_settings(args: argparse.Namespace, output_activation: str) -> RunSettings:
+    """The run the flags describe: each flag named like the setting it sets (``--betas`` for Adam's betas, ...)."""
+    return RunSettings(
+        hidden=args.hidden,
+        activation=_activations(args),
+        output_activation=output_activation,
+        init=args.init,
+        init_std=args.init_std,
+        loss=args.loss,
+        optimizer=args.optimizer,
+        lr=_lr(args),
+        momentum=args.momentum,
+        dampening=args.dampening,
+        nesterov=args.nesterov,
+        betas=args.betas,
+        eps=args.eps,
+        weight_decay=args.weight_decay,
+        l1=args.l1,
+        batch_size=args.batch_size,
+        scheduler=args.scheduler,
         step_size=args.step_size,
         gamma=args.gamma if args.gamma is not None else DEFAULT_GAMMA.get(args.scheduler),
-        T_max=args.t_max or max(args.epochs, 1),
+        T_max=args.t_max,
         eta_min=args.eta_min,
+        stop=StopRules(max_epochs=args.epochs, target_loss=args.target_loss, patience=args.patience),
+        threshold=_threshold(args),
+        seed=args.seed,
     )
-
-
-def _stop_rules(args: argparse.Namespace) -> StopRules:
-    return StopRules(max_epochs=args.epochs, target_loss=args.target_loss, patience=args.patience)
 
 
 def _config(

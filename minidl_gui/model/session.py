@@ -15,15 +15,21 @@ import torch
 from torch import Tensor
 
 from minidl.data import make_dataset
-from minidl.losses import LOSSES
-from minidl.models import mlp
-from minidl.optim import OPTIMIZERS, Optimizer
-from minidl.schedulers import LRScheduler, make_scheduler
+from minidl.optim import Optimizer
+from minidl.schedulers import LRScheduler
 from minidl.seeds import RunSeeds
-from minidl.sequential import Sequential
-from minidl.training import EpochResult, StopRules, Trainer, TrainingDiverged, predict_labels
+from minidl.training import (
+    EpochResult,
+    RunSettings,
+    StopRules,
+    TrainingDiverged,
+    build_model,
+    build_run,
+    predict_labels,
+    update_run,
+)
 from minidl_gui.model.activations_probe import neuron_field
-from minidl_gui.model.config import Config, DataConfig, NetworkConfig, TrainingConfig
+from minidl_gui.model.config import Config, DataConfig
 from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit
@@ -58,35 +64,31 @@ def build_data(config: DataConfig) -> tuple[tuple[Tensor, Tensor], tuple[Tensor,
     return train, test
 
 
-def build_model(config: NetworkConfig) -> Sequential:
-    """The MLP of ``config``, its weights drawn from the network seed."""
-    model = mlp(
-        hidden=[layer.width for layer in config.hidden],
-        activation=[layer.activation for layer in config.hidden],
-        output_activation=config.output_activation,
-        init=config.init,
-        init_std=config.init_std,
-        seed=RunSeeds.from_seed(config.seed).weights,
-    )
-    model.needs_input_grad = False
-    return model
-
-
-def optimizer_hyperparameters(config: TrainingConfig) -> dict[str, object]:
-    """The keyword arguments (and live attributes) of the configured optimizer."""
-    common = {"lr": config.lr, "weight_decay": config.weight_decay, "l1": config.l1}
-    if config.optimizer == "sgd":
-        return {**common, "momentum": config.momentum, "nesterov": config.nesterov}
-    return {**common, "betas": (config.beta1, config.beta2), "eps": config.eps}
-
-
-def build_optimizer(model: Sequential, config: TrainingConfig) -> Optimizer:
-    return OPTIMIZERS[config.optimizer](model.param(), **optimizer_hyperparameters(config))
-
-
-def build_scheduler(optimizer: Optimizer, config: TrainingConfig) -> LRScheduler | None:
-    return make_scheduler(
-        config.schedule, optimizer, step_size=config.step_size, gamma=config.gamma, T_max=config.max_epochs
+def run_settings(config: Config) -> RunSettings:
+    """The framework's settings of the run ``config`` describes; the network seed seeds the weights and the
+    shuffling (the data seed, the points: `build_data`)."""
+    network, training = config.network, config.training
+    return RunSettings(
+        hidden=tuple(layer.width for layer in network.hidden),
+        activation=tuple(layer.activation for layer in network.hidden),
+        output_activation=network.output_activation,
+        init=network.init,
+        init_std=network.init_std,
+        loss=training.loss,
+        optimizer=training.optimizer,
+        lr=training.lr,
+        momentum=training.momentum,
+        nesterov=training.nesterov,
+        betas=(training.beta1, training.beta2),
+        eps=training.eps,
+        weight_decay=training.weight_decay,
+        l1=training.l1,
+        batch_size=training.batch_size,
+        scheduler=training.schedule,
+        step_size=training.step_size,
+        gamma=training.gamma,
+        stop=StopRules(max_epochs=training.max_epochs),
+        seed=network.seed,
     )
 
 
@@ -166,26 +168,15 @@ class Session:
         del self._undo[:-UNDO_DEPTH]
 
     def _build_model(self) -> None:
-        self.model = build_model(self.config.network)
+        self.model = build_model(run_settings(self.config))
+        self.model.needs_input_grad = False
         self._initial_weights = self.model.state_dict()
         self._build_training()
 
     def _build_training(self) -> None:
         """A fresh optimizer, scheduler and trainer at epoch 0, the history cleared."""
-        training = self.config.training
-        self.optimizer = build_optimizer(self.model, training)
-        self.scheduler = build_scheduler(self.optimizer, training)
-        self.trainer = Trainer(
-            self.model,
-            LOSSES[training.loss](),
-            self.optimizer,
-            self.train_data,
-            self.test_data if len(self.test_data[0]) else None,
-            batch_size=training.batch_size,
-            scheduler=self.scheduler,
-            stop=StopRules(max_epochs=training.max_epochs),
-            seed=RunSeeds.from_seed(self.config.network.seed).shuffle,
-        )
+        test = self.test_data if len(self.test_data[0]) else None
+        self.trainer = build_run(run_settings(self.config), self.train_data, test, model=self.model)
         self.history.clear()
         self.stopped = False
         self._sent = 0
@@ -193,6 +184,15 @@ class Session:
         """``(epoch, config)``: the run's first configuration, then each it trained with after that epoch."""
 
     # -- controlling ------------------------------------------------------------------------------
+    @property
+    def optimizer(self) -> Optimizer:
+        return self.trainer.optimizer
+
+    @property
+    def scheduler(self) -> LRScheduler | None:
+        """The learning-rate schedule, the one owner of ``optimizer.lr`` while there is one."""
+        return self.trainer.scheduler
+
     @property
     def epoch(self) -> int:
         return self.trainer.epoch
@@ -228,30 +228,12 @@ class Session:
             self._build_model()
             return Change(True, "Network changed: a new model was built, training restarts from epoch 0.")
         if config.training != old.training:
-            self._apply_training(old.training, config.training)
+            update_run(self.trainer, run_settings(old), run_settings(config))
             if self.config_log[-1][0] == self.epoch:
                 self.config_log[-1] = (self.epoch, config)  # several edits between two epochs: one change
             else:
                 self.config_log.append((self.epoch, config))
         return Change(False)
-
-    def _apply_training(self, old: TrainingConfig, new: TrainingConfig) -> None:
-        trainer = self.trainer
-        if new.loss != old.loss:
-            trainer.criterion = LOSSES[new.loss]()
-        if new.optimizer != old.optimizer:
-            self.optimizer = trainer.optimizer = build_optimizer(self.model, new)
-        else:
-            _set_hyperparameters(self.optimizer, optimizer_hyperparameters(new))
-        schedule_keys = ("schedule", "gamma", "step_size", "max_epochs")
-        if new.optimizer != old.optimizer or any(getattr(new, k) != getattr(old, k) for k in schedule_keys):
-            self.scheduler = trainer.scheduler = build_scheduler(self.optimizer, new)
-            if self.scheduler is not None:
-                self.scheduler.last_epoch = trainer.epoch
-        elif self.scheduler is not None:
-            self.scheduler.base_lr = new.lr
-        trainer.batch_size = new.batch_size
-        trainer.stop = StopRules(max_epochs=new.max_epochs)
 
     # -- training ---------------------------------------------------------------------------------
     def epochs(self) -> Iterator[EpochResult]:
@@ -327,14 +309,3 @@ class Session:
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:
     return Points(data[0].numpy(), data[1].view(-1).numpy())
-
-
-def _set_hyperparameters(optimizer: Optimizer, values: dict[str, object]) -> None:
-    """Set live hyperparameters; Nesterov goes off first and on last, as it depends on the momentum."""
-    if values.get("nesterov") is False:
-        optimizer.nesterov = False
-    for name, value in values.items():
-        if name != "nesterov":
-            setattr(optimizer, name, value)
-    if values.get("nesterov"):
-        optimizer.nesterov = True

@@ -10,9 +10,10 @@ import pytest
 import torch
 from PySide6.QtGui import QImage
 
+from minidl.training import build_model
 from minidl_gui.model.export import load_weights
 from minidl_gui.model.history import COLUMNS
-from minidl_gui.model.session import build_model
+from minidl_gui.model.session import run_settings
 from minidl_gui.widgets import file_actions
 from minidl_gui.worker_commands import Train
 
@@ -74,7 +75,7 @@ def test_weights_export_alone_and_load_into_the_same_network(qtbot, trained, mon
     path = tmp_path / "weights.json"
     export(monkeypatch, window, "weights_json", path)
     qtbot.waitUntil(path.exists, timeout=TIMEOUT)
-    model = build_model(session.config.network)
+    model = build_model(run_settings(session.config))
     load_weights(path, model)
     expected = session.model.state_dict()
     assert all(torch.equal(model.state_dict()[name], tensor) for name, tensor in expected.items())

@@ -23,6 +23,14 @@ def trained(config: Config, epochs: int = 3) -> Session:
     return session
 
 
+def trained_lr(session: Session) -> float:
+    """The learning rate ``session``'s next epoch trains at."""
+    generator = session.epochs()
+    result = next(generator)
+    generator.close()
+    return result.lr
+
+
 def document_of(session: Session) -> dict:
     return json.loads(json.dumps(session_document(capture_session(session))))
 
@@ -41,8 +49,21 @@ def test_a_session_with_a_schedule_and_a_live_change_of_lr_reopens(scheduled) ->
     session = trained(scheduled)
     assert session.optimizer.lr == scheduled.training.lr * 0.5  # scheduled down
     assert reopen(document_of(session)).optimizer.lr == session.optimizer.lr
-    session.configure(replace(scheduled, training=replace(scheduled.training, lr=0.02)))  # applies now
-    assert reopen(document_of(session)).optimizer.lr == 0.02
+    session.configure(replace(scheduled, training=replace(scheduled.training, lr=0.02)))  # applies now, scheduled
+    assert session.optimizer.lr == 0.02 * 0.5  # the base is 0.02, the rate the schedule gives after epoch 3
+    assert reopen(document_of(session)).optimizer.lr == session.optimizer.lr
+
+
+def test_a_file_with_a_live_lr_written_undecayed_by_older_versions_opens_at_the_scheduled_rate(scheduled) -> None:
+    """Before the schedule owned the rate, a live change of lr was saved undecayed: such files still open, and
+    the reopened run trains at the rate its schedule gives."""
+    session = trained(scheduled)
+    session.configure(replace(scheduled, training=replace(scheduled.training, lr=0.02)))
+    document = document_of(session)
+    document["optimizer"]["hyperparameters"]["lr"] = 0.02  # as older versions wrote it
+    reopened = reopen(document)
+    assert reopened.optimizer.lr == 0.02 * 0.5
+    assert trained_lr(reopened) == 0.02 * 0.5
 
 
 def test_a_cosine_schedule_that_reached_zero_reopens(small_config) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDoubleSpinBox, QSpinBox, QToolButton
@@ -116,6 +117,28 @@ def test_live_learning_rate_reaches_the_running_optimizer(qtbot, playground):
     qtbot.waitUntil(lambda: len(window.history) > epoch + 1, timeout=TIMEOUT)
     assert window.toolbar.state == "running" and window.history.column("epoch")[0] == 1  # no reset
     assert window.history.column("lr")[-1] == 0.002
+
+
+def test_a_learning_rate_changed_under_a_schedule_is_scheduled_from_the_next_epoch(qtbot, playground):
+    """Issue #9: with an exponential schedule (gamma 0.5), lr 0.01 → 0.02 after epoch 3 trained epoch 4 at 0.02,
+    undecayed. The schedule owns the rate: epoch 4 trains at 0.02 · 0.5³ = 0.0025."""
+    controller = playground()
+    window = controller.window
+    assert controller.session.config.training.lr == 0.01
+    choose(window, "scheduleCombo", "exponential")
+    find(window, QDoubleSpinBox, "gammaSpin").setValue(0.5)
+    qtbot.waitUntil(lambda: controller.session.config.training.schedule == "exponential", timeout=TIMEOUT)
+
+    def step_to(epochs: int) -> None:
+        click(qtbot, window, "stepButton")
+        qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == epochs, timeout=TIMEOUT)
+
+    for epochs in (1, 2, 3):
+        step_to(epochs)
+    find(window, QDoubleSpinBox, "learningRateSpin").setValue(0.02)
+    qtbot.waitUntil(lambda: controller.session.config.training.lr == 0.02, timeout=TIMEOUT)
+    step_to(4)
+    assert window.history.column("lr").tolist() == pytest.approx([0.01, 0.005, 0.0025, 0.0025], rel=1e-12)
 
 
 def test_architecture_change_resets_and_the_user_sees_it(qtbot, playground):

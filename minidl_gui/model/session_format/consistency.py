@@ -7,7 +7,6 @@ configuration (what the widgets will show), and raises `SessionFileError` naming
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from minidl.schedulers import LRScheduler
@@ -53,22 +52,17 @@ def _check_scheduler(saved: dict[str, Any] | None, config: Config, own: LRSchedu
 
 
 def _check_scheduled_lr(lr: float, saved: dict[str, Any], config: Config, own: LRScheduler) -> None:
-    """The live learning rate is the configured one (just changed) or the one the saved schedule gives."""
-    allowed = (config.training.lr, _scheduled_lr(own, saved))
+    """The live learning rate is the one the saved schedule gives at its epoch, or the configured one: files
+    written before the schedule owned the rate kept a rate changed live undecayed until the next epoch.
+
+    `_check_scheduler` found the saved schedule's settings equal to ``own``'s, so ``own`` gives its rate.
+    """
+    allowed = (config.training.lr, own.lr_at(saved["last_epoch"]))
     if lr not in allowed:
         raise SessionFileError(
             f"field 'optimizer.hyperparameters.lr' is {show_value(lr)}, but 'config.training.lr' and the "
             f"saved schedule give {show_value(allowed[0])} or {show_value(allowed[1])}"
         )
-
-
-def _scheduled_lr(scheduler: LRScheduler, state: dict[str, Any]) -> float:
-    """The rate that ``scheduler`` with the saved ``state`` gives, worked out on copies: loading a state
-    may set the optimizer's rate, and ``scheduler`` and its optimizer must stay as they are."""
-    scheduler = copy.copy(scheduler)
-    scheduler.optimizer = copy.copy(scheduler.optimizer)
-    scheduler.load_state_dict(dict(state))
-    return scheduler.get_lr()
 
 
 def _differs(where: str, found: Any, source: str, expected: Any, verb: str = "is") -> None:

@@ -1,0 +1,183 @@
+"""Runs built from `RunSettings`: the same run as one built by hand from the seed's streams, and live changes
+(`update_run`) under which the schedule keeps owning the learning rate."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import torch
+
+import minidl
+from minidl.data import make_disc
+from minidl.seeds import RunSeeds
+from minidl.training import (
+    RunSettings,
+    StopRules,
+    Trainer,
+    build_run,
+    build_scheduler,
+    update_run,
+)
+
+TRAIN, TEST = make_disc(40, seed=0), make_disc(20, seed=1)
+SMALL = RunSettings(hidden=(6, 5), activation=("tanh", "relu"), lr=0.01, batch_size=8, stop=StopRules(6), seed=4)
+
+CASES: dict[str, dict[str, Any]] = {
+    "adam": {},
+    "sgd_cosine": {"optimizer": "sgd", "momentum": 0.9, "nesterov": True, "scheduler": "cosine", "eta_min": 0.001},
+    "adam_step": {"betas": (0.8, 0.99), "eps": 1e-6, "scheduler": "step", "step_size": 2, "gamma": 0.5},
+    "bce_exponential": {"loss": "bce", "output_activation": "sigmoid", "scheduler": "exponential", "gamma": 0.9},
+    "penalties": {"optimizer": "sgd", "weight_decay": 0.01, "l1": 0.001, "init": "kaiming", "threshold": 0.3},
+}
+
+
+def by_hand(settings: RunSettings) -> Trainer:
+    """The run as the command line built it before `build_run`: each part from the seed's own stream."""
+    seeds = RunSeeds.from_seed(settings.seed)
+    model = minidl.mlp(
+        hidden=settings.hidden,
+        activation=settings.activation,
+        output_activation=settings.output_activation,
+        init=settings.init,
+        init_std=settings.init_std,
+        seed=seeds.weights,
+    )
+    optimizer_class = minidl.OPTIMIZERS[settings.optimizer]
+    optimizer = optimizer_class(
+        model.param(), **{name: getattr(settings, name) for name in optimizer_class.hyperparameter_names}
+    )
+    scheduler = minidl.make_scheduler(
+        settings.scheduler,
+        optimizer,
+        step_size=settings.step_size,
+        gamma=settings.gamma,
+        T_max=settings.stop.max_epochs,
+        eta_min=settings.eta_min,
+    )
+    loss = minidl.LOSSES[settings.loss]()
+    return Trainer(
+        model,
+        loss,
+        optimizer,
+        TRAIN,
+        TEST,
+        batch_size=settings.batch_size,
+        scheduler=scheduler,
+        stop=settings.stop,
+        threshold=settings.threshold,
+        seed=seeds.shuffle,
+    )
+
+
+def history(trainer: Trainer) -> list[tuple[float, ...]]:
+    return [(r.train_loss, r.train_accuracy, r.test_loss, r.test_accuracy, r.lr) for r in trainer.run()]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_build_run_trains_the_run_built_by_hand_from_the_seed_to_the_bit(case: str) -> None:
+    settings = replace(SMALL, **CASES[case])
+    built, hand = build_run(settings, TRAIN, TEST), by_hand(settings)
+    assert history(built) == history(hand)
+    assert all(torch.equal(a, b) for a, b in zip(built.model.parameters(), hand.model.parameters(), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"loss": "hinge"}, "Unknown loss 'hinge': choose one of mse, mae, bce, bce_logits"),
+        ({"optimizer": "rmsprop"}, "Unknown optimizer 'rmsprop': choose one of sgd, adam"),
+        ({"scheduler": "linear"}, "Unknown scheduler 'linear': choose one of none, step, exponential, cosine"),
+    ],
+)
+def test_unknown_names_are_refused_with_the_choices(change: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RunSettings(**change)
+
+
+def test_cosine_t_max_defaults_to_the_run_s_epochs() -> None:
+    trainer = build_run(replace(SMALL, scheduler="cosine", stop=StopRules(7)), TRAIN)
+    assert trainer.scheduler.T_max == 7
+
+
+def test_a_schedule_built_at_epoch_k_has_the_settings_lr_as_base_and_its_rate_in_force() -> None:
+    settings = replace(SMALL, scheduler="exponential", gamma=0.5, lr=0.02)
+    optimizer = minidl.SGD(minidl.Linear(2, 1).param(), lr=0.7)  # another rate, as after a decay
+    scheduler = build_scheduler(settings, optimizer, epoch=3)
+    assert (scheduler.base_lr, scheduler.last_epoch, optimizer.lr) == (0.02, 3, 0.0025)
+
+
+def trained(settings: RunSettings, epochs: int = 3) -> Trainer:
+    trainer = build_run(settings, TRAIN, TEST)
+    generator = trainer.run()
+    for _ in range(epochs):
+        next(generator)
+    generator.close()
+    return trainer
+
+
+def next_lrs(trainer: Trainer, epochs: int = 2) -> list[float]:
+    generator = trainer.run()
+    lrs = [next(generator).lr for _ in range(epochs)]
+    generator.close()
+    return lrs
+
+
+EXPONENTIAL = replace(SMALL, scheduler="exponential", gamma=0.5, stop=StopRules(10))
+
+
+def test_a_live_lr_under_a_schedule_is_its_new_base_from_the_next_epoch() -> None:
+    """The issue's case: lr 0.01 → 0.02 after epoch 3 must train epoch 4 at 0.02 · 0.5³, then 0.02 · 0.5⁴."""
+    trainer = trained(EXPONENTIAL)
+    update_run(trainer, EXPONENTIAL, replace(EXPONENTIAL, lr=0.02))
+    assert trainer.scheduler.base_lr == 0.02
+    assert next_lrs(trainer) == [0.0025, 0.00125]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"batch_size": 4}, {"betas": (0.8, 0.99)}, {"loss": "mae"}, {"stop": StopRules(20)}],
+    ids=["batch_size", "betas", "loss", "stop"],
+)
+def test_other_live_changes_keep_the_scheduled_rate(change: dict[str, Any]) -> None:
+    """The app set the undecayed base rate for one epoch on any live change while a schedule ran."""
+    trainer = trained(EXPONENTIAL)
+    update_run(trainer, EXPONENTIAL, replace(EXPONENTIAL, **change))
+    assert next_lrs(trainer) == [0.00125, 0.000625]
+
+
+def test_a_schedule_changed_mid_run_gives_the_rate_of_the_run_s_epoch_at_once() -> None:
+    trainer = trained(EXPONENTIAL)
+    update_run(trainer, EXPONENTIAL, replace(EXPONENTIAL, scheduler="step", step_size=2, gamma=0.1))
+    assert type(trainer.scheduler) is minidl.StepLR and trainer.scheduler.last_epoch == 3
+    assert next_lrs(trainer) == pytest.approx([0.01 * 0.1, 0.01 * 0.01], rel=1e-12)
+
+
+def test_a_new_optimizer_kind_is_built_fresh_and_keeps_the_scheduled_rate() -> None:
+    trainer = trained(EXPONENTIAL)
+    update_run(trainer, EXPONENTIAL, replace(EXPONENTIAL, optimizer="sgd", momentum=0.9))
+    assert type(trainer.optimizer) is minidl.SGD and trainer.optimizer.momentum == 0.9
+    assert trainer.scheduler.optimizer is trainer.optimizer
+    assert next_lrs(trainer) == [0.00125, 0.000625]
+
+
+def test_without_a_schedule_a_live_lr_applies_as_it_is() -> None:
+    constant = replace(SMALL, stop=StopRules(10))
+    faster = replace(constant, lr=0.02)
+    scheduled = replace(faster, scheduler="exponential", gamma=0.5)
+    trainer = trained(constant)
+    update_run(trainer, constant, faster)
+    assert next_lrs(trainer) == [0.02, 0.02]
+    update_run(trainer, faster, scheduled)
+    assert next_lrs(trainer) == [0.02 * 0.5**5, 0.02 * 0.5**6]
+    update_run(trainer, scheduled, constant)
+    assert trainer.scheduler is None and next_lrs(trainer) == [0.01, 0.01]
+
+
+def test_the_network_and_the_seed_cannot_change_in_a_running_trainer() -> None:
+    trainer = build_run(SMALL, TRAIN)
+    with pytest.raises(ValueError, match="the hidden of a running trainer cannot change: build a new run"):
+        update_run(trainer, SMALL, replace(SMALL, hidden=(3,), activation="relu"))
+    with pytest.raises(ValueError, match="the seed of a running trainer cannot change"):
+        update_run(trainer, SMALL, replace(SMALL, seed=5))
