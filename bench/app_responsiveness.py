@@ -159,7 +159,7 @@ def measure_app(config: Config, seconds: float, *, show: bool = True) -> AppRun:
     the first epoch drawn, then measure for ``seconds``. ``show=False`` keeps the window hidden (no
     painting): a diagnosis of what the painting costs."""
     ensure_offscreen()
-    from minidl_gui.run import application, create_window
+    from minidl_gui.launch import application, create_window
 
     application()
     with quiet_qt_messages("propagateSizeHints"):

@@ -29,7 +29,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "minidl.data": ("DataLoader", "make_dataset", "make_disc", "train_test_split"),
     "minidl.linear": ("Linear",),
     "minidl.losses": ("LOSSES", "BCELoss", "BCEWithLogitsLoss", "MAELoss", "MSELoss"),
-    "minidl.models": ("mlp",),
+    "minidl.architectures": ("mlp",),
     "minidl.module": ("Module",),
     "minidl.optim": ("OPTIMIZERS", "SGD", "Adam", "Optimizer"),
     "minidl.schedulers": (

@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    from minidl_gui.run import run_app  # Qt only once we know it can start
+    from minidl_gui.launch import run_app  # Qt only once we know it can start
 
     scripted = args.autostart or args.quit_after_epochs is not None or args.screenshot is not None
     return run_app(

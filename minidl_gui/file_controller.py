@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from minidl_gui.model.config import Config
 from minidl_gui.model.export import save_weights, write_history_csv
 from minidl_gui.model.history import COLUMNS
-from minidl_gui.model.runs import Run
+from minidl_gui.model.runs_log import Run
 from minidl_gui.model.saved_session import capture_session, session_from_saved
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_format import SessionData, SessionFileError, load_session, save_session

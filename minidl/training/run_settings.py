@@ -14,9 +14,9 @@ from typing import Any
 
 from torch import Tensor
 
+from minidl.architectures import mlp
 from minidl.experiments import REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD
 from minidl.losses import LOSSES
-from minidl.models import mlp
 from minidl.module import Module
 from minidl.optim import OPTIMIZERS, Optimizer
 from minidl.schedulers import NO_SCHEDULE, SCHEDULERS, LRScheduler, make_scheduler
@@ -35,7 +35,7 @@ class RunSettings:
     biases from N(0, 1)), MSE loss, Adam with PyTorch's defaults, batch 1, a constant rate, 100 epochs.
 
     - network: ``hidden`` widths, ``activation`` (one name for every hidden layer, or one per layer),
-      ``output_activation``, ``init``, ``init_std`` (see `minidl.models.mlp`);
+      ``output_activation``, ``init``, ``init_std`` (see `minidl.architectures.mlp`);
     - ``loss``: a key of `minidl.losses.LOSSES`;
     - ``optimizer``: a key of `minidl.optim.OPTIMIZERS`; it takes those of ``lr`` … ``l1`` that its
       constructor names (``momentum`` is SGD's, ``betas`` Adam's);

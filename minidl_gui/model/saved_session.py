@@ -21,7 +21,7 @@ from minidl_gui.model.config import Config
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.json_document import SessionFileError
 from minidl_gui.model.json_values import HistoryColumns, plain_columns
-from minidl_gui.model.runs import Run, make_run
+from minidl_gui.model.runs_log import Run, make_run
 from minidl_gui.model.session import Session
 from minidl_gui.model.session_format import SessionData
 from minidl_gui.model.session_format.consistency import check_agrees

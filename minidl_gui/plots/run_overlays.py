@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from minidl_gui.model.history import downsample
-from minidl_gui.model.runs import Run
+from minidl_gui.model.runs_log import Run
 
 RUN_COLORS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#d62728")
 """Run colours, in turn: none is the live curves' blue (train) or orange (test)."""

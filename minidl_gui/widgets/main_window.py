@@ -20,7 +20,7 @@ from minidl_gui.model.app_state import AppState
 from minidl_gui.model.config import Config
 from minidl_gui.model.config_json import config_from_saved_json
 from minidl_gui.model.history import History
-from minidl_gui.model.runs import MAX_RUNS
+from minidl_gui.model.runs_log import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.plots.curves import CurvesView

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from minidl.formatting import duration, percent
-from minidl_gui.model.runs import MAX_RUNS, Run, RunsLog
+from minidl_gui.model.runs_log import MAX_RUNS, Run, RunsLog
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
 from minidl_gui.widgets.forms import signals_blocked
 from minidl_gui.widgets.spinboxes import int_spin

@@ -107,7 +107,7 @@ def small_config() -> Config:
 def playground(qtbot) -> Iterator:
     """``make(config, remember=False)`` → a shown window's controller; every window is closed at the end
     and its training thread has finished by then."""
-    from minidl_gui.run import create_window
+    from minidl_gui.launch import create_window
 
     controllers = []
 

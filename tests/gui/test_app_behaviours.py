@@ -13,10 +13,10 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QSpinBox
 
+from minidl_gui.launch import ScriptedRun
 from minidl_gui.model.config import LayerConfig
 from minidl_gui.model.point_edits import AddPoint
 from minidl_gui.model.presets import preset
-from minidl_gui.run import ScriptedRun
 from minidl_gui.widgets.main_window import DEFAULT_SIZE
 from minidl_gui.worker_commands import Pause, Train
 

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 import minidl_gui.model.session as session_module
+from minidl.architectures import mlp
 from minidl.losses import BCEWithLogitsLoss, MSELoss
-from minidl.models import mlp
 from minidl_gui.model.gradient_norms import LayerNorms, gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.session import Session

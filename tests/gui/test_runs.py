@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QSpinBox
 from minidl.formatting import short_number
 from minidl_gui.model.config import Config, LayerConfig, NetworkConfig, TrainingConfig
 from minidl_gui.model.history import COLUMNS, History
-from minidl_gui.model.runs import MAX_RUNS, STATES_KEPT, RunsLog, make_run, summary_text
+from minidl_gui.model.runs_log import MAX_RUNS, STATES_KEPT, RunsLog, make_run, summary_text
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker_commands import Reset, SendSnapshot, Step, Stop, Train
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 
 from minidl.files import FileRefusedError
 from minidl_gui.model.config import Config
-from minidl_gui.model.runs import STATES_KEPT
+from minidl_gui.model.runs_log import STATES_KEPT
 from minidl_gui.settings import MAX_SETTINGS_BYTES, SETTINGS_ENV, open_settings
 from minidl_gui.widgets.main_window import MainWindow
 
@@ -60,7 +60,7 @@ def test_valid_settings_give_no_message(qtbot, temporary_settings):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_settings_path_that_is_a_fifo_is_ignored_and_not_overwritten(qtbot, tmp_path, monkeypatch):
-    from minidl_gui.run import create_window
+    from minidl_gui.launch import create_window
 
     fifo = tmp_path / "settings.ini"
     os.mkfifo(fifo)  # reading it would wait for a writer for ever
@@ -74,7 +74,7 @@ def test_a_settings_path_that_is_a_fifo_is_ignored_and_not_overwritten(qtbot, tm
 
 
 def test_a_huge_settings_file_is_ignored_and_kept(qtbot, temporary_settings):
-    from minidl_gui.run import create_window
+    from minidl_gui.launch import create_window
 
     Path(temporary_settings).write_text("[General]\nresolution=200\n" + "#" * MAX_SETTINGS_BYTES)
     controller = create_window()
@@ -97,7 +97,7 @@ def default_settings(tmp_path, monkeypatch) -> Path:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "darwin", reason="needs named pipes and INI settings")
 def test_a_fifo_at_the_default_settings_path_is_refused_before_qt_reads_it(qtbot, default_settings):
-    from minidl_gui.run import create_window
+    from minidl_gui.launch import create_window
 
     os.mkfifo(default_settings)  # QSettings("minidl", "minidl-gui") would wait for a writer for ever
     with pytest.raises(FileRefusedError, match="named pipe"):
@@ -118,7 +118,7 @@ def test_a_huge_default_settings_file_is_refused(default_settings):
 
 
 def test_a_settings_path_that_cannot_be_looked_at_is_ignored_not_a_crash(qtbot, tmp_path, monkeypatch):
-    from minidl_gui.run import create_window
+    from minidl_gui.launch import create_window
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")

@@ -11,11 +11,11 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDoubleSpinBox, QSpinBox, QToolButton
 
+from minidl_gui.launch import create_window, dispose
 from minidl_gui.model.app_state import UNSAVED
 from minidl_gui.model.config import Config, LayerConfig
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
-from minidl_gui.run import create_window, dispose
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker_commands import Train
 

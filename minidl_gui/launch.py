@@ -1,4 +1,4 @@
-"""Building the app: a window with its controller, settings restored; and the scripted run."""
+"""Launching the app: a window with its controller, settings restored; and the scripted run."""
 
 from __future__ import annotations
 
