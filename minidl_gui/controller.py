@@ -38,7 +38,7 @@ _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 class Controller(QObject):
-    """Owns the session, the worker and the thread of one window (and is a child of that window)."""
+    """Owns the worker (which owns the session) and the thread of one window, and is a child of that window."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
