@@ -27,6 +27,12 @@ OPTIMIZER_ITEMS = (("SGD", "sgd"), ("Adam", "adam"))
 SCHEDULE_ITEMS = (("constant", "none"), ("step", "step"), ("exponential", "exponential"), ("cosine", "cosine"))
 
 
+LR_TIP = (
+    "Learning rate γ — applies live, from the next epoch. With an LR schedule it is the schedule's base: "
+    "the rate in force is this × the schedule's factor for the epoch"
+)
+
+
 class TrainingPanel(FormGroup):
     """Edits a `TrainingConfig`; ``changed`` fires on every finished edit. Only the rows that apply to
     the chosen optimizer and schedule are shown."""
@@ -37,9 +43,7 @@ class TrainingPanel(FormGroup):
         super().__init__("Training", "trainingGroup")
         self.loss = combo(LOSS_ITEMS, "lossCombo", "Loss: mean squared / absolute error, or binary cross-entropy")
         self.optimizer = combo(OPTIMIZER_ITEMS, "optimizerCombo", "The optimizer (switching keeps the weights)")
-        self.lr = sci_spin(
-            MIN_LR, MAX_LR, "learningRateSpin", "Learning rate γ — applies live, from the next epoch", 1e-6
-        )
+        self.lr = sci_spin(MIN_LR, MAX_LR, "learningRateSpin", LR_TIP, 1e-6)
         self.momentum = float_spin(0.0, MAX_BELOW_ONE, DECIMALS, 0.05, "momentumSpin", "SGD momentum μ (0: plain SGD)")
         self.nesterov = QCheckBox("Nesterov")
         self.nesterov.setObjectName("nesterovCheck")
