@@ -106,7 +106,9 @@ class Session:
         """The ``(layer, index)`` whose field snapshots carry (see `activations_probe`), or None."""
         self.custom_points = False
         """The points were drawn, edited or imported: they are no longer the configuration's."""
-        self._undo: list[tuple[Data, Data, tuple[float, float, float, float]]] = []
+        self._undo: list[tuple[Data, Data, tuple[float, float, float, float], DataConfig | None]] = []
+        """``(train, test, extent, generated_from)``: the points before each edit, and the data configuration
+        that generated them (None: drawn or imported)."""
         self._build_data()
         self._build_model()
 
@@ -150,9 +152,10 @@ class Session:
         """Back to the points before the last edit (or before drawn points were replaced); False if none."""
         if not self._undo:
             return False
-        train, test, extent = self._undo.pop()
+        train, test, extent, generated_from = self._undo.pop()
         self.set_data(train, test, refit=False)
-        self.extent, self.custom_points = extent, True
+        self.extent = extent
+        self.custom_points = generated_from != self.config.data  # another data set's points are custom here
         return True
 
     def regenerate_points(self) -> Change:
@@ -164,7 +167,8 @@ class Session:
         return Change(True, "Generated points again (Ctrl+Z brings the drawn ones back); the model was reset.")
 
     def _remember_points(self) -> None:
-        self._undo.append((self.train_data, self.test_data, self.extent))
+        generated_from = None if self.custom_points else self.config.data
+        self._undo.append((self.train_data, self.test_data, self.extent, generated_from))
         del self._undo[:-UNDO_DEPTH]
 
     def _build_model(self) -> None:

@@ -112,6 +112,26 @@ def test_regenerate_brings_back_the_generated_points_and_undo_the_drawn_ones(sma
     assert session.undo_points() and session.train_data[0].tolist() == [[0.5, 0.5]]
 
 
+def test_undo_back_to_generated_points_says_they_are_the_configurations_again(small_config):
+    session = Session(small_config)
+    generated = session.train_data[0].clone()
+    session.edit_points(AddPoint(0.5, 0.5, 1))
+    assert session.custom_points
+    assert session.undo_points() and torch.equal(session.train_data[0], generated)
+    assert not session.custom_points  # the configuration's points again: a Data edit need not reset the model
+    assert not session.configure(small_config, regenerate_points=True).reset
+
+
+def test_undo_back_to_another_data_sets_points_keeps_them_custom(small_config):
+    session = Session(small_config)
+    session.edit_points(AddPoint(0.5, 0.5, 1))  # remembers the generated disc points
+    other = replace(small_config, data=replace(small_config.data, dataset="xor"))
+    assert session.configure(other, regenerate_points=True).reset  # remembers the drawn points, generates xor
+    assert session.undo_points() and session.custom_points  # the drawn points
+    assert session.undo_points() and session.custom_points  # disc points under an xor configuration: not its own
+    assert session.regenerate_points().reset and not session.custom_points
+
+
 def test_configure_regenerates_drawn_points_only_when_asked(small_config):
     session = Session(small_config)
     generated = session.train_data[0].clone()
