@@ -11,7 +11,7 @@ import sys
 from PySide6.QtCore import QObject, Qt, QThread
 
 from minidl_gui.file_controller import FileController
-from minidl_gui.model.config import Config
+from minidl_gui.model.config import Config, ConfigEdit
 from minidl_gui.model.session import Session
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
@@ -81,13 +81,13 @@ class Controller(QObject):
         worker.errored.connect(window.show_error, _QUEUED)
         window.closing.connect(self.shutdown)
 
-    def _configure(self, config: Config, section: str) -> None:
+    def _configure(self, config: Config, section: ConfigEdit) -> None:
         """A preset starts afresh; any other edit configures the session, and an edit of the Data group
         also brings generated points back in place of drawn ones — one command, whatever else listens."""
-        if section == "preset":
+        if section is ConfigEdit.PRESET:
             self.worker.submit(StartAfresh(config))
         else:
-            self.worker.submit(Configure(config, regenerate_points=section == "data"))
+            self.worker.submit(Configure(config, regenerate_points=section is ConfigEdit.DATA))
 
     @property
     def session(self) -> Session:

@@ -110,13 +110,15 @@ class AppState:
     ) -> None:
         """A session became current: opened from ``path``, started (New, launch: ``path`` None), or a run
         restored (``in_file`` False: what ``path`` holds is another state, the session counts as unsaved)."""
-        config_changed = config != self._config
+        config_changed, custom_changed = config != self._config, custom_points != self._custom_points
         with self._file_watched():
             self._config, self._epoch, self._path = config, epoch, path
             self._clean = (epoch, config) if in_file else None
+            self._custom_points = custom_points  # set before any event: listeners see the whole new state
         if config_changed:
             self.config_changed.emit()
-        self._set_custom_points(custom_points)
+        if custom_changed:
+            self.custom_points_changed.emit()
 
     def mark_saved(self, path: Path, epoch: int, config: Config) -> None:
         """The session at ``epoch`` with ``config`` was written to ``path`` (the worker saves between

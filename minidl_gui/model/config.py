@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import Enum
 from typing import Any
 
 from minidl.activations import ACTIVATIONS
@@ -66,6 +67,19 @@ def _round_fractions(config: object, *names: str) -> None:
 
 def _check_choice(label: str, value: str, choices: tuple[str, ...] | list[str]) -> None:
     _check(value in choices, f"Unknown {label} {value!r}: choose one of {', '.join(choices)}")
+
+
+class ConfigEdit(str, Enum):
+    """Which part of the configuration a user's edit changed: a group of the controls, or all of it from a
+    preset. A DATA edit brings generated points back in place of drawn ones; a PRESET starts afresh."""
+
+    DATA = "data"
+    NETWORK = "network"
+    TRAINING = "training"
+    PRESET = "preset"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)

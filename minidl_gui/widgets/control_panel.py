@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from minidl_gui.model.config import Config
+from minidl_gui.model.config import Config, ConfigEdit
 from minidl_gui.model.presets import PRESETS
 from minidl_gui.widgets.data_panel import DataPanel
 from minidl_gui.widgets.forms import FormGroup, signals_blocked
@@ -21,12 +21,12 @@ def preset_button_name(key: str) -> str:
 
 class ControlPanel(QScrollArea):
     """All the settings of a run. ``configChanged(config, section)`` fires after each finished edit,
-    ``section`` being "data", "network", "training" or "preset".
+    ``section`` the `ConfigEdit` it was (a group, or a preset).
 
     It scrolls vertically only, and is never narrower than its content (plus the scroll bar): the
     dock holding it cannot clip a field."""
 
-    configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
+    configChanged = Signal(object, object)  # noqa: N815 (Qt naming)
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,9 +58,9 @@ class ControlPanel(QScrollArea):
         column.addStretch(1)
         self.setWidget(content)
         content.installEventFilter(self)  # its minimum width changes with the layers: follow it
-        self.data.changed.connect(lambda: self._emit("data"))
-        self.network.changed.connect(lambda: self._emit("network"))
-        self.training.changed.connect(lambda: self._emit("training"))
+        self.data.changed.connect(lambda: self._emit(ConfigEdit.DATA))
+        self.network.changed.connect(lambda: self._emit(ConfigEdit.NETWORK))
+        self.training.changed.connect(lambda: self._emit(ConfigEdit.TRAINING))
         self._sync_output()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -91,9 +91,9 @@ class ControlPanel(QScrollArea):
 
     def apply_preset(self, key: str) -> None:
         self.set_config(PRESETS[key][1])
-        self.configChanged.emit(self.config(), "preset")
+        self.configChanged.emit(self.config(), ConfigEdit.PRESET)
 
-    def _emit(self, section: str) -> None:
+    def _emit(self, section: ConfigEdit) -> None:
         self._sync_output()
         self.configChanged.emit(self.config(), section)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QTabWidget, Q
 
 from minidl_gui.background_load import BackgroundLoads
 from minidl_gui.model.app_state import AppState
-from minidl_gui.model.config import Config
+from minidl_gui.model.config import Config, ConfigEdit
 from minidl_gui.model.config_json import config_from_saved_json
 from minidl_gui.model.history import History
 from minidl_gui.model.runs_log import MAX_RUNS
@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
     """The playground window, showing ``app_state`` (a new `AppState` of the controls' defaults when None).
     ``history`` mirrors the worker's, row for row."""
 
-    configChanged = Signal(object, str)  # noqa: N815 (Qt naming)
+    configChanged = Signal(object, object)  # noqa: N815 (Qt naming)
     reinitialiseRequested = Signal(int)  # noqa: N815
     snapshotDrawn = Signal()  # noqa: N815
     neuronSelected = Signal(object)  # noqa: N815 (layer, index) whose activation field snapshots should carry
@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
             self.controls.set_config(self.app_state.config)
             self.controls.data.set_custom(self.app_state.custom_points)
 
-    def _config_edited(self, config: Config, section: str) -> None:
+    def _config_edited(self, config: Config, section: ConfigEdit) -> None:
         self.app_state.set_config(config)
         self.configChanged.emit(config, section)
 

@@ -86,3 +86,12 @@ def test_adopting_an_opened_session_takes_all_of_it_and_a_restored_run_is_unsave
     assert not state.modified and fired == ["file", "config", "custom_points"]
     state.adopt(opened, 7, True, Path("b.minidl"), in_file=False)  # a run restored: not what b.minidl holds
     assert state.modified and state.title == f"b.minidl {UNSAVED} — minidl playground"
+
+
+def test_adopting_a_session_fires_its_events_on_the_whole_new_state():
+    state = AppState(Config())
+    seen: list[tuple[Config, bool]] = []
+    state.config_changed.connect(lambda: seen.append((state.config, state.custom_points)))
+    config = other(Config())
+    state.adopt(config, 3, True, Path("drawn.minidl"))
+    assert seen == [(config, True)]  # the configuration's listeners already see the drawn points
