@@ -41,7 +41,8 @@ def test_runs_dock_opens_when_the_first_run_ends_and_leaves_the_plots_most_heigh
     qtbot.mouseClick(window.findChild(QAbstractButton, "trainButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.runs.log) == 1, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.runs.isVisible())
-    assert window.runs.height() < window.decision.height() / 2
+    # The main window lays its docks out in a later event: wait for that, not for a fixed time.
+    qtbot.waitUntil(lambda: window.runs.height() < window.decision.height() / 2)
 
 
 def test_boundary_is_drawn_as_segments_around_the_class_1_region(qtbot, playground):
