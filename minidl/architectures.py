@@ -9,6 +9,7 @@ import torch
 from minidl._random import make_generator
 from minidl.activations import ACTIVATIONS
 from minidl.experiments import REPORT_HIDDEN
+from minidl.factory import Device
 from minidl.init import Initializer
 from minidl.linear import Linear
 from minidl.module import Module
@@ -23,14 +24,17 @@ def mlp(
     output_activation: str = "identity",
     init: str | Initializer = "torch",
     *,
+    init_mean: float = 0.0,
     init_std: float = 1.0,
     seed: int | None = None,
-    dtype: torch.dtype = torch.float32,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> Sequential:
     """``Linear → act → … → Linear → output_activation``: the report's 2-25-25-25-1 ReLU net by default.
 
     ``activation`` is one name for every hidden layer or one name per hidden layer (keys of
-    `minidl.activations.ACTIVATIONS`); ``seed`` makes the initial weights reproducible.
+    `minidl.activations.ACTIVATIONS`); ``seed`` makes the initial weights reproducible, the same on every
+    ``device`` and ``dtype`` (None: torch's defaults, see `minidl.factory`).
     """
     names = [activation] * len(hidden) if isinstance(activation, str) else list(activation)
     if len(names) != len(hidden):
@@ -42,7 +46,16 @@ def mlp(
     sizes = [in_features, *hidden, out_features]
     layers: list[Module] = []
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(Linear(fan_in, fan_out, init=init, init_std=init_std, generator=generator, dtype=dtype))
+        layers.append(Linear(
+                fan_in,
+                fan_out,
+                init=init,
+                init_mean=init_mean,
+                init_std=init_std,
+                generator=generator,
+                device=device,
+                dtype=dtype,
+            ))
         layers.append(ACTIVATIONS[names[index] if index < len(names) else output_activation]())
     if output_activation == "identity":
         layers.pop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from minidl.factory import DRAW_DTYPE, Device, draw_device, place
 from minidl.init import Initializer, get_initializer
 from minidl.module import Module
 
@@ -21,7 +22,10 @@ class Linear(Module):
     ``accumulate_grad`` is False).
 
     ``init`` is one of ``"torch"`` (PyTorch's default, uniform ±1/√in), ``"normal"`` (the report's
-    N(0, init_std²)), ``"xavier"``, ``"kaiming"``, or a callable ``f(weight, bias, generator)``.
+    N(init_mean, init_std²)), ``"xavier"``, ``"kaiming"``, or a callable ``f(weight, bias, generator)``.
+    The draw is made in float32 on the generator's device (the CPU by default) and then cast and moved
+    to ``dtype`` / ``device`` (None: torch's defaults, as ``torch.nn.Linear``), so a seed gives the same
+    weights on every device and dtype.
     """
 
     def __init__(
@@ -31,9 +35,11 @@ class Linear(Module):
         bias: bool = True,
         init: str | Initializer = "torch",
         *,
+        init_mean: float = 0.0,
         init_std: float = 1.0,
         generator: torch.Generator | None = None,
-        dtype: torch.dtype = torch.float32,
+        device: Device | None = None,
+        dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
         if in_features <= 0 or out_features <= 0:
@@ -41,12 +47,15 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         self._param_names = ("weight", "bias") if bias else ("weight",)
-        self.weight = torch.empty(out_features, in_features, dtype=dtype)
+        drawn = {"device": draw_device(generator), "dtype": DRAW_DTYPE}
+        weight = torch.empty(out_features, in_features, **drawn)
+        bias_values = torch.empty(out_features, **drawn) if bias else None
+        initializer = get_initializer(init, mean=init_mean, std=init_std) if isinstance(init, str) else init
+        initializer(weight, bias_values, generator)
+        self.weight = place(weight, device, dtype)
         self.weight_grad = torch.zeros_like(self.weight)
-        self.bias: Tensor | None = torch.empty(out_features, dtype=dtype) if bias else None
-        self.bias_grad: Tensor | None = torch.zeros_like(self.bias) if bias else None
-        initializer = get_initializer(init, std=init_std) if isinstance(init, str) else init
-        initializer(self.weight, self.bias, generator)
+        self.bias: Tensor | None = None if bias_values is None else place(bias_values, device, dtype)
+        self.bias_grad: Tensor | None = None if self.bias is None else torch.zeros_like(self.bias)
         #: Set to False by a container when nobody needs ∂L/∂x (the first layer): saves one matmul.
         self.needs_input_grad = True
         #: Set to False (training does) to have backward *overwrite* the gradients instead of adding

@@ -46,11 +46,11 @@ class Sequential(Module):
     def _pack_parameters(self) -> None:
         slots = list(self._parameter_slots())
         tensors = [getattr(module, name) for module, name in slots]
-        if not tensors or len({t.dtype for t in tensors}) != 1:
+        if not tensors or len({(t.dtype, t.device) for t in tensors}) != 1:
             return
         total = sum(t.numel() for t in tensors)
-        flat_params = torch.empty(total, dtype=tensors[0].dtype)
-        flat_grads = torch.zeros(total, dtype=tensors[0].dtype)
+        flat_params = torch.empty(total, dtype=tensors[0].dtype, device=tensors[0].device)
+        flat_grads = torch.zeros(total, dtype=tensors[0].dtype, device=tensors[0].device)
         offset = 0
         for (module, name), tensor in zip(slots, tensors, strict=True):
             size = tensor.numel()

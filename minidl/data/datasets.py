@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from minidl._random import make_generator
+from minidl.factory import Device, place
 
 DISC_CENTER = (0.5, 0.5)
 DISC_RADIUS = 1.0 / math.sqrt(2.0 * math.pi)  # the disc then covers half of the unit square
@@ -94,9 +95,21 @@ DATASETS: dict[str, Callable[..., tuple[Tensor, Tensor]]] = {
 }
 
 
-def make_dataset(name: str, n: int, *, seed: int | None = None, noise: float | None = None) -> tuple[Tensor, Tensor]:
-    """The data set ``name`` (a key of `DATASETS`); ``noise=None`` keeps that set's default."""
+def make_dataset(
+    name: str,
+    n: int,
+    *,
+    seed: int | None = None,
+    noise: float | None = None,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
+) -> tuple[Tensor, Tensor]:
+    """The data set ``name`` (a key of `DATASETS`); ``noise=None`` keeps that set's default.
+
+    Drawn in float32 on the CPU, then cast and moved to ``dtype`` / ``device`` (None: torch's defaults), so a
+    seed gives the same points everywhere."""
     if name not in DATASETS:
         raise ValueError(f"Unknown data set {name!r}: choose one of {', '.join(DATASETS)}")
     kwargs = {} if noise is None else {"noise": noise}
-    return DATASETS[name](n, seed=seed, **kwargs)
+    x, y = DATASETS[name](n, seed=seed, **kwargs)
+    return place(x, device, dtype), place(y, device, dtype)

@@ -26,13 +26,15 @@ def test_torch_default_is_uniform_within_one_over_sqrt_fan_in() -> None:
 
 
 def test_torch_default_draws_what_torch_nn_linear_draws_from_the_same_generator() -> None:
+    # Drawn in float32 (as nn.Linear's default), then cast: the float64 layer holds exactly that draw.
     layer = make("torch", 7, 5, seed=3, dtype=torch.float64)
     g = torch.Generator().manual_seed(3)
-    weight = torch.empty(5, 7, dtype=torch.float64)
+    weight = torch.empty(5, 7, dtype=torch.float32)
     torch.nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=g)
-    bias = torch.empty(5, dtype=torch.float64).uniform_(-1 / math.sqrt(7), 1 / math.sqrt(7), generator=g)
-    torch.testing.assert_close(layer.weight, weight)
-    torch.testing.assert_close(layer.bias, bias)
+    bias = torch.empty(5, dtype=torch.float32).uniform_(-1 / math.sqrt(7), 1 / math.sqrt(7), generator=g)
+    assert layer.weight.dtype == torch.float64
+    assert torch.equal(layer.weight, weight.double())
+    assert torch.equal(layer.bias, bias.double())
 
 
 def test_normal_init_is_the_reports_normal_with_the_given_std() -> None:
