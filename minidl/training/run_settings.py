@@ -9,9 +9,11 @@ from its ``shuffle`` stream (the data, drawn by the caller, from its ``train_poi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import torch
 from torch import Tensor
 
 from minidl.architectures import mlp
@@ -25,8 +27,20 @@ from minidl.sequential import Sequential
 from minidl.training.trainer import StopRules, Trainer
 
 Data = tuple[Tensor, Tensor]
-_NETWORK_FIELDS = ("hidden", "activation", "output_activation", "init", "init_std", "seed")
+_NETWORK_FIELDS = (
+    "hidden",
+    "activation",
+    "output_activation",
+    "init",
+    "init_mean",
+    "init_std",
+    "seed",
+    "device",
+    "dtype",
+)
 """The settings that make the model: a running trainer cannot change them (`update_run`)."""
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+"""The dtype names ``RunSettings.dtype`` takes, and their torch dtypes."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +49,10 @@ class RunSettings:
     biases from N(0, 1)), MSE loss, Adam with PyTorch's defaults, batch 1, a constant rate, 100 epochs.
 
     - network: ``hidden`` widths, ``activation`` (one name for every hidden layer, or one per layer),
-      ``output_activation``, ``init``, ``init_std`` (see `minidl.architectures.mlp`);
+      ``output_activation``, ``init``, ``init_mean``, ``init_std`` (see `minidl.architectures.mlp`);
+    - where it runs: ``device`` (``"cpu"``, ``"cuda"``, ``"cuda:1"``, …) and ``dtype`` (a key of `DTYPES`);
+      None means torch's default (``torch.get_default_device()``, ``torch.get_default_dtype()``). The
+      model is built there and the `Trainer` moves the data there once;
     - ``loss``: a key of `minidl.losses.LOSSES`;
     - ``optimizer``: a key of `minidl.optim.OPTIMIZERS`; it takes those of ``lr`` … ``l1`` that its
       constructor names (``momentum`` is SGD's, ``betas`` Adam's);
@@ -50,6 +67,7 @@ class RunSettings:
     activation: str | tuple[str, ...] = "relu"
     output_activation: str = "identity"
     init: str = REPORT_INIT
+    init_mean: float = 0.0
     init_std: float = REPORT_INIT_STD
     loss: str = "mse"
     optimizer: str = "adam"
@@ -70,6 +88,8 @@ class RunSettings:
     stop: StopRules = StopRules()
     threshold: float = 0.5
     seed: int = 0
+    device: str | None = None
+    dtype: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -79,6 +99,17 @@ class RunSettings:
         _check_choice("loss", self.loss, tuple(LOSSES))
         _check_choice("optimizer", self.optimizer, tuple(OPTIMIZERS))
         _check_choice("scheduler", self.scheduler, (NO_SCHEDULE, *SCHEDULERS))
+        if not math.isfinite(self.init_mean):
+            raise ValueError(f"init_mean must be a finite number, got {self.init_mean}")
+        if self.dtype is not None:
+            _check_choice("dtype", self.dtype, tuple(DTYPES))
+        if self.device is not None:
+            _check_device(self.device)
+
+    @property
+    def torch_dtype(self) -> torch.dtype | None:
+        """``dtype`` as a `torch.dtype`, or None (torch's default dtype)."""
+        return None if self.dtype is None else DTYPES[self.dtype]
 
 
 def _check_choice(kind: str, name: str, choices: tuple[str, ...]) -> None:
@@ -86,15 +117,35 @@ def _check_choice(kind: str, name: str, choices: tuple[str, ...]) -> None:
         raise ValueError(f"Unknown {kind} {name!r}: choose one of {', '.join(choices)}")
 
 
+def _check_device(device: str) -> None:
+    """ValueError unless ``device`` names a device torch knows (``"cpu"``, ``"cuda"``, ``"cuda:1"``, …)."""
+    try:
+        torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"Unknown device {device!r}: use 'cpu', 'cuda' or 'cuda:N' (None: torch's default)") from None
+
+
+def check_available(device: str | None) -> None:
+    """ValueError saying so when ``device`` is a CUDA device and this machine has none (None: the default)."""
+    if device is not None and torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} needs a CUDA GPU, and this machine has none: use 'cpu'")
+
+
 def build_model(settings: RunSettings) -> Sequential:
-    """The MLP of ``settings`` (2 inputs, 1 output), its initial weights drawn from the seed's ``weights`` stream."""
+    """The MLP of ``settings`` (2 inputs, 1 output) on its device and dtype, its initial weights drawn from the
+    seed's ``weights`` stream (the same numbers on every device and dtype: `minidl.factory`). ValueError for a
+    CUDA device on a machine without one."""
+    check_available(settings.device)
     return mlp(
         hidden=settings.hidden,
         activation=settings.activation,
         output_activation=settings.output_activation,
         init=settings.init,
+        init_mean=settings.init_mean,
         init_std=settings.init_std,
         seed=RunSeeds.from_seed(settings.seed).weights,
+        device=settings.device,
+        dtype=settings.torch_dtype,
     )
 
 
@@ -127,7 +178,8 @@ def build_run(
 
     It trains ``model`` as it is, or `build_model` (``settings``) by default, with `build_optimizer`,
     `build_scheduler`, the loss, batch size, stop rules and threshold of ``settings``, and shuffles with the
-    seed's ``shuffle`` stream. Bad settings raise ValueError (or TypeError) before anything trains.
+    seed's ``shuffle`` stream. The `Trainer` moves the data once to the model's device and dtype. Bad
+    settings raise ValueError (or TypeError) before anything trains.
     """
     model = build_model(settings) if model is None else model
     optimizer = build_optimizer(settings, model)
@@ -153,7 +205,8 @@ def update_run(trainer: Trainer, old: RunSettings, new: RunSettings) -> None:
     optimizer is built fresh (its state starts again), else the optimizer's hyperparameters change in place.
     The schedule owns the rate: a changed schedule is rebuilt at the trainer's epoch, an unchanged one gets
     ``new.lr`` as its base, and either way the rate in force at once is the one it gives at that epoch;
-    without a schedule it is ``new.lr``. The network and the seed cannot change: build a new run for them.
+    without a schedule it is ``new.lr``. The network, the seed, the device and the dtype cannot change: build a
+    new run for them (or move the trainer: `Trainer.to`).
     """
     for name in _NETWORK_FIELDS:
         if getattr(new, name) != getattr(old, name):

@@ -3,6 +3,10 @@
 Everything the loop reads is read again every epoch (the optimizer's hyperparameters, the batch
 size, the training data), so a caller may change them between two results and the next epoch uses
 them: that is how the app tweaks a running training.
+
+The trainer runs where its model is: the data it is given (at construction, or later through
+``set_train_data``, ``test`` and ``validation``) is moved once to the model's device and dtype, never per
+step; the metrics come back as Python floats and `Trainer.state_dict` holds CPU tensors.
 """
 
 from __future__ import annotations
@@ -105,11 +109,16 @@ class StopRules:
             raise ValueError(f"patience must be >= 1, got {self.patience}")
 
 
+Data = tuple[Tensor, Tensor]
+
+
 class Trainer:
     """Trains ``model`` on ``train`` data with ``criterion`` and ``optimizer``, one epoch per ``next()``.
 
     ``threshold`` turns outputs into labels for the accuracy (0.5 for outputs in [0, 1], 0 for logits).
     ``run()`` is the generator; the model, the data and the hyperparameters may change between results.
+    The data lives on the model's device in its dtype: the trainer moves (casts) every set it is given
+    there once, when it is given; ``to()`` moves the model and the data together.
 
     Global state it changes, for speed, and restores:
 
@@ -141,7 +150,9 @@ class Trainer:
         self.stop = stop or StopRules()
         if self.stop.patience is not None and validation is None:
             raise ValueError("early stopping (patience) needs validation data: pass validation=(x, y)")
-        self.loader = DataLoader(*train, batch_size=batch_size, shuffle=True, generator=make_generator(seed))
+        self.loader = DataLoader(
+            *self._placed(train), batch_size=batch_size, shuffle=True, generator=make_generator(seed)
+        )
         self.test, self.validation, self.threshold = test, validation, threshold
         self.epoch = 0
         self.elapsed = 0.0
@@ -159,8 +170,66 @@ class Trainer:
         self.loader.batch_size = value
 
     def set_train_data(self, x: Tensor, y: Tensor) -> None:
-        """Replace the training points; the next epoch trains on them."""
+        """Replace the training points (moved to the model's device and dtype); the next epoch trains on them."""
+        x, y = self._placed((x, y))
         self.loader = DataLoader(x, y, self.loader.batch_size, shuffle=True, generator=self.loader.generator)
+
+    @property
+    def test(self) -> Data | None:
+        """The test points (on the model's device, in its dtype), or None; setting them moves them there."""
+        return self._test
+
+    @test.setter
+    def test(self, data: Data | None) -> None:
+        self._test = None if data is None else self._placed(data)
+
+    @property
+    def validation(self) -> Data | None:
+        """The validation points (on the model's device, in its dtype), or None; setting them moves them there."""
+        return self._validation
+
+    @validation.setter
+    def validation(self, data: Data | None) -> None:
+        self._validation = None if data is None else self._placed(data)
+
+    # -- device and dtype ------------------------------------------------------------------------
+    @property
+    def device(self) -> torch.device:
+        """Where the model's parameters are, hence where the trainer keeps its data and computes."""
+        placement = self._placement()
+        return torch.device("cpu") if placement is None else placement[0]
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """The dtype of the model's parameters, hence of the trainer's data."""
+        placement = self._placement()
+        return torch.get_default_dtype() if placement is None else placement[1]
+
+    def to(self, device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> Trainer:
+        """Move the model (``Module.to``: its parameters, gradients and, with them, the optimizer's view of
+        them) and the data to ``device`` and ``dtype`` (None: unchanged, as ``Tensor.to``); returns ``self``.
+
+        Call it between epochs. The optimizer's state buffers follow on its next step (``Module.to``'s promise).
+        """
+        self.model.to(device=device, dtype=dtype)
+        self.set_train_data(self.loader.x, self.loader.y)
+        self.test, self.validation = self.test, self.validation
+        self._last_good = None  # the next epoch remembers its start where the model now is
+        return self
+
+    def _placement(self) -> tuple[torch.device, torch.dtype] | None:
+        """``(device, dtype)`` of the model's first parameter, or None for a model without parameters."""
+        parameters = self.model.parameters()
+        return (parameters[0].device, parameters[0].dtype) if parameters else None
+
+    def _placed(self, data: Data) -> Data:
+        """``data`` on the model's device in its dtype: the same tensors when they are there already (no copy)."""
+        placement = self._placement()
+        if placement is None:
+            return data
+        device, dtype = placement
+        x, y = data
+        return x.to(device=device, dtype=dtype), y.to(device=device, dtype=dtype)
 
     # -- state dicts ---------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -169,11 +238,13 @@ class Trainer:
         size, the shuffle generator's state and early stopping's progress.
 
         A copy: its tensors share no storage with the trainer, so training on leaves it as it was (what
-        PyTorch's ``copy.deepcopy(model.state_dict())`` gives). Call it between epochs.
+        PyTorch's ``copy.deepcopy(model.state_dict())`` gives). Its tensors are on the CPU whatever the
+        trainer's device (their dtype is the model's), so a state saved from a CUDA run loads on any
+        machine; `load_state_dict` copies them back to the trainer's device. Call it between epochs.
         """
         return {
-            "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
+            "model": _on_cpu(self.model.state_dict()),
+            "optimizer": _on_cpu(self.optimizer.state_dict()),
             "scheduler": scheduler_state(self.scheduler),
             "epoch": self.epoch,
             "elapsed": self.elapsed,
@@ -336,3 +407,14 @@ class Trainer:
 
 def _nothing() -> None:
     """The zero_grad of a model whose backward overwrites its gradients."""
+
+
+def _on_cpu(value: Any) -> Any:
+    """``value`` with every tensor in it (in dicts, lists and tuples) on the CPU; CPU tensors stay as they are."""
+    if isinstance(value, Tensor):
+        return value.cpu()
+    if isinstance(value, dict):
+        return {key: _on_cpu(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_on_cpu(item) for item in value)
+    return value

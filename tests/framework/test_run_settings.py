@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from minidl.training import (
     RunSettings,
     StopRules,
     Trainer,
+    build_model,
     build_run,
     build_scheduler,
     update_run,
@@ -30,6 +32,7 @@ CASES: dict[str, dict[str, Any]] = {
     "adam_step": {"betas": (0.8, 0.99), "eps": 1e-6, "scheduler": "step", "step_size": 2, "gamma": 0.5},
     "bce_exponential": {"loss": "bce", "output_activation": "sigmoid", "scheduler": "exponential", "gamma": 0.9},
     "penalties": {"optimizer": "sgd", "weight_decay": 0.01, "l1": 0.001, "init": "kaiming", "threshold": 0.3},
+    "init_mean": {"init": "normal", "init_mean": 0.25, "init_std": 0.5},
 }
 
 
@@ -41,6 +44,7 @@ def by_hand(settings: RunSettings) -> Trainer:
         activation=settings.activation,
         output_activation=settings.output_activation,
         init=settings.init,
+        init_mean=settings.init_mean,
         init_std=settings.init_std,
         seed=seeds.weights,
     )
@@ -181,3 +185,72 @@ def test_the_network_and_the_seed_cannot_change_in_a_running_trainer() -> None:
         update_run(trainer, SMALL, replace(SMALL, hidden=(3,), activation="relu"))
     with pytest.raises(ValueError, match="the seed of a running trainer cannot change"):
         update_run(trainer, SMALL, replace(SMALL, seed=5))
+    for name, value in [("init_mean", 0.5), ("dtype", "float64"), ("device", "cpu")]:
+        with pytest.raises(ValueError, match=f"the {name} of a running trainer cannot change"):
+            update_run(trainer, SMALL, replace(SMALL, **{name: value}))
+
+
+# -- device, dtype and the init mean ----------------------------------------------------------------------
+
+
+def test_the_init_mean_shifts_every_normal_weight_and_bias_by_it() -> None:
+    """N(mean, std²) = mean + N(0, std²) for the same draws: the same seed, shifted to the last bit of float32."""
+    plain = build_model(replace(SMALL, init="normal", init_std=0.5))
+    shifted = build_model(replace(SMALL, init="normal", init_std=0.5, init_mean=-1.5))
+    for a, b in zip(plain.parameters(), shifted.parameters(), strict=True):
+        torch.testing.assert_close(b, a - 1.5, rtol=0, atol=2e-7)
+
+
+def test_float64_settings_build_a_float64_model_holding_the_float32_draw_and_train_on_float64_data() -> None:
+    single, double = build_model(SMALL), build_model(replace(SMALL, dtype="float64"))
+    assert {p.dtype for p in double.parameters()} == {torch.float64}
+    assert all(torch.equal(a.double(), b) for a, b in zip(single.parameters(), double.parameters(), strict=True))
+    trainer = build_run(replace(SMALL, dtype="float64", stop=StopRules(2)), TRAIN, TEST)
+    assert trainer.loader.x.dtype == trainer.test[0].dtype == torch.float64
+    results = list(trainer.run())
+    assert all(type(value) is float for r in results for value in (r.train_loss, r.test_loss, r.train_accuracy))
+
+
+def test_default_device_and_dtype_follow_torch_s_defaults() -> None:
+    assert (SMALL.device, SMALL.dtype, SMALL.torch_dtype) == (None, None, None)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        model = build_model(SMALL)
+    finally:
+        torch.set_default_dtype(previous)
+    assert {p.dtype for p in model.parameters()} == {torch.float64}
+    assert {p.device.type for p in build_model(replace(SMALL, device="cpu")).parameters()} == {"cpu"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"dtype": "float16"}, "Unknown dtype 'float16': choose one of float32, float64"),
+        ({"dtype": "int64"}, "Unknown dtype 'int64'"),
+        ({"device": "gpu"}, r"Unknown device 'gpu': use 'cpu', 'cuda' or 'cuda:N'"),
+        ({"init_mean": math.nan}, "init_mean must be a finite number, got nan"),
+        ({"init_mean": math.inf}, "init_mean must be a finite number, got inf"),
+    ],
+)
+def test_bad_devices_dtypes_and_means_are_refused_saying_what_to_use(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RunSettings(**change)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_a_cuda_run_on_a_machine_without_cuda_is_refused_before_anything_is_built() -> None:
+    settings = replace(SMALL, device="cuda")  # valid settings: another machine may run them
+    with pytest.raises(ValueError, match="device 'cuda' needs a CUDA GPU, and this machine has none: use 'cpu'"):
+        build_run(settings, TRAIN, TEST)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_a_cuda_run_trains_on_the_gpu_from_the_same_initial_weights() -> None:
+    cpu, cuda = build_run(SMALL, TRAIN, TEST), build_run(replace(SMALL, device="cuda"), TRAIN, TEST)
+    assert cuda.loader.x.is_cuda and cuda.test[0].is_cuda
+    assert all(torch.equal(a, b.cpu()) for a, b in zip(cpu.model.parameters(), cuda.model.parameters(), strict=True))
+    ours, theirs = history(cpu), history(cuda)
+    assert all(type(value) is float for row in theirs for value in row)
+    losses = [[(row[0], row[2]) for row in rows] for rows in (theirs, ours)]  # an accuracy may flip a point
+    torch.testing.assert_close(torch.tensor(losses[0]), torch.tensor(losses[1]), rtol=1e-3, atol=1e-4)

@@ -507,3 +507,110 @@ def test_adam_learns_the_report_disc_to_96_percent_test_accuracy() -> None:
     assert results[-1].test_accuracy >= 0.96
     assert results[-1].train_loss < results[0].train_loss / 3
     assert results[-1].test_loss < results[0].test_loss
+
+
+# -- device and dtype -------------------------------------------------------------------------------------
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+
+
+def trainer_of(model: Module, train: tuple[Tensor, Tensor], **options: Any) -> Trainer:
+    return Trainer(model, minidl.MSELoss(), minidl.Adam(model.param(), lr=0.01), train, **options)
+
+
+def test_the_data_moves_to_the_model_s_dtype_when_given_and_when_replaced() -> None:
+    train, test, validation = make_disc(20, seed=0), make_disc(10, seed=1), make_disc(8, seed=2)
+    trainer = trainer_of(small_net(), train, test=test, validation=validation)
+    assert trainer.loader.x.dtype == trainer.test[0].dtype == trainer.validation[1].dtype == F64
+    new_train, new_test = make_disc(12, seed=3), make_disc(6, seed=4)
+    trainer.set_train_data(*new_train)
+    trainer.test = new_test
+    held = [(trainer.loader.x, trainer.loader.y), trainer.validation, trainer.test]
+    for (x, y), (placed_x, placed_y) in zip([new_train, validation, new_test], held, strict=True):
+        assert placed_x.dtype == placed_y.dtype == F64
+        assert torch.equal(placed_x, x.double()) and torch.equal(placed_y, y.double())
+    trainer.test = None
+    assert trainer.test is None
+
+
+def test_data_already_on_the_model_s_device_and_dtype_is_used_as_it_is() -> None:
+    train, test = disc64(20, 0), disc64(10, 1)
+    trainer = trainer_of(small_net(), train, test=test)
+    assert trainer.loader.x is train[0] and trainer.loader.y is train[1]
+    assert trainer.test[0] is test[0] and trainer.test[1] is test[1]
+    assert (trainer.device, trainer.dtype) == (torch.device("cpu"), F64)
+
+
+def test_no_data_moves_per_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    trainer = trainer_of(small_net(), make_disc(60, seed=0), test=make_disc(20, seed=1), stop=StopRules(2))
+    moves = 0
+    original = torch.Tensor.to
+
+    def counted(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        nonlocal moves
+        moves += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "to", counted)
+    results = list(trainer.run())
+    assert len(results) == 2 and moves < 2 * 60 / 4  # 60 steps an epoch; only the per-epoch metrics may cast
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, F64])
+def test_metrics_are_python_floats_in_every_dtype(dtype: torch.dtype) -> None:
+    model = minidl.mlp(2, (6,), 1, seed=0, dtype=dtype)
+    trainer = trainer_of(model, make_disc(20, seed=0), test=make_disc(10, seed=1), validation=make_disc(8, seed=2))
+    result = next(trainer.run())
+    numbers = (result.train_loss, result.train_accuracy, result.test_loss, result.test_accuracy, result.validation_loss)
+    assert all(type(value) is float for value in (*numbers, result.lr, result.elapsed))
+
+
+def tensors_in(value: Any) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in tensors_in(item)]
+    return []
+
+
+def test_a_float64_state_holds_cpu_tensors_and_loads_into_a_float32_trainer_in_its_own_dtype() -> None:
+    train = make_disc(20, seed=0)
+    double = trainer_of(minidl.mlp(2, (6,), 1, seed=0, dtype=F64), train, batch_size=4)
+    next(double.run())
+    state = double.state_dict()
+    assert {t.device.type for t in tensors_in(state)} == {"cpu"}
+    single = trainer_of(minidl.mlp(2, (6,), 1, seed=1), train, batch_size=4)
+    single.load_state_dict(state)
+    assert {p.dtype for p in single.model.parameters()} == {torch.float32}
+    for name, value in state["model"].items():
+        assert torch.equal(single.model.state_dict()[name], value.float())
+    assert single.epoch == 1 and math.isfinite(next(single.run()).train_loss)
+
+
+@pytest.mark.skipif(not hasattr(Module, "to"), reason="Module.to is not there yet")
+def test_to_moves_model_and_data_and_trains_as_a_trainer_built_there() -> None:
+    """A float32 run moved to float64 between epochs 0 and 1 trains as a run built in float64 (same draw)."""
+    train, test = make_disc(30, seed=0), make_disc(10, seed=1)
+    moved = trainer_of(minidl.mlp(2, (6,), 1, seed=0), train, test=test, batch_size=4, seed=3)
+    built = trainer_of(minidl.mlp(2, (6,), 1, seed=0, dtype=F64), train, test=test, batch_size=4, seed=3)
+    assert moved.to(dtype=F64) is moved
+    assert moved.loader.x.dtype == moved.test[0].dtype == moved.dtype == F64
+    assert [r.train_loss for r in itertools.islice(moved.run(), 2)] == [
+        r.train_loss for r in itertools.islice(built.run(), 2)
+    ]
+
+
+@needs_cuda
+def test_a_cuda_trainer_keeps_its_data_on_the_gpu_and_its_state_loads_on_the_cpu() -> None:
+    train, test = make_disc(40, seed=0), make_disc(10, seed=1)
+    cuda = trainer_of(minidl.mlp(2, (6,), 1, seed=0, device="cuda"), train, test=test, batch_size=4, seed=2)
+    assert cuda.loader.x.is_cuda and cuda.test[0].is_cuda and cuda.device.type == "cuda"
+    result = next(cuda.run())
+    assert type(result.train_loss) is float
+    state = cuda.state_dict()
+    assert {t.device.type for t in tensors_in(state)} == {"cpu"}
+    cpu = trainer_of(minidl.mlp(2, (6,), 1, seed=5), train, test=test, batch_size=4)
+    cpu.load_state_dict(state)
+    assert all(torch.equal(a, b.cpu()) for a, b in zip(cpu.model.parameters(), cuda.model.parameters(), strict=True))
+    assert math.isfinite(next(cpu.run()).train_loss)
