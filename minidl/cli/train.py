@@ -10,6 +10,7 @@ import math
 import sys
 from typing import Any
 
+import torch
 from torch import Tensor
 
 from minidl.activations import ACTIVATIONS
@@ -47,12 +48,14 @@ from minidl.training import (
     build_run,
     confusion_matrix,
 )
+from minidl.training.run_settings import DTYPES
 
 DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
 POINTS = whole_number(0, MAX_POINTS, "MAX_POINTS")
 BATCH_SIZE = whole_number(1, MAX_POINTS, "MAX_POINTS")
 NO_EPOCH = "no epoch trained"
+DEVICES = ("cpu", "cuda", "auto")
 
 DESCRIPTION = """\
 Train a multilayer perceptron on a 2-D two-class data set and report losses and accuracies.
@@ -86,6 +89,7 @@ def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse
     _add_training_flags(parser.add_argument_group("training"))
     _add_schedule_flags(parser.add_argument_group("learning-rate schedule (stepped once per epoch)"))
     _add_stop_flags(parser.add_argument_group("stopping"))
+    _add_device_flags(parser.add_argument_group("device"))
     _add_output_flags(parser.add_argument_group("output"))
     parser.set_defaults(command=run, parser=parser)
     return parser
@@ -138,6 +142,13 @@ def _add_model_flags(group: argparse._ArgumentGroup) -> None:
         default=REPORT_INIT_STD,
         metavar="X",
         help="standard deviation of --init normal",
+    )
+    group.add_argument(
+        "--init-mean",
+        type=finite_float,
+        default=0.0,
+        metavar="X",
+        help="mean of --init normal",
     )
 
 
@@ -207,6 +218,19 @@ def _add_stop_flags(group: argparse._ArgumentGroup) -> None:
     )
 
 
+def _add_device_flags(group: argparse._ArgumentGroup) -> None:
+    """Where the run computes, and in which precision."""
+    group.add_argument(
+        "--device",
+        choices=DEVICES,
+        default="cpu",
+        help="where the model and the data live; auto: cuda when this machine has it, else cpu",
+    )
+    group.add_argument(
+        "--dtype", choices=tuple(DTYPES), default="float32", help="precision of the weights, the data and the training"
+    )
+
+
 def _add_output_flags(group: argparse._ArgumentGroup) -> None:
     """What is printed."""
     group.add_argument("--json", action="store_true", help="print one JSON object (config, history, final metrics)")
@@ -217,12 +241,13 @@ def run(args: argparse.Namespace) -> int:
     """Train as ``args`` say; 0 on success, 1 if training diverged. Bad combinations exit with code 2."""
     parser: argparse.ArgumentParser = args.parser
     output_activation = _output_activation(args, parser)
+    device = _device(args, parser)
     try:
         train, test, validation = _load_data(args)
-        trainer = build_run(_run_settings(args, output_activation), train, test, validation)
+        trainer = build_run(_run_settings(args, output_activation, device), train, test, validation)
     except (ValueError, OSError) as error:  # CSVFormatError is a ValueError
         parser.error(str(error))
-    config = _config(args, output_activation, train, test, validation)
+    config = _config(args, output_activation, device, train, test, validation)
     if args.loss == "bce" and args.output_activation is None:
         print(f"note: --loss {args.loss} needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
     history: list[EpochResult] = []
@@ -265,6 +290,16 @@ def _output_activation(args: argparse.Namespace, parser: argparse.ArgumentParser
             f"guarantee: use --output-activation sigmoid, or --loss bce_logits with --output-activation identity"
         )
     return "sigmoid"
+
+
+def _device(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    """``--device`` resolved: ``auto`` is cuda where this machine has it, else cpu; cuda without it is an error."""
+    has_cuda = torch.cuda.is_available()
+    if args.device == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if args.device == "cuda" and not has_cuda:
+        parser.error("--device cuda needs a CUDA GPU, and this machine has none: use --device cpu (or auto)")
+    return args.device
 
 
 def _activations(args: argparse.Namespace) -> str | tuple[str, ...]:
@@ -318,13 +353,15 @@ def _lr(args: argparse.Namespace) -> float:
     return args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
 
 
-def _run_settings(args: argparse.Namespace, output_activation: str) -> RunSettings:
-    """The run the flags describe: each flag named like the setting it sets (``--betas`` for Adam's betas, ...)."""
+def _run_settings(args: argparse.Namespace, output_activation: str, device: str) -> RunSettings:
+    """The run the flags describe: each flag named like the setting it sets (``--betas`` for Adam's betas, ...),
+    on ``device`` (``--device`` resolved)."""
     return RunSettings(
         hidden=args.hidden,
         activation=_activations(args),
         output_activation=output_activation,
         init=args.init,
+        init_mean=args.init_mean,
         init_std=args.init_std,
         loss=args.loss,
         optimizer=args.optimizer,
@@ -345,20 +382,24 @@ def _run_settings(args: argparse.Namespace, output_activation: str) -> RunSettin
         stop=StopRules(max_epochs=args.epochs, target_loss=args.target_loss, patience=args.patience),
         threshold=_threshold(args),
         seed=args.seed,
+        device=device,
+        dtype=args.dtype,
     )
 
 
 def _config(
     args: argparse.Namespace,
     output_activation: str,
+    device: str,
     train: tuple[Tensor, Tensor],
     test: tuple[Tensor, Tensor] | None,
     validation: tuple[Tensor, Tensor] | None,
 ) -> dict[str, Any]:
-    """Every choice of the run, as JSON-ready values (the resolved ones, not the flags' None)."""
+    """Every choice of the run, as JSON-ready values (the resolved ones, not the flags' None or ``auto``)."""
     skip = {"command", "parser", "json", "quiet"}
     config = {key: value for key, value in vars(args).items() if key not in skip}
     config.update(
+        device=device,
         output_activation=output_activation,
         lr=_lr(args),
         threshold=_threshold(args),
@@ -412,6 +453,14 @@ _percent = functools.partial(percent, missing="-")
 _loss = functools.partial(number, missing="-")
 
 
+def _normal_init(config: dict[str, Any]) -> str:
+    """`` (std 1)`` or `` (mean 0.5, std 1)`` for the normal init, nothing for the others."""
+    if config["init"] != "normal":
+        return ""
+    mean = f"mean {config['init_mean']:g}, " if config["init_mean"] else ""
+    return f" ({mean}std {config['init_std']:g})"
+
+
 def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str, Any]) -> str:
     """A short plain-text report: the set-up, about ten epochs of history, the final metrics."""
     layers = "-".join(str(n) for n in config["layers"])
@@ -421,7 +470,7 @@ def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str
         f"data     {source}: {config['train_points']} train, {config['validation_points']} validation, "
         f"{config['test_points']} test points (seed {config['seed']})",
         f"model    {layers}, {','.join(config['activation'])} -> {config['output_activation']}, "
-        f"init {config['init']}" + (f" (std {config['init_std']:g})" if config["init"] == "normal" else ""),
+        f"init {config['init']}{_normal_init(config)}, {config['dtype']} on {config['device']}",
         f"training {config['loss']} loss, {optimizer}, batch {config['batch_size']}, threshold {config['threshold']:g}",
         "",
     ]
