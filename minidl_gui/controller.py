@@ -23,6 +23,7 @@ from minidl_gui.worker_commands import (
     Reset,
     SelectNeuron,
     SendSnapshot,
+    SetDevice,
     SetResolution,
     StartAfresh,
     Step,
@@ -43,7 +44,11 @@ class Controller(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.worker = TrainingWorker(Session(window.config(), resolution=window.toolbar.resolution.currentData()))
+        toolbar = window.toolbar
+        session = Session(
+            window.config(), resolution=toolbar.resolution.currentData(), device=toolbar.device.currentData()
+        )
+        self.worker = TrainingWorker(session)
         self.thread = QThread()
         self.thread.setObjectName("trainingThread")
         self.worker.moveToThread(self.thread)
@@ -69,6 +74,7 @@ class Controller(QObject):
         window.reinitialiseRequested.connect(lambda seed: worker.submit(Reinitialise(seed)), _DIRECT)
         window.configChanged.connect(self._configure, _DIRECT)
         toolbar.resolutionChanged.connect(lambda n: worker.submit(SetResolution(n)), _DIRECT)
+        toolbar.deviceChanged.connect(lambda device: worker.submit(SetDevice(device)), _DIRECT)
         window.neuronSelected.connect(lambda neuron: worker.submit(SelectNeuron(neuron)), _DIRECT)
         window.points.editRequested.connect(lambda edit: worker.submit(EditPoints(edit)), _DIRECT)
         window.points.undoRequested.connect(lambda: worker.submit(UndoPoints()), _DIRECT)

@@ -41,6 +41,7 @@ from minidl_gui.worker_commands import (
     Reset,
     SelectNeuron,
     SendSnapshot,
+    SetDevice,
     SetResolution,
     StartAfresh,
     Step,
@@ -60,7 +61,7 @@ RESET, REPLACED = "reset", "replaced"
 
 class TrainingWorker(QObject):
     """Trains ``session`` on command: ``submit(command)`` queues one of `worker_commands` (`Train`, `Pause`,
-    `Step`, `Stop`, `Reset`, `Reinitialise`, `Configure`, `StartAfresh`, `SetResolution`, `SelectNeuron`,
+    `Step`, `Stop`, `Reset`, `Reinitialise`, `Configure`, `StartAfresh`, `SetResolution`, `SetDevice`, `SelectNeuron`,
     `SendSnapshot`, `Quit`, `Adopt`, `Call`, `EditPoints`, `UndoPoints`).
     ``stateChanged(WorkerState)`` says what it does; ``runEnded(Run)`` reports each run that ends (done,
     stopped, diverged, reset).
@@ -161,6 +162,8 @@ class TrainingWorker(QObject):
                 self._on_start_afresh(config)
             case SetResolution(resolution=resolution):
                 self._on_resolution(resolution)
+            case SetDevice(device=device):
+                self._on_device(device)
             case SelectNeuron(neuron=neuron):
                 self._on_neuron(neuron)
             case SendSnapshot():
@@ -239,12 +242,22 @@ class TrainingWorker(QObject):
     def _on_start_afresh(self, config: Config) -> None:
         """A new session of ``config`` from scratch, as launching with it gives (a preset): its generated
         points, fresh initial weights from its seed, epoch 0, training halted."""
-        self._on_adopt(Session(config, resolution=self.session.resolution))
+        self._on_adopt(Session(config, resolution=self.session.resolution, device=self.session.device))
         self.message.emit(f"Started from scratch: generated points, initial weights from seed {config.network.seed}.")
 
     def _on_resolution(self, resolution: int) -> None:
         self.session.resolution = resolution
         self._emit_snapshot(force=True)
+
+    def _on_device(self, device: str) -> None:
+        """Train on ``device`` from the next epoch (see `Session.set_device`); a running training runs on."""
+        trainer = self.session.trainer
+        self._close_epochs()  # the next epoch comes from the moved trainer
+        change = self.session.set_device(device)
+        if self._ended is not None and self._ended[0] is trainer:  # the reported run is this one, moved
+            self._ended = (self.session.trainer, *self._ended[1:])
+        if change.message:
+            self.message.emit(change.message)
 
     def _on_neuron(self, neuron: tuple[int, int] | None) -> None:
         """Snapshots carry this neuron's field from now on; a halted worker sends one at once."""
@@ -253,7 +266,9 @@ class TrainingWorker(QObject):
             self._emit_snapshot(force=True)
 
     def _on_adopt(self, session: Session) -> None:
-        """Train ``session`` from now on (an opened file, a restored run); the current run ends here."""
+        """Train ``session`` from now on (an opened file, a restored run) on this worker's device; the current
+        run ends here."""
+        session.set_device(self.session.device)  # the machine's choice, not the file's: first, as it may fail
         self._end_run(REPLACED)
         self._close_epochs()
         self._stop_at = None

@@ -76,6 +76,14 @@ class SetResolution:
 
 
 @dataclass(frozen=True)
+class SetDevice:
+    """Train on ``device`` (one of `minidl_gui.model.devices.available_devices`) from the next epoch; the run
+    goes on where it is. Sessions adopted later move there too: the device is the machine's choice."""
+
+    device: str
+
+
+@dataclass(frozen=True)
 class SelectNeuron:
     """Send the field of ``neuron`` ((layer, index)) with every snapshot; None: no neuron."""
 
@@ -128,6 +136,7 @@ WorkerCommand = (
     | Configure
     | StartAfresh
     | SetResolution
+    | SetDevice
     | SelectNeuron
     | SendSnapshot
     | Quit

@@ -39,8 +39,11 @@ MAX_BATCH_SIZE = MAX_POINTS
 MAX_EPOCHS = 100_000
 """The largest ``max_epochs`` and ``step_size``."""
 MAX_INIT_STD = 10.0
+MAX_INIT_MEAN = MAX_INIT_STD
+"""The largest size of the normal init's mean (``init_mean`` is in [-MAX_INIT_MEAN, MAX_INIT_MEAN])."""
 DECIMALS = 6
-"""Fractions (noise, momentum, betas, gamma, init std) are rounded to this many decimals, the controls' precision."""
+"""Fractions (noise, momentum, betas, gamma, init mean and std) are rounded to this many decimals, the controls'
+precision."""
 RESOLUTION = 10.0**-DECIMALS
 """The smallest positive fraction: the smallest ``gamma`` and ``init_std``."""
 MAX_BELOW_ONE = round(1.0 - RESOLUTION, DECIMALS)
@@ -115,17 +118,20 @@ class LayerConfig:
 
 @dataclass(frozen=True)
 class NetworkConfig:
-    """A 2-input, 1-output MLP: the hidden layers, the output activation and the weight init."""
+    """A 2-input, 1-output MLP: the hidden layers, the output activation and the weight init (the normal init
+    draws every weight and bias from N(``init_mean``, ``init_std``²); configurations saved before the mean
+    existed read as mean 0)."""
 
     hidden: tuple[LayerConfig, ...] = (LayerConfig(), LayerConfig(), LayerConfig())
     output_activation: str = "identity"
     init: str = "normal"
+    init_mean: float = 0.0
     init_std: float = 1.0
     seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
-        _round_fractions(self, "init_std")
+        _round_fractions(self, "init_mean", "init_std")
         _check(
             len(self.hidden) <= MAX_HIDDEN_LAYERS,
             f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}",
@@ -135,6 +141,10 @@ class NetworkConfig:
         _check(
             RESOLUTION <= self.init_std <= MAX_INIT_STD,
             f"init_std must be in [{RESOLUTION:g}, {MAX_INIT_STD:g}] ({DECIMALS} decimals), got {self.init_std}",
+        )
+        _check(
+            -MAX_INIT_MEAN <= self.init_mean <= MAX_INIT_MEAN,
+            f"init_mean must be in [{-MAX_INIT_MEAN:g}, {MAX_INIT_MEAN:g}] ({DECIMALS} decimals), got {self.init_mean}",
         )
         _check(0 <= self.seed <= MAX_SEED, f"seed must be in 0..{MAX_SEED}, got {self.seed}")
 

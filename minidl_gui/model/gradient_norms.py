@@ -37,7 +37,7 @@ def gradient_norms(model: Sequential, criterion: _Loss, x: Tensor, y: Tensor) ->
         criterion.forward(model.forward(x), y)
         model.backward(criterion.backward())
         norms = torch.stack([torch.linalg.vector_norm(layer.weight_grad) for layer in layers])
-        return norms.double().numpy()
+        return norms.double().cpu().numpy()
     finally:
         model.accumulate_grad = accumulate
         for grad, value in zip(grads, saved, strict=True):

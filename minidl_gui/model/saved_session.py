@@ -37,7 +37,8 @@ def capture(
     """A copy of where ``trainer`` is: its data and its `Trainer.state_dict()` (weights, optimizer and
     scheduler state, epoch, shuffle state).
 
-    Call it between epochs, on the thread that runs the trainer; the result shares no tensor with it.
+    Call it between epochs, on the thread that runs the trainer; the result shares no tensor with it, and
+    holds CPU tensors whatever the trainer's device (a session saved on a CUDA machine opens anywhere).
     ``config`` (the app's configuration, JSON-able) is stored as given; ``history`` columns may be
     lists, numpy arrays or tensors (``.tolist()`` makes them plain numbers). ``gradient_norms`` (rows
     of per-layer norms, e.g. an ``(epochs, layers)`` array) is kept with NaN and infinity as None.
@@ -46,12 +47,17 @@ def capture(
     return SessionData(
         config=copy.deepcopy(dict(config)),
         seed=seed,
-        train=(loader.x.clone(), loader.y.clone()),
-        test=None if test is None else (test[0].clone(), test[1].clone()),
+        train=(_cpu_copy(loader.x), _cpu_copy(loader.y)),
+        test=None if test is None else (_cpu_copy(test[0]), _cpu_copy(test[1])),
         history=plain_columns(history),
         trainer=trainer.state_dict(),
         gradient_norms=None if gradient_norms is None else _finite_rows(gradient_norms),
     )
+
+
+def _cpu_copy(tensor: torch.Tensor) -> torch.Tensor:
+    """A copy of ``tensor`` on the CPU."""
+    return tensor.to("cpu", copy=True)
 
 
 def _finite_rows(rows: Sequence[Sequence[float | None]]) -> list[list[float | None]]:
@@ -64,9 +70,19 @@ def capture_session(session: Session) -> SessionData:
     """Everything needed to continue ``session`` exactly: config, data, trainer state, history
     (with its per-layer gradient norms)."""
     history = {name: session.history.column(name) for name in COLUMNS}
-    config = json.loads(json.dumps(session.config.to_dict()))  # as a file holds it (lists, not tuples)
+    config = file_config(session.config)
     norms = session.history.gradient_norms.values()
     return capture(config, session.trainer, history, session.config.network.seed, gradient_norms=norms)
+
+
+def file_config(config: Config) -> dict[str, Any]:
+    """``config`` as a session file holds it: lists, not tuples; and the normal init's mean only when it is not
+    0, so that a session with mean 0 keeps format version 1's layout exactly (files written before the mean
+    existed have none, and read as mean 0: `Config.from_dict`)."""
+    data = json.loads(json.dumps(config.to_dict()))
+    if data["network"]["init_mean"] == 0.0:
+        del data["network"]["init_mean"]
+    return data
 
 
 def session_from_saved(saved: SessionData, resolution: int = 100) -> Session:

@@ -18,10 +18,12 @@ from minidl.data import make_dataset
 from minidl.optim import Optimizer
 from minidl.schedulers import LRScheduler
 from minidl.seeds import RunSeeds
+from minidl.sequential import Sequential
 from minidl.training import (
     EpochResult,
     RunSettings,
     StopRules,
+    Trainer,
     TrainingDiverged,
     build_model,
     build_run,
@@ -30,6 +32,7 @@ from minidl.training import (
 )
 from minidl_gui.model.activations_probe import neuron_field
 from minidl_gui.model.config import Config, DataConfig
+from minidl_gui.model.devices import CPU, DEVICE_LABELS
 from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit
@@ -64,15 +67,16 @@ def build_data(config: DataConfig) -> tuple[tuple[Tensor, Tensor], tuple[Tensor,
     return train, test
 
 
-def run_settings(config: Config) -> RunSettings:
-    """The framework's settings of the run ``config`` describes; the network seed seeds the weights and the
-    shuffling (the data seed, the points: `build_data`)."""
+def run_settings(config: Config, device: str | None = None) -> RunSettings:
+    """The framework's settings of the run ``config`` describes, on ``device`` (None: torch's default); the
+    network seed seeds the weights and the shuffling (the data seed, the points: `build_data`)."""
     network, training = config.network, config.training
     return RunSettings(
         hidden=tuple(layer.width for layer in network.hidden),
         activation=tuple(layer.activation for layer in network.hidden),
         output_activation=network.output_activation,
         init=network.init,
+        init_mean=network.init_mean,
         init_std=network.init_std,
         loss=training.loss,
         optimizer=training.optimizer,
@@ -89,15 +93,19 @@ def run_settings(config: Config) -> RunSettings:
         gamma=training.gamma,
         stop=StopRules(max_epochs=training.max_epochs),
         seed=network.seed,
+        device=device,
     )
 
 
 class Session:
-    """A trainable run of ``config``; ``resolution`` is the side of the decision grid in cells."""
+    """A trainable run of ``config``; ``resolution`` is the side of the decision grid in cells; ``device``
+    (`minidl_gui.model.devices`) where the model trains. The points stay on the CPU, where the plots read
+    them; the trainer holds its own copies on the device."""
 
-    def __init__(self, config: Config, resolution: int = 100) -> None:
+    def __init__(self, config: Config, resolution: int = 100, device: str = CPU) -> None:
         self.config = config
         self.resolution = resolution
+        self.device = device
         self.history = History()
         self.data_version = 0
         self.stopped = False
@@ -172,15 +180,24 @@ class Session:
         del self._undo[:-UNDO_DEPTH]
 
     def _build_model(self) -> None:
-        self.model = build_model(run_settings(self.config))
-        self.model.needs_input_grad = False
+        self.model = self._new_model(self.device)
         self._initial_weights = self.model.state_dict()
         self._build_training()
 
+    def _new_model(self, device: str) -> Sequential:
+        """The configuration's model with its initial weights (the same on every device), on ``device``."""
+        model = build_model(run_settings(self.config, device))
+        model.needs_input_grad = False
+        return model
+
+    def _new_trainer(self, model: Sequential, device: str) -> Trainer:
+        """A trainer at epoch 0 of the configuration's run, training ``model`` on ``device``."""
+        test = self.test_data if len(self.test_data[0]) else None
+        return build_run(run_settings(self.config, device), self.train_data, test, model=model)
+
     def _build_training(self) -> None:
         """A fresh optimizer, scheduler and trainer at epoch 0, the history cleared."""
-        test = self.test_data if len(self.test_data[0]) else None
-        self.trainer = build_run(run_settings(self.config), self.train_data, test, model=self.model)
+        self.trainer = self._new_trainer(self.model, self.device)
         self.history.clear()
         self.stopped = False
         self._sent = 0
@@ -210,6 +227,21 @@ class Session:
         """Back to epoch 0 with the same initial weights (and the same shuffling): the same run again."""
         self.model.load_state_dict(self._initial_weights)
         self._build_training()
+
+    def set_device(self, device: str) -> Change:
+        """Train on ``device`` from the next epoch on. The run goes on where it is: its weights, optimizer and
+        schedule state, epoch, shuffle state and history move along (through `Trainer.state_dict`, which
+        is device-free), so only the rounding of the device differs. ValueError, and nothing changed, if
+        this machine has no such device. Call it between epochs."""
+        if device == self.device:
+            return Change(False)
+        state = self.trainer.state_dict()
+        model = self._new_model(device)
+        trainer = self._new_trainer(model, device)
+        trainer.load_state_dict(state)
+        self.device, self.model, self.trainer = device, model, trainer
+        label = DEVICE_LABELS.get(device, device)
+        return Change(False, f"Now training on {label}: the run goes on from epoch {self.epoch}.")
 
     def reinitialise(self, seed: int) -> None:
         """New initial weights drawn from ``seed``, training back at epoch 0."""
@@ -271,15 +303,20 @@ class Session:
     def grid_output(self) -> np.ndarray:
         """The model's output on the grid: ``out[i, j] = f(xs[i], ys[j])``."""
         with torch.no_grad():
-            return self.model.forward(self.grid_points()).view(self.resolution, self.resolution).numpy()
+            output = self.model.forward(self._on_device(self.grid_points()))
+        return output.view(self.resolution, self.resolution).cpu().numpy()
 
     def selected_field(self) -> np.ndarray | None:
         """The selected neuron's output on the grid (``field[i, j]`` at ``(xs[i], ys[j])``), or None."""
         if self.selected_neuron is None:
             return None
         with torch.no_grad():
-            values = neuron_field(self.model, self.grid_points(), *self.selected_neuron)
-        return None if values is None else values.reshape(self.resolution, self.resolution).numpy()
+            values = neuron_field(self.model, self._on_device(self.grid_points()), *self.selected_neuron)
+        return None if values is None else values.reshape(self.resolution, self.resolution).cpu().numpy()
+
+    def _on_device(self, tensor: Tensor) -> Tensor:
+        """``tensor`` where the model computes, in its dtype (itself when it is there already)."""
+        return tensor.to(device=self.trainer.device, dtype=self.trainer.dtype)
 
     def snapshot(self) -> Snapshot:
         """The current state, with the history rows not sent in an earlier snapshot."""
@@ -299,7 +336,7 @@ class Session:
             test=self._points[1],
             train_wrong=train_wrong,
             test_wrong=test_wrong,
-            weights={name: p.numpy().copy() for name, p, _ in self.model.named_parameters()},
+            weights={name: p.cpu().numpy() for name, p in self.model.state_dict().items()},  # copies
             neuron=self.selected_neuron if field is not None else None,
             neuron_field=field,
         )
@@ -308,7 +345,8 @@ class Session:
         x, y = data
         if len(x) == 0:
             return np.zeros(0, dtype=bool)
-        return (predict_labels(self.model.forward(x), self.trainer.threshold) != y).view(-1).numpy()
+        labels = predict_labels(self.model.forward(self._on_device(x)), self.trainer.threshold)
+        return (labels.cpu() != y).view(-1).numpy()
 
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:

@@ -19,6 +19,7 @@ from minidl_gui.background_load import BackgroundLoads
 from minidl_gui.model.app_state import AppState
 from minidl_gui.model.config import Config, ConfigEdit
 from minidl_gui.model.config_json import config_from_saved_json
+from minidl_gui.model.devices import CPU, DEVICE_LABELS
 from minidl_gui.model.history import History
 from minidl_gui.model.runs_log import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("windowState", self.saveState())
         settings.setValue("resolution", self.toolbar.resolution.currentData())
+        settings.setValue("device", self.toolbar.device.currentData())
         settings.setValue("showTest", self.toolbar.show_test.isChecked())
         settings.setValue("logLoss", self.curves.log_check.isChecked())
         settings.setValue("restorableRuns", self.runs.log.states_kept)
@@ -236,6 +238,7 @@ class MainWindow(QMainWindow):
             reset.append("resolution")
             index = max(self.toolbar.resolution.findData(DEFAULT_RESOLUTION), 0)
         self.toolbar.resolution.setCurrentIndex(index)
+        unavailable = self._restore_device(settings, reset)
         for key, default, apply in (
             ("showTest", True, self.toolbar.show_test.setChecked),
             ("logLoss", False, self.curves.set_log_loss),
@@ -250,8 +253,24 @@ class MainWindow(QMainWindow):
                 reset.append("restorableRuns")
             else:
                 self.runs.set_states_kept(kept)
-        if reset:
-            self.show_message(f"Some saved settings were invalid and were reset: {', '.join(reset)}")
+        messages = [f"Some saved settings were invalid and were reset: {', '.join(reset)}"] if reset else []
+        if unavailable:
+            messages.append(f"{unavailable} is not available on this machine: training on the CPU.")
+        if messages:
+            self.show_message(". ".join(messages))
+
+    def _restore_device(self, settings: QSettings, reset: list[str]) -> str | None:
+        """Select the saved device where this machine has it, else the CPU. Returns the name of a known device
+        this machine lacks (settings from a CUDA machine); an unknown value goes to ``reset``."""
+        saved = str(settings.value("device", CPU))
+        index = self.toolbar.device.findData(saved)
+        self.toolbar.device.setCurrentIndex(index if index >= 0 else self.toolbar.device.findData(CPU))
+        if index >= 0:
+            return None
+        if saved not in DEVICE_LABELS:
+            reset.append("device")
+            return None
+        return DEVICE_LABELS[saved]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.closing.emit()

@@ -1,4 +1,5 @@
-"""The Network group: hidden layers, output activation, weight initialisation and its seed."""
+"""The Network group: hidden layers, output activation, weight initialisation (the normal init's mean and std)
+and its seed."""
 
 from __future__ import annotations
 
@@ -8,14 +9,22 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from minidl.init import INIT_NAMES
-from minidl_gui.model.config import DECIMALS, MAX_INIT_STD, MAX_SEED, OUTPUT_ACTIVATIONS, RESOLUTION, NetworkConfig
+from minidl_gui.model.config import (
+    DECIMALS,
+    MAX_INIT_MEAN,
+    MAX_INIT_STD,
+    MAX_SEED,
+    OUTPUT_ACTIVATIONS,
+    RESOLUTION,
+    NetworkConfig,
+)
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.layer_list import LayerList
 from minidl_gui.widgets.spinboxes import float_spin, int_spin
 
 INIT_TIPS = {
     "torch": "PyTorch's default: uniform in ±1/√fan_in",
-    "normal": "Every weight and bias from N(0, std²) — the report's",
+    "normal": "Every weight and bias from N(mean, std²) — the report's: N(0, 1)",
     "xavier": "Xavier/Glorot uniform, zero bias",
     "kaiming": "He/Kaiming normal (for ReLU), zero bias",
 }
@@ -37,8 +46,21 @@ class NetworkPanel(FormGroup):
         self.init = combo(((name, name) for name in INIT_NAMES), "initCombo", "Weight initialisation")
         for index, name in enumerate(INIT_NAMES):
             self.init.setItemData(index, INIT_TIPS.get(name, name), Qt.ItemDataRole.ToolTipRole)
+        self.init_mean = float_spin(
+            -MAX_INIT_MEAN,
+            MAX_INIT_MEAN,
+            DECIMALS,
+            0.1,
+            "initMeanSpin",
+            "Mean of the normal init: every weight and bias from N(mean, std²)",
+        )
         self.init_std = float_spin(
-            RESOLUTION, MAX_INIT_STD, DECIMALS, 0.1, "initStdSpin", "Standard deviation of the normal init"
+            RESOLUTION,
+            MAX_INIT_STD,
+            DECIMALS,
+            0.1,
+            "initStdSpin",
+            "Standard deviation of the normal init: every weight and bias from N(mean, std²)",
         )
         self.seed = int_spin(0, MAX_SEED, "initSeedSpin", "Seed of the initial weights (and of the shuffling)")
         self.summary = QLabel()
@@ -47,18 +69,25 @@ class NetworkPanel(FormGroup):
         self.wide(self.layers)
         self.wide(self.summary)
         self.row(("Output", self.output), ("Init", self.init))
-        self.row(("Std", self.init_std), ("Seed", self.seed))
+        self.row(("Mean", self.init_mean), ("Std", self.init_std))
+        self.row(("Seed", self.seed))
         self.set_config(NetworkConfig())
         self.changed.connect(self._summarise)
         self.layers.changed.connect(self.changed)
         self.output.currentIndexChanged.connect(self.changed)
         self.init.currentIndexChanged.connect(self._init_changed)
+        self.init_mean.valueChanged.connect(self.changed)
         self.init_std.valueChanged.connect(self.changed)
         self.seed.valueChanged.connect(self.changed)
 
     def _init_changed(self) -> None:
-        self.init_std.setEnabled(self.init.currentData() == "normal")
+        self._enable_normal(self.init.currentData())
         self.changed.emit()
+
+    def _enable_normal(self, init: str) -> None:
+        """Mean and std belong to the normal init: enabled with it, and only with it."""
+        for spin in (self.init_mean, self.init_std):
+            spin.setEnabled(init == "normal")
 
     def _summarise(self) -> None:
         sizes = self.config().sizes
@@ -76,17 +105,19 @@ class NetworkPanel(FormGroup):
             hidden=self.layers.layers(),
             output_activation=self.output.currentData(),
             init=self.init.currentData(),
+            init_mean=self.init_mean.value(),
             init_std=self.init_std.value(),
             seed=self.seed.value(),
         )
 
     def set_config(self, config: NetworkConfig) -> None:
-        widgets = (self.layers, self.output, self.init, self.init_std, self.seed)
+        widgets = (self.layers, self.output, self.init, self.init_mean, self.init_std, self.seed)
         with signals_blocked(*widgets):
             self.layers.set_layers(config.hidden)
             select(self.output, config.output_activation)
             select(self.init, config.init)
+            self.init_mean.setValue(config.init_mean)
             self.init_std.setValue(config.init_std)
-            self.init_std.setEnabled(config.init == "normal")
+            self._enable_normal(config.init)
             self.seed.setValue(config.seed)
         self._summarise()

@@ -1,4 +1,5 @@
-"""`TrainingToolbar`: Train ⇄ Pause (Space), Step, Reset, Re-initialise, Stop, and view options.
+"""`TrainingToolbar`: Train ⇄ Pause (Space), Step, Reset, Re-initialise, Stop, view options, and the device
+(a choice shown only where there is one: `minidl_gui.model.devices`).
 
 The buttons never guess: ``set_state`` (the worker's state) alone decides their text and enabling.
 """
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QStyle, QToolBar, QWidget
 
+from minidl_gui.model import devices
 from minidl_gui.model.worker_state import WorkerState
 
 RESOLUTIONS = (50, 100, 200, 400)
@@ -27,8 +29,8 @@ _ENABLED = {
 
 class TrainingToolbar(QToolBar):
     """Emits ``trainRequested`` / ``pauseRequested`` (one button), ``stepRequested``,
-    ``resetRequested``, ``reinitialiseRequested``, ``stopRequested``, ``resolutionChanged(int)``
-    and ``showTestChanged(bool)``."""
+    ``resetRequested``, ``reinitialiseRequested``, ``stopRequested``, ``resolutionChanged(int)``,
+    ``showTestChanged(bool)`` and ``deviceChanged(str)``."""
 
     trainRequested = Signal()  # noqa: N815
     pauseRequested = Signal()  # noqa: N815
@@ -38,6 +40,7 @@ class TrainingToolbar(QToolBar):
     stopRequested = Signal()  # noqa: N815
     resolutionChanged = Signal(int)  # noqa: N815
     showTestChanged = Signal(bool)  # noqa: N815
+    deviceChanged = Signal(str)  # noqa: N815
 
     def __init__(self) -> None:
         super().__init__("Training")
@@ -75,6 +78,19 @@ class TrainingToolbar(QToolBar):
         self.addWidget(_spaced(QLabel("Heatmap")))
         self.addWidget(self.resolution)
         self.addWidget(_spaced(self.show_test))
+        self.device = QComboBox()
+        self.device.setObjectName("deviceCombo")
+        self.device.setToolTip("Where the network trains: the CPU, or the GPU through CUDA (a machine setting)")
+        for device in devices.available_devices():
+            self.device.addItem(devices.DEVICE_LABELS[device], device)
+        self.device.currentIndexChanged.connect(lambda: self.deviceChanged.emit(self.device.currentData()))
+        self._device_actions = (
+            self.addSeparator(),
+            self.addWidget(_spaced(QLabel("Device"))),
+            self.addWidget(self.device),
+        )
+        for action in self._device_actions:
+            action.setVisible(self.device.count() > 1)  # no choice, no control
         self.state = WorkerState.READY
         self.set_state(WorkerState.READY)
 
