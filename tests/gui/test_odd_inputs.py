@@ -83,7 +83,9 @@ def test_the_controls_keep_every_value_the_configuration_allows(playground, smal
 
 LOWEST = Config(
     data=DataConfig(n_train=1, n_test=0, noise=0.0, seed=0),
-    network=NetworkConfig(hidden=(LayerConfig(1, "relu"),), init_std=bounds.RESOLUTION, seed=0),
+    network=NetworkConfig(
+        hidden=(LayerConfig(1, "relu"),), init_mean=-bounds.MAX_INIT_MEAN, init_std=bounds.RESOLUTION, seed=0
+    ),
     training=TrainingConfig(
         optimizer="sgd", lr=bounds.MIN_LR, momentum=0.0, beta1=0.0, beta2=0.0, eps=bounds.MIN_EPS,
         weight_decay=0.0, l1=0.0, batch_size=1, max_epochs=1, schedule="step", gamma=bounds.RESOLUTION, step_size=1,
@@ -92,7 +94,10 @@ LOWEST = Config(
 HIGHEST = Config(
     data=DataConfig(n_train=bounds.MAX_POINTS, n_test=bounds.MAX_POINTS, noise=1.0, seed=bounds.MAX_SEED),
     network=NetworkConfig(
-        hidden=(LayerConfig(bounds.MAX_WIDTH, "tanh"),), init_std=bounds.MAX_INIT_STD, seed=bounds.MAX_SEED
+        hidden=(LayerConfig(bounds.MAX_WIDTH, "tanh"),),
+        init_mean=bounds.MAX_INIT_MEAN,
+        init_std=bounds.MAX_INIT_STD,
+        seed=bounds.MAX_SEED,
     ),
     training=TrainingConfig(
         optimizer="sgd", lr=bounds.MAX_LR, momentum=bounds.MAX_BELOW_ONE, nesterov=True,
@@ -103,7 +108,7 @@ HIGHEST = Config(
 )  # fmt: skip
 FINE = Config(
     data=DataConfig(noise=0.123457),
-    network=NetworkConfig(init_std=0.000123),
+    network=NetworkConfig(init_mean=-0.000123, init_std=0.000123),
     training=TrainingConfig(
         lr=1.23456789e-7,
         momentum=0.999998,
@@ -130,6 +135,7 @@ def test_every_control_shows_the_configurations_extremes_exactly(playground, con
     [
         (DataConfig, "noise", 0.12345649, 0.123456),
         (NetworkConfig, "init_std", 2.00000051, 2.000001),
+        (NetworkConfig, "init_mean", -2.00000051, -2.000001),
         (TrainingConfig, "momentum", 0.9999994, 0.999999),
         (TrainingConfig, "gamma", 0.0000005001, 0.000001),
     ],
@@ -144,6 +150,7 @@ def test_the_configuration_rounds_fractions_to_the_controls_decimals(section, na
         (DataConfig, {"noise": 1.0000006}),
         (DataConfig, {"seed": bounds.MAX_SEED + 1}),
         (NetworkConfig, {"init_std": 0.0000004}),
+        (NetworkConfig, {"init_mean": -10.0000006}),
         (TrainingConfig, {"momentum": 0.9999996}),
         (TrainingConfig, {"beta2": 0.9999996}),
         (TrainingConfig, {"gamma": 0.0000004}),
