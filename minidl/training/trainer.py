@@ -287,8 +287,9 @@ class Trainer:
         self._epochs_without_improvement = operator.index(state["epochs_without_improvement"])
 
     def evaluate(self, data: tuple[Tensor, Tensor]) -> tuple[float, float]:
-        """``(loss, accuracy)`` of the model on ``data``, without touching any gradient."""
-        x, y = data
+        """``(loss, accuracy)`` of the model on ``data`` (moved to the model's device and dtype if it is not there),
+        as Python floats, without touching any gradient."""
+        x, y = self._placed(data)
         if len(x) == 0:
             return math.nan, 0.0
         output = self.model.forward(x)
