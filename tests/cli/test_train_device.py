@@ -72,6 +72,7 @@ def test_a_bad_init_mean_exits_2(capsys: pytest.CaptureFixture[str], value: str,
     assert raised.value.code == 2 and phrase in capsys.readouterr().err
 
 
+@pytest.mark.cuda
 @needs_cuda
 @pytest.mark.parametrize("device", ["cuda", "auto"])
 def test_a_cuda_run_reports_cuda_and_plain_numbers(capsys: pytest.CaptureFixture[str], device: str) -> None:

@@ -245,6 +245,7 @@ def test_a_cuda_run_on_a_machine_without_cuda_is_refused_before_anything_is_buil
         build_run(settings, TRAIN, TEST)
 
 
+@pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_a_cuda_run_trains_on_the_gpu_from_the_same_initial_weights() -> None:
     cpu, cuda = build_run(SMALL, TRAIN, TEST), build_run(replace(SMALL, device="cuda"), TRAIN, TEST)

@@ -607,6 +607,7 @@ def test_to_moves_model_and_data_and_trains_as_a_trainer_built_there() -> None:
     ]
 
 
+@pytest.mark.cuda
 @needs_cuda
 def test_a_cuda_trainer_keeps_its_data_on_the_gpu_and_its_state_loads_on_the_cpu() -> None:
     train, test = make_disc(40, seed=0), make_disc(10, seed=1)

@@ -169,6 +169,7 @@ def test_the_device_combo_moves_the_window_s_run(qtbot, with_cuda, monkeypatch, 
 
 
 # -- on a GPU ----------------------------------------------------------------------------------------------
+@pytest.mark.cuda
 @needs_cuda
 def test_a_cuda_session_trains_shows_and_saves_cpu_tensors_that_open_on_the_cpu(small_config) -> None:
     session = Session(small_config, device=CUDA)
