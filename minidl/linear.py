@@ -28,6 +28,8 @@ class Linear(Module):
     weights on every device and dtype.
     """
 
+    _cached_views = ("_weight_t",)
+
     def __init__(
         self,
         in_features: int,

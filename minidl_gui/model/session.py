@@ -299,7 +299,7 @@ class Session:
             test=self._points[1],
             train_wrong=train_wrong,
             test_wrong=test_wrong,
-            weights={name: p.numpy().copy() for name, p, _ in self.model.named_parameters()},
+            weights={name: p.numpy().copy() for name, p in self.model.named_parameters()},
             neuron=self.selected_neuron if field is not None else None,
             neuron_field=field,
         )

@@ -166,7 +166,7 @@ def test_trainer_equals_torch_for_models_and_losses_it_does_not_know(model_kind:
         [4, 4],
         seed=1,
     )
-    ours = {name.removeprefix("inner."): p for name, p, _ in model.named_parameters()}
+    ours = {name.removeprefix("inner."): p for name, p in model.named_parameters()}
     for name, p in twin.named_parameters():
         torch.testing.assert_close(ours[name], p.detach())
 
