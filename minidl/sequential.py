@@ -18,9 +18,9 @@ class Sequential(Module):
 
     On construction every parameter (and every gradient) of the children that owns its memory becomes
     a view into one contiguous buffer, so an optimizer updates the whole model with a handful of tensor
-    operations. Parameters that are already views of a buffer (those of a slice ``model[1:3]``, or of a
-    Sequential inside this one) stay where they are: the modules are shared, not copied, so training
-    either container trains both, and an optimizer of the other keeps updating them.
+    operations. Parameters that are already views of a buffer (of a Sequential put inside this one, or of
+    modules taken from another Sequential) stay where they are: the modules are shared, not copied, so
+    training either container trains both, and the other's optimizer keeps updating them.
     Set ``needs_input_grad = False`` when the caller does not use the gradient w.r.t. the input
     (training does not): the first layer then skips that matrix product and ``backward`` returns None.
     Set ``accumulate_grad = False`` to have ``backward`` overwrite the gradients instead of adding to
