@@ -19,7 +19,7 @@ from minidl.module import Module
 from tests.framework.torch_oracle import F64, assert_params_match, make_batches, torch_module, train_minidl, train_torch
 
 F32 = torch.float32
-CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+NEEDS_CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 #: Each minidl optimizer, its torch.optim twin and the hyperparameters both get.
 OPTIMIZERS = {
@@ -323,14 +323,16 @@ def test_cuda_without_cuda_raises_torchs_error_and_leaves_the_model_usable() -> 
     assert model(torch.zeros(1, 2)).shape == (1, 1)
 
 
-@CUDA
+@pytest.mark.cuda
+@NEEDS_CUDA
 def test_seeded_mlp_on_cuda_holds_the_cpu_weights() -> None:
     on_cuda, on_cpu = minidl.mlp(seed=0, device="cuda"), minidl.mlp(seed=0, device="cpu")
     for (name, a), (_, b) in zip(on_cuda.named_parameters(), on_cpu.named_parameters(), strict=True):
         assert a.device.type == "cuda" and torch.equal(a.cpu(), b), name
 
 
-@CUDA
+@pytest.mark.cuda
+@NEEDS_CUDA
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
 def test_a_cpu_model_trains_on_cuda_and_comes_back(optimizer: str) -> None:
     ours, theirs, hyperparameters = OPTIMIZERS[optimizer]
