@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import torch
+from torch import Tensor
 
 import minidl
 from minidl.data import make_disc
@@ -21,7 +22,12 @@ from minidl.training import (
     update_run,
 )
 
-TRAIN, TEST = make_disc(40, seed=0), make_disc(20, seed=1)
+
+def data() -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The training and test points, drawn when the test runs: in its default dtype, as the model."""
+    return make_disc(40, seed=0), make_disc(20, seed=1)
+
+
 SMALL = RunSettings(hidden=(6, 5), activation=("tanh", "relu"), lr=0.01, batch_size=8, stop=StopRules(6), seed=4)
 
 CASES: dict[str, dict[str, Any]] = {
@@ -61,8 +67,7 @@ def by_hand(settings: RunSettings) -> Trainer:
         model,
         loss,
         optimizer,
-        TRAIN,
-        TEST,
+        *data(),
         batch_size=settings.batch_size,
         scheduler=scheduler,
         stop=settings.stop,
@@ -78,7 +83,7 @@ def history(trainer: Trainer) -> list[tuple[float, ...]]:
 @pytest.mark.parametrize("case", list(CASES))
 def test_build_run_trains_the_run_built_by_hand_from_the_seed_to_the_bit(case: str) -> None:
     settings = replace(SMALL, **CASES[case])
-    built, hand = build_run(settings, TRAIN, TEST), by_hand(settings)
+    built, hand = build_run(settings, *data()), by_hand(settings)
     assert history(built) == history(hand)
     assert all(torch.equal(a, b) for a, b in zip(built.model.parameters(), hand.model.parameters(), strict=True))
 
@@ -97,7 +102,7 @@ def test_unknown_names_are_refused_with_the_choices(change: dict[str, str], mess
 
 
 def test_cosine_t_max_defaults_to_the_run_s_epochs() -> None:
-    trainer = build_run(replace(SMALL, scheduler="cosine", stop=StopRules(7)), TRAIN)
+    trainer = build_run(replace(SMALL, scheduler="cosine", stop=StopRules(7)), data()[0])
     assert trainer.scheduler.T_max == 7
 
 
@@ -109,7 +114,7 @@ def test_a_schedule_built_at_epoch_k_has_the_settings_lr_as_base_and_its_rate_in
 
 
 def trained(settings: RunSettings, epochs: int = 3) -> Trainer:
-    trainer = build_run(settings, TRAIN, TEST)
+    trainer = build_run(settings, *data())
     generator = trainer.run()
     for _ in range(epochs):
         next(generator)
@@ -176,7 +181,7 @@ def test_without_a_schedule_a_live_lr_applies_as_it_is() -> None:
 
 
 def test_the_network_and_the_seed_cannot_change_in_a_running_trainer() -> None:
-    trainer = build_run(SMALL, TRAIN)
+    trainer = build_run(SMALL, data()[0])
     with pytest.raises(ValueError, match="the hidden of a running trainer cannot change: build a new run"):
         update_run(trainer, SMALL, replace(SMALL, hidden=(3,), activation="relu"))
     with pytest.raises(ValueError, match="the seed of a running trainer cannot change"):
