@@ -13,12 +13,13 @@ import json
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 
 from minidl.cli.arguments import HelpFormatter, positive_int, user_seed
 from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
-from minidl.cli.sweep_executors import ExecutorUnavailable, available_cores, open_executor
+from minidl.cli.sweep_executors import ExecutorUnavailable, available_cores, open_executor, require_dask
 from minidl.cli.sweep_flags import TrainFlagError, TrainFlags
 from minidl.cli.sweep_grid import Configuration, PlannedRun, grid, grid_size, plan, random_sample
 from minidl.cli.sweep_record import RunRecord
@@ -38,7 +39,7 @@ per configuration: the final test accuracy's mean ± sample std over the seeds, 
 EPILOG = """\
 examples:
   minidl sweep --vary lr 1e-3 5e-3 1e-2 --vary hidden 8 16,16 --seeds 3 -- --epochs 50
-  minidl sweep --vary optimizer sgd adam --vary nesterov on off --seed-list 3,5,7 -- --momentum 0.9
+  minidl sweep --vary momentum 0.5 0.9 --vary nesterov on off --seed-list 3,5,7 -- --optimizer sgd --lr 1e-2
   minidl sweep --vary lr 1e-4 1e-3 1e-2 --vary batch-size 1 16 64 --random 4 --out lr.csv
   minidl sweep --vary activation relu tanh --dask tcp://scheduler:8786 -- --epochs 200
 """
@@ -53,10 +54,9 @@ def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse
         "--vary",
         action="append",
         nargs="+",
-        default=[],
         metavar=("FLAG", "VALUE"),
-        help="a minidl train flag (lr or --lr) and its values; a switch such as nesterov takes on and off; repeat "
-        "--vary for every flag to vary",
+        help="a minidl train flag (lr or --lr) and one or more values; a switch such as nesterov takes on and off; "
+        "repeat --vary for every flag to vary",
     )
     seeds = parser.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=positive_int, default=1, metavar="N", help="train from seeds 0 .. N-1")
@@ -111,44 +111,62 @@ def run(args: argparse.Namespace, executor: Executor | None = None) -> int:
     Ctrl-C, 1 when the executor lost runs; bad flags and results files of another sweep exit with code 2.
     """
     parser: argparse.ArgumentParser = args.parser
-    fixed = list(args.train_flags)
     try:
-        flags = TrainFlags()
-        variations = flags.variations(args.vary, fixed)
-        if args.random is None:
-            configurations = list(grid(variations))
-        else:
-            configurations = random_sample(variations, args.random, args.sample_seed)
-        seeds = list(args.seed_list or range(args.seeds))
-        for configuration in configurations:
-            flags.check(PlannedRun(configuration, seeds[0], tuple(fixed)))
-    except TrainFlagError as error:
-        parser.error(str(error))
-    runs = plan(configurations, seeds, fixed)
-    results = ResultsFile(args.out, fixed, [variation.option for variation in variations])
-    try:
+        sweep = _plan(args, check_dask=args.dask is not None and executor is None)
+        results = ResultsFile(args.out, sweep.fixed, sweep.options)
         results.open()
-    except ResultsFileError as error:
+    except (TrainFlagError, ExecutorUnavailable, ResultsFileError) as error:
         parser.error(str(error))
     except OSError as error:
         parser.error(f"cannot write --out {args.out}: {error.strerror or error}")
     with contextlib.closing(results):
-        todo = [r for r in runs if r.key not in results.rows]
+        todo = [r for r in sweep.runs if r.key not in results.rows]
         if not args.quiet:
-            print(
-                _plan_line(args, configurations, grid_size(variations), seeds, len(runs) - len(todo)), file=sys.stderr
-            )
+            print(_plan_line(args, sweep, len(sweep.runs) - len(todo)), file=sys.stderr)
         try:
             outcome = _execute(todo, results, args, executor)
         except ExecutorUnavailable as error:
             parser.error(str(error))
-        rows = [results.rows[r.key] for r in runs if r.key in results.rows]
-    summaries = summarize(rows, [configuration.label for configuration in configurations])
+        rows = [results.rows[r.key] for r in sweep.runs if r.key in results.rows]
+    summaries = summarize(rows, [configuration.label for configuration in sweep.configurations])
     if args.json:
-        print(json.dumps({**summary_json(summaries), "runs": len(runs), "done": len(rows)}))
+        print(json.dumps({**summary_json(summaries), "runs": len(sweep.runs), "done": len(rows)}))
     else:
-        print(format_summary(summaries, [variation.option for variation in variations]))
-    return _exit_code(parser.prog, outcome, len(rows), len(runs), args.out)
+        print(format_summary(summaries, sweep.options))
+    return _exit_code(parser.prog, outcome, len(rows), len(sweep.runs), args.out)
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    """What a sweep trains: its fixed flags, varied options, configurations (of a grid of ``size``), runs."""
+
+    fixed: tuple[str, ...]
+    options: tuple[str, ...]
+    configurations: tuple[Configuration, ...]
+    size: int
+    seeds: tuple[int, ...]
+    runs: tuple[PlannedRun, ...]
+
+
+def _plan(args: argparse.Namespace, *, check_dask: bool) -> _Sweep:
+    """The configurations and runs of ``args``, every run's flags checked by train's parser (and, given
+    ``check_dask``, the distributed package present); `TrainFlagError` or `ExecutorUnavailable` if not."""
+    fixed = tuple(args.train_flags)
+    flags = TrainFlags()
+    variations = flags.variations(args.vary or [], fixed)
+    if args.random is None:
+        configurations = tuple(grid(variations))
+    else:
+        configurations = tuple(random_sample(variations, args.random, args.sample_seed))
+    seeds = tuple(args.seed_list or range(args.seeds))
+    for configuration in configurations:
+        flags.check(PlannedRun(configuration, seeds[0], fixed))
+    if check_dask:
+        require_dask()
+    options = tuple(variation.option for variation in variations)
+    return _Sweep(
+        fixed, options, configurations, grid_size(variations), seeds, tuple(plan(configurations, seeds, fixed))
+    )
 
 
 def _execute(
@@ -174,16 +192,15 @@ def _execute(
         return run_all(todo, runner, on_finished)
 
 
-def _plan_line(
-    args: argparse.Namespace, configurations: list[Configuration], size: int, seeds: list[int], done: int
-) -> str:
+def _plan_line(args: argparse.Namespace, sweep: _Sweep, done: int) -> str:
     """What is about to run: ``"minidl sweep: 6 configurations x 3 seeds = 18 runs, 4 done in sweep.csv, 14 to
     run on 2 processes"``."""
-    sample = f" (a random {len(configurations)} of {size})" if len(configurations) < size else ""
+    count = len(sweep.configurations)
+    sample = f" (a random {count} of {sweep.size})" if count < sweep.size else ""
     where = f"the Dask cluster at {args.dask}" if args.dask else f"{args.jobs} processes"
-    total = len(configurations) * len(seeds)
+    total = len(sweep.runs)
     return (
-        f"{args.parser.prog}: {len(configurations)} configurations{sample} x {len(seeds)} seeds = {total} runs, "
+        f"{args.parser.prog}: {count} configurations{sample} x {len(sweep.seeds)} seeds = {total} runs, "
         f"{done} done in {args.out}, {total - done} to run on {where}"
     )
 
@@ -191,9 +208,8 @@ def _plan_line(
 def _exit_code(prog: str, outcome: SweepOutcome, done: int, total: int, out: Path) -> int:
     """0, or say why the sweep ended early: Ctrl-C (130), runs the executor lost (1)."""
     if outcome.interrupted:
-        return stopped_early(
-            prog, KeyboardInterrupt(), f"{done} of {total} runs: the finished runs are in {out}, the same command resumes"
-        )
+        done_text = f"{done} of {total} runs: the finished runs are in {out}, the same command resumes"
+        return stopped_early(prog, KeyboardInterrupt(), done_text)
     if outcome.lost:
         run, error = outcome.lost[0]
         print(

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from types import ModuleType
 
 from minidl.cli.sweep_worker import start_worker
 
@@ -28,13 +29,23 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fork server that imported torch and minidl once (a plain fork of
+    the sweep's process could inherit torch's thread pools mid-use), or spawned where there is no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([start_worker.__module__])  # no effect once the server runs
+    return context
+
+
 class SweepProcessPool(ProcessPoolExecutor):
-    """A `ProcessPoolExecutor` of ``max_workers`` spawned processes (no fork of a process holding torch's
-    threads), each started by `start_worker`. ``shutdown(wait=False)`` also cancels the pending runs and
-    makes runs already queued to a worker return at once, so Ctrl-C ends a sweep within one run's epoch."""
+    """A `ProcessPoolExecutor` of ``max_workers`` processes from `worker_context`, each started by
+    `start_worker`. ``shutdown(wait=False)`` also cancels the pending runs and makes runs already queued to a
+    worker return at once, so Ctrl-C ends a sweep within one run's epoch."""
 
     def __init__(self, max_workers: int) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = worker_context()
         self._stop = context.Event()
         super().__init__(max_workers, mp_context=context, initializer=start_worker, initargs=(self._stop,))
 
@@ -42,6 +53,15 @@ class SweepProcessPool(ProcessPoolExecutor):
         if cancel_futures or not wait:
             self._stop.set()
         super().shutdown(wait=wait, cancel_futures=cancel_futures or not wait)
+
+
+def require_dask() -> ModuleType:
+    """The ``distributed`` package; `ExecutorUnavailable` saying what to install when it is missing."""
+    try:
+        import distributed
+    except ImportError:
+        raise ExecutorUnavailable(DASK_MISSING) from None
+    return distributed
 
 
 @contextmanager
@@ -53,10 +73,7 @@ def open_executor(jobs: int, dask_address: str | None = None) -> Iterator[Execut
         with SweepProcessPool(jobs) as pool:
             yield pool
         return
-    try:
-        import distributed
-    except ImportError:
-        raise ExecutorUnavailable(DASK_MISSING) from None
+    distributed = require_dask()
     try:
         client = distributed.Client(dask_address)
     except (OSError, TimeoutError, ValueError) as error:
