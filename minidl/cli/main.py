@@ -31,7 +31,7 @@ class Command(NamedTuple):
 
 COMMANDS = {
     "reproduce": Command("minidl.cli.reproduce", "the report's SGD and Adam experiments, over seeds"),
-    "sweep": Command("minidl.cli.sweep", "train over a grid of flag values x seeds, in parallel; CSV + summary"),
+    "sweep": Command("minidl.cli.sweep", "train a grid of train flags x seeds, in parallel"),
     "train": Command("minidl.cli.train", "train one net with every choice as a flag"),
 }
 
