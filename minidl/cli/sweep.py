@@ -172,7 +172,9 @@ def _plan(args: argparse.Namespace, *, check_dask: bool) -> _Sweep:
 def _execute(
     todo: list[PlannedRun], results: ResultsFile, args: argparse.Namespace, executor: Executor | None
 ) -> SweepOutcome:
-    """Run ``todo`` through ``executor`` (or a new one), appending each finished run to ``results``."""
+    """Run ``todo`` through ``executor`` (or a new one), appending each finished run to ``results``. Ctrl-C
+    while the executor starts (a Dask connection) or shuts down (waiting for running runs) also ends the sweep
+    as interrupted, with the rows written so far."""
     if not todo:
         return SweepOutcome()
     pool = (
@@ -180,16 +182,19 @@ def _execute(
         if executor is not None
         else open_executor(min(args.jobs, len(todo)), args.dask)
     )
-    with ProgressBar(len(todo), enabled=not args.quiet) as bar, pool as runner:
-        finished = 0
+    finished = 0
 
-        def on_finished(run: PlannedRun, record: RunRecord) -> None:
-            nonlocal finished
-            results.append(SweepRow(run.configuration.label, run.configuration.values, run.seed, record))
-            finished += 1
-            bar.update(finished, f"{run.configuration.label} seed {run.seed}")
+    def on_finished(run: PlannedRun, record: RunRecord) -> None:
+        nonlocal finished
+        results.append(SweepRow(run.configuration.label, run.configuration.values, run.seed, record))
+        finished += 1
+        bar.update(finished, f"{run.configuration.label} seed {run.seed}")
 
-        return run_all(todo, runner, on_finished)
+    try:
+        with ProgressBar(len(todo), enabled=not args.quiet) as bar, pool as runner:
+            return run_all(todo, runner, on_finished)
+    except KeyboardInterrupt:
+        return SweepOutcome(interrupted=True)
 
 
 def _plan_line(args: argparse.Namespace, sweep: _Sweep, done: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import statistics
@@ -14,6 +15,7 @@ import pytest
 import torch
 
 from minidl.cli import main, sweep_worker
+from minidl.cli import sweep as sweep_command
 from minidl.cli.main import build_parser
 from minidl.cli.stopped import EXIT_INTERRUPTED
 from minidl.cli.sweep import normalize_argv, run
@@ -163,6 +165,20 @@ def test_ctrl_c_keeps_finished_rows_prints_the_summary_so_far_exits_130_and_resu
     resumed = InlineExecutor()
     assert sweep(out, *GRID, executor=resumed) == 0
     assert resumed.calls == 4 - finished and len(rows(out)) == 4
+
+
+def test_ctrl_c_while_the_executor_starts_is_an_interrupted_sweep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    @contextlib.contextmanager
+    def connecting(jobs: int, address: str | None) -> Iterator[Executor]:
+        raise KeyboardInterrupt  # e.g. while a Dask client connects
+        yield InlineExecutor()
+
+    monkeypatch.setattr(sweep_command, "open_executor", connecting)
+    out = tmp_path / "sweep.csv"
+    assert sweep(out, *GRID) == EXIT_INTERRUPTED
+    assert rows(out) == [] and "interrupted after 0 of 4 runs" in capsys.readouterr().err
 
 
 def test_a_run_that_train_reports_interrupted_stops_the_sweep_and_is_not_a_row(tmp_path: Path) -> None:
