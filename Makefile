@@ -8,7 +8,7 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 # Run apt-get through sudo unless we are root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-quick install system-deps clean
+.PHONY: run test lint bench bench-quick gpu-check install system-deps clean
 
 $(PY):
 	@python3 -m venv $(VENV) || { rm -rf $(VENV); \
@@ -35,11 +35,17 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) -m pytest -q
 
+# Where torch sees CUDA, `python -m bench` adds the CPU-and-CUDA step-time table (`python -m bench --device cuda`
+# prints it alone; `--device cpu` its CPU columns); elsewhere the tables are the CPU ones.
 bench: $(STAMP)
 	$(PY) -m bench
 
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick
+
+# On a machine with an NVIDIA GPU: the CUDA-marked tests and the CUDA bench table (see bench/gpu_check.sh).
+gpu-check:
+	bash bench/gpu_check.sh
 
 # python3-venv and Qt's runtime libraries on a bare Debian/Ubuntu (through sudo unless run as root).
 system-deps:
