@@ -1,6 +1,8 @@
 """Weight initialisations for `Linear`, each seedable through a `torch.Generator`.
 
-All fill a tensor of shape ``(fan_out, fan_in)`` in place.
+All fill a tensor of shape ``(fan_out, fan_in)`` (and its bias) in place, in that tensor's dtype on its device;
+as in torch, a ``generator`` must be on that device. `Linear` hands them float32 tensors on the generator's device
+(the CPU without one) and casts and moves the draw afterwards, so a seed gives the same weights everywhere.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from minidl.factory import DRAW_DTYPE, Device, draw_device, place
+from minidl.factory import DRAW_DTYPE, Device, draw_device, place, resolve_device, resolve_dtype
 from minidl.init import Initializer, get_initializer
 from minidl.module import Module
 
@@ -28,6 +28,8 @@ class Linear(Module):
     weights on every device and dtype.
     """
 
+    _cached_views = ("_weight_t",)
+
     def __init__(
         self,
         in_features: int,
@@ -44,6 +46,7 @@ class Linear(Module):
         super().__init__()
         if in_features <= 0 or out_features <= 0:
             raise ValueError(f"Linear needs positive sizes, got in_features={in_features}, out_features={out_features}")
+        device, dtype = resolve_device(device), resolve_dtype(dtype)  # refused before the generator is used
         self.in_features = in_features
         self.out_features = out_features
         self._param_names = ("weight", "bias") if bias else ("weight",)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import torch
 from torch import Tensor
+
+from minidl._flat import move_tensors, note_move
+from minidl._to_arguments import parse_to
+from minidl.factory import Device
 
 
 class Module:
@@ -18,6 +23,9 @@ class Module:
     """
 
     _param_names: tuple[str, ...] = ()
+    #: Attributes holding views of the parameters (Linear's ``_weight_t``): dropped during a move, then
+    #: rebuilt by ``_rebind_parameter``.
+    _cached_views: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self.training = True
@@ -37,31 +45,40 @@ class Module:
         """The direct sub-modules as ``(name, module)``; containers override this."""
         return iter(())
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor, Tensor]]:
-        """Every ``(dotted_name, parameter, gradient)`` of this module and its children, in order."""
+    def _named_slots(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Module, str]]:
+        """Every ``(dotted_name, owning_module, attribute_name)`` of a parameter, in order."""
         for name in self._param_names:
-            yield prefix + name, getattr(self, name), getattr(self, name + "_grad")
-        for child_name, child in self.children():
-            yield from child.named_parameters(f"{prefix}{child_name}.")
+            yield prefix + name, self, name
+        if recurse:
+            for child_name, child in self.children():
+                yield from child._named_slots(f"{prefix}{child_name}.")
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """Every ``(dotted_name, parameter)`` of this module and (with ``recurse``) its children, as in PyTorch."""
+        for name, module, attribute in self._named_slots(prefix, recurse):
+            yield name, getattr(module, attribute)
+
+    def named_gradients(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """Every ``(dotted_name, gradient)``, in `named_parameters` order (PyTorch keeps it in ``p.grad``)."""
+        for name, module, attribute in self._named_slots(prefix, recurse):
+            yield name, getattr(module, attribute + "_grad")
 
     def _parameter_slots(self) -> Iterator[tuple[Module, str]]:
         """Every ``(owning_module, attribute_name)`` of a parameter, in ``named_parameters`` order."""
-        for name in self._param_names:
-            yield self, name
-        for _, child in self.children():
-            yield from child._parameter_slots()
+        for _, module, attribute in self._named_slots():
+            yield module, attribute
 
     def param(self) -> list[tuple[Tensor, Tensor]]:
         """The list of ``(parameter, gradient)`` pairs, empty for a module without parameters."""
-        return [(p, g) for _, p, g in self.named_parameters()]
+        return [(getattr(m, a), getattr(m, a + "_grad")) for m, a in self._parameter_slots()]
 
     def parameters(self) -> list[Tensor]:
         """The parameters alone, as in PyTorch."""
-        return [p for _, p, _ in self.named_parameters()]
+        return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
         """Set every gradient to zero (in place, so optimizers keep seeing the same tensors)."""
-        for _, _, grad in self.named_parameters():
+        for _, grad in self.named_gradients():
             grad.zero_()
 
     def _rebind_parameter(self, name: str, value: Tensor, grad: Tensor) -> None:
@@ -81,19 +98,76 @@ class Module:
         """Set evaluation mode; returns ``self``."""
         return self.train(False)
 
+    # -- devices and dtypes --------------------------------------------------------------------
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Move every parameter and gradient to a device and/or dtype in place; returns ``self``.
+
+        The forms of ``torch.nn.Module.to``: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+        ``to(tensor)`` (its device and dtype), keywords ``device=``, ``dtype=``, ``non_blocking=``; a
+        dtype that is not floating point is a TypeError. Each tensor *object* stays (its data changes),
+        so an optimizer built before the move keeps working: it moves its own state at its next step.
+        Parameters that tile a flat buffer (as `Sequential` packs them) still tile it after the move.
+        """
+        device, dtype, non_blocking = parse_to(*args, **kwargs)
+        slots = list(self._parameter_slots())
+        owners = list({id(module): module for module, _ in slots}.values())
+        with torch.inference_mode(False):
+            for module in owners:
+                for attribute in module._cached_views:
+                    setattr(module, attribute, None)
+            try:
+                moved_params = move_tensors([getattr(m, a) for m, a in slots], device, dtype, non_blocking)
+                moved_grads = move_tensors([getattr(m, a + "_grad") for m, a in slots], device, dtype, non_blocking)
+                if moved_params or moved_grads:
+                    note_move()
+            except BaseException:
+                note_move()  # some tensors may have moved before the error
+                raise
+            finally:
+                for module, name in slots:
+                    module._rebind_parameter(name, getattr(module, name), getattr(module, name + "_grad"))
+        return self
+
+    def cpu(self) -> Module:
+        """``to("cpu")``."""
+        return self.to("cpu")
+
+    def cuda(self, device: Device | None = None) -> Module:
+        """``to(device)`` for a CUDA ``device`` (an index, ``"cuda:1"``), the current CUDA device when None."""
+        return self.to(torch.device("cuda") if device is None else device)
+
+    def double(self) -> Module:
+        """``to(torch.float64)``."""
+        return self.to(torch.float64)
+
+    def float(self) -> Module:
+        """``to(torch.float32)``."""
+        return self.to(torch.float32)
+
+    def half(self) -> Module:
+        """``to(torch.float16)``."""
+        return self.to(torch.float16)
+
+    def bfloat16(self) -> Module:
+        """``to(torch.bfloat16)``."""
+        return self.to(torch.bfloat16)
+
     # -- state dicts ---------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Tensor]:
         """A copy of every parameter under its dotted name (``"0.weight"``), as in PyTorch."""
-        return {name: p.detach().clone() for name, p, _ in self.named_parameters()}
+        return {name: p.detach().clone() for name, p in self.named_parameters()}
 
     def load_state_dict(self, state_dict: Mapping[str, Tensor], strict: bool = True) -> Module:
         """Copy parameters in place from ``state_dict``: all of them, or none if anything is wrong.
+
+        Each value is copied into the parameter as it is, so it takes the module's own device and dtype
+        (a float64 state dict loads into a float32 model, rounded, and the other way round).
 
         With ``strict=True`` the keys must match exactly, else a ``RuntimeError`` (as in PyTorch) lists
         the missing and unexpected keys; with ``strict=False`` only the shared keys are copied. Shapes
         must always match, else a ``ValueError`` names the key and both shapes. Returns ``self``.
         """
-        own = {name: p for name, p, _ in self.named_parameters()}
+        own = dict(self.named_parameters())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -133,7 +207,7 @@ def check_state_fits(module: Module, state_dict: Mapping[str, Tensor]) -> None:
     The check `Module.load_state_dict` makes, in words for a person who chose a file: call it first where
     the weights come from a user.
     """
-    own = {name: p.shape for name, p, _ in module.named_parameters()}
+    own = {name: p.shape for name, p in module.named_parameters()}
     missing = [name for name in own if name not in state_dict]
     unexpected = [name for name in state_dict if name not in own]
     if missing or unexpected:

@@ -3,7 +3,8 @@
 Both take ``model.param()`` (a list of ``(parameter, gradient)`` pairs). Hyperparameters are plain
 attributes, validated on every assignment, so they can be changed between steps (the app tweaks
 them live). When the parameters are views of one flat buffer (as `Sequential` makes them) the
-update runs on that buffer alone.
+update runs on that buffer alone. After the model moves (`Module.to`) the next step, ``zero_grad`` or
+state-dict call finds its parameters again and moves the state buffers to their device and dtype.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from minidl import _flat
 from minidl._flat import flat_span
 
 ParamPairs = list[tuple[Tensor, Tensor]]
@@ -63,23 +65,33 @@ class Optimizer:
                 raise TypeError(f"optimizer parameter {index} is not a (parameter, gradient) pair: pass model.param()")
         self.lr, self.weight_decay, self.l1 = lr, weight_decay, l1
         self._pairs = params
-        flat_p = flat_span([p for p, _ in params])
-        flat_g = flat_span([g for _, g in params])
-        if flat_p is not None and flat_g is not None:
-            self._params, self._grads = [flat_p], [flat_g]
-        else:
-            self._params, self._grads = [p for p, _ in params], [g for _, g in params]
+        self._params, self._grads = _layout(params)
+        self._moves_seen = _flat.moves
         self.step_count = 0
         self._state: dict[str, list[Tensor]] = {}
 
     def zero_grad(self) -> None:
         """Set every gradient to zero."""
+        if self._moves_seen != _flat.moves:
+            self._follow_moves()
         torch._foreach_zero_(self._grads)
 
     def step(self) -> None:
         """Apply one update to every parameter from its current gradient."""
+        if self._moves_seen != _flat.moves:
+            self._follow_moves()
         self.step_count += 1
         self._update(self._regularised_grads())
+
+    def _follow_moves(self) -> None:
+        """Since some module moved (`Module.to`): find the parameters' layout again (one flat buffer or
+        separate tensors) and put every state buffer on its parameter's device and dtype, values kept."""
+        shapes = [p.shape for p, _ in self._pairs]
+        per_parameter = {name: _split(buffers, shapes) for name, buffers in self._state.items()}
+        self._params, self._grads = _layout(self._pairs)
+        with torch.inference_mode(False):
+            self._state = {name: _lay_out(chunks, self._params) for name, chunks in per_parameter.items()}
+        self._moves_seen = _flat.moves
 
     # The per-step code reads hyperparameters from their validated storage (``_lr`` for ``lr``):
     # the descriptor call would cost as much as a small tensor operation.
@@ -102,6 +114,8 @@ class Optimizer:
 
     def params_and_state(self) -> list[Tensor]:
         """The live tensors that define where training is: parameters, then every state buffer."""
+        if self._moves_seen != _flat.moves:
+            self._follow_moves()
         return self._params + [b for buffers in self._state.values() for b in buffers]
 
     def _buffer(self, name: str) -> list[Tensor]:
@@ -115,18 +129,25 @@ class Optimizer:
     # -- state dicts ---------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """Hyperparameters, the step count and per-parameter state buffers (copies)."""
+        if self._moves_seen != _flat.moves:
+            self._follow_moves()
         shapes = [p.shape for p, _ in self._pairs]
         state = {name: [chunk.clone() for chunk in _split(buffers, shapes)] for name, buffers in self._state.items()}
         hyper = {name: getattr(self, name) for name in self.hyperparameter_names}
         return {"type": type(self).__name__, "hyperparameters": hyper, "step": self.step_count, "state": state}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict` returned, so training continues on the same trajectory."""
+        """Restore what `state_dict` returned, so training continues on the same trajectory.
+
+        The state buffers are copied into the parameters' own device and dtype, wherever they were saved.
+        """
         if state_dict.get("type") != type(self).__name__:
             raise ValueError(f"state_dict is for {state_dict.get('type')!r}, not {type(self).__name__}")
         for name, value in state_dict["hyperparameters"].items():
             setattr(self, name, value)
         self.step_count = int(state_dict["step"])
+        if self._moves_seen != _flat.moves:
+            self._follow_moves()
         shapes = [p.shape for p, _ in self._pairs]
         self._state = {}
         for name, chunks in state_dict["state"].items():
@@ -142,6 +163,23 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"
+
+
+def _layout(pairs: ParamPairs) -> tuple[list[Tensor], list[Tensor]]:
+    """The tensors an update runs on: the flat buffers the parameters and gradients tile, else each one."""
+    flat_p = flat_span([p for p, _ in pairs])
+    flat_g = flat_span([g for _, g in pairs])
+    if flat_p is not None and flat_g is not None:
+        return [flat_p], [flat_g]
+    return [p for p, _ in pairs], [g for _, g in pairs]
+
+
+def _lay_out(chunks: list[Tensor], params: list[Tensor]) -> list[Tensor]:
+    """Per-parameter state ``chunks`` as state buffers shaped, placed and typed as ``params``."""
+    if len(chunks) == len(params):
+        return [c.to(device=p.device, dtype=p.dtype).reshape(p.shape) for c, p in zip(chunks, params, strict=True)]
+    flat = params[0]
+    return [torch.cat([c.reshape(-1).to(device=flat.device, dtype=flat.dtype) for c in chunks])]
 
 
 def _split(buffers: list[Tensor], shapes: list[torch.Size]) -> list[Tensor]:

@@ -22,7 +22,8 @@ Run 'minidl COMMAND --help' for the flags of a command.
 
 
 class Command(NamedTuple):
-    """A sub-command: the module whose ``add_parser(subparsers, summary)`` registers it, and its one-line help."""
+    """A sub-command: the module whose ``add_parser(subparsers, summary)`` registers it, and its one-line help.
+    The module may define ``normalize_argv(argv) -> argv``, applied to the command line before parsing."""
 
     module: str
     summary: str
@@ -30,6 +31,7 @@ class Command(NamedTuple):
 
 COMMANDS = {
     "reproduce": Command("minidl.cli.reproduce", "the report's SGD and Adam experiments, over seeds"),
+    "sweep": Command("minidl.cli.sweep", "train a grid of train flags x seeds, in parallel"),
     "train": Command("minidl.cli.train", "train one net with every choice as a flag"),
 }
 
@@ -56,5 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     words = [word for word in argv if not word.startswith("-")]
     chosen = words[:1] if words and words[0] in COMMANDS else []
-    args: argparse.Namespace = build_parser(chosen).parse_args(argv)
+    parser = build_parser(chosen)
+    if chosen:
+        normalize = getattr(importlib.import_module(COMMANDS[chosen[0]].module), "normalize_argv", None)
+        argv = normalize(argv) if normalize is not None else argv
+    args: argparse.Namespace = parser.parse_args(argv)
     return args.command(args)

@@ -6,9 +6,11 @@ import codecs
 import os
 from typing import NoReturn
 
+import torch
 from torch import Tensor
 
 from minidl.data.csv_parsing import CSVFormatError, parse_points
+from minidl.factory import Device
 from minidl.files import FileRefusedError, atomic_write, read_bounded
 
 HEADER = "x1,x2,label"
@@ -16,8 +18,11 @@ MAX_CSV_BYTES = 16 * 2**20  # about 1,000,000 rows of ``x1,x2,label`` written by
 WHAT = "CSV points file"
 
 
-def load_points(path: str | os.PathLike[str]) -> tuple[Tensor, Tensor]:
-    """Read ``(x, y)`` from a CSV points file (see `minidl.data.csv_parsing` for what is accepted).
+def load_points(
+    path: str | os.PathLike[str], *, device: Device | None = None, dtype: torch.dtype | None = None
+) -> tuple[Tensor, Tensor]:
+    """Read ``(x, y)`` from a CSV points file (see `minidl.data.csv_parsing` for what is accepted), on ``device``
+    in ``dtype`` (None: torch's defaults).
 
     Raises `CSVFormatError` for a malformed file, one that is not UTF-8 (or BOM-marked UTF-16) text, not a
     regular file (a FIFO, a device, a folder) or larger than `MAX_CSV_BYTES`; `OSError` when it cannot be read.
@@ -34,7 +39,7 @@ def load_points(path: str | os.PathLike[str]) -> tuple[Tensor, Tensor]:
         _not_text(path, before.count("\n") + 1, encoding)
     if "\0" in text:  # valid UTF-8, but no text file holds NUL characters (UTF-16 without its mark does)
         _not_text(path, text.count("\n", 0, text.index("\0")) + 1, encoding)
-    return parse_points(text, source=str(path))
+    return parse_points(text, source=str(path), device=device, dtype=dtype)
 
 
 def _not_text(path: str | os.PathLike[str], line: int, encoding: str) -> NoReturn:
@@ -51,8 +56,14 @@ def _encoding(raw: bytes) -> str:
 
 
 def format_points(x: Tensor, y: Tensor) -> str:
-    """CSV text with a header line and one ``x1,x2,label`` row per point."""
-    lines = [HEADER] + [f"{a:.9g},{b:.9g},{int(c)}" for (a, b), c in zip(x.tolist(), y.view(-1).tolist(), strict=True)]
+    """CSV text with a header line and one ``x1,x2,label`` row per point.
+
+    Each coordinate is written with the digits that read back to exactly it in ``x``'s dtype: 9 significant
+    digits for float32 (and narrower), the shortest round-tripping repr for float64.
+    """
+    number = repr if x.dtype.itemsize > 4 else "{:.9g}".format
+    rows = zip(x.tolist(), y.view(-1).tolist(), strict=True)
+    lines = [HEADER] + [f"{number(a)},{number(b)},{int(c)}" for (a, b), c in rows]
     return "\n".join(lines) + "\n"
 
 

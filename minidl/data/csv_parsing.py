@@ -26,6 +26,7 @@ from torch import Tensor
 
 from minidl.data.csv_numbers import parse_coordinate, show
 from minidl.data.labels import parse_label
+from minidl.factory import Device, place, resolve_device, resolve_dtype
 from minidl.float32 import FLOAT32_MAX
 
 MAX_CSV_ROWS = 1_000_000
@@ -66,11 +67,15 @@ def sniff_separator(text: str) -> str:
     return next((separator for separator in ("\t", ";", ",") if separator in first), "," if not first else WHITESPACE)
 
 
-def parse_points(text: str, source: str = "<text>") -> tuple[Tensor, Tensor]:
-    """Parse points CSV text into ``(x, y)`` (float32, shapes ``(N, 2)`` and ``(N, 1)``).
+def parse_points(
+    text: str, source: str = "<text>", *, device: Device | None = None, dtype: torch.dtype | None = None
+) -> tuple[Tensor, Tensor]:
+    """Parse points CSV text into ``(x, y)`` of shapes ``(N, 2)`` and ``(N, 1)`` on ``device`` in ``dtype``
+    (None: torch's defaults, as ``torch.tensor``): each number as written, rounded once to ``dtype``.
 
     Raises `CSVFormatError` naming ``source``, the line and what was wrong with the first bad row.
     """
+    device, dtype = resolve_device(device), resolve_dtype(dtype)
     text = text.removeprefix("\ufeff")
     layout = _Layout(sniff_separator(text))
     rows = _read_rows(text, layout.separator)
@@ -87,6 +92,7 @@ def parse_points(text: str, source: str = "<text>") -> tuple[Tensor, Tensor]:
         table = _checked_table(rows, layout, source, text)
     if rows.stop is not None:
         raise _error(source, text, *rows.stop)
+    table = place(table, device, dtype)
     return table[:, :2].contiguous(), table[:, 2:].contiguous()
 
 
@@ -141,7 +147,8 @@ def _is_header(row: list[str], decimal_comma: bool) -> bool:
 
 
 def _fast_table(cells: list[list[str]], layout: _Layout) -> Tensor | None:
-    """The ``(N, 3)`` table when every row is plainly valid, else None; equal to `_checked_table` when not None.
+    """The float64 CPU ``(N, 3)`` table when every row is plainly valid, else None; equal to `_checked_table`
+    when not None.
 
     For text without ``_`` (see `parse_coordinate`), `float` accepts exactly the cells it does.
     """
@@ -150,18 +157,19 @@ def _fast_table(cells: list[list[str]], layout: _Layout) -> Tensor | None:
         return None
     number = (lambda cell: float(cell.replace(",", "."))) if layout.decimal_comma else float
     try:
-        coordinates = torch.tensor([(number(row[skip]), number(row[skip + 1])) for row in cells], dtype=torch.float64)
+        pairs = [(number(row[skip]), number(row[skip + 1])) for row in cells]
+        coordinates = torch.tensor(pairs, dtype=torch.float64, device="cpu")
         labels = {text: parse_label(text, layout.decimal_comma) for text in {row[skip + 2] for row in cells}}
     except ValueError:
         return None
     if not bool(coordinates.abs().le(FLOAT32_MAX).all()):  # NaN compares false
         return None
-    y = torch.tensor([labels[row[skip + 2]] for row in cells], dtype=torch.float64)
-    return torch.cat([coordinates.reshape(-1, 2), y.reshape(-1, 1)], dim=1).float()
+    y = torch.tensor([labels[row[skip + 2]] for row in cells], dtype=torch.float64, device="cpu")
+    return torch.cat([coordinates.reshape(-1, 2), y.reshape(-1, 1)], dim=1)
 
 
 def _checked_table(rows: _Rows, layout: _Layout, source: str, text: str) -> Tensor:
-    """The ``(N, 3)`` table, row by row; raises `CSVFormatError` for the first bad row."""
+    """The float64 CPU ``(N, 3)`` table, row by row; raises `CSVFormatError` for the first bad row."""
     values: list[tuple[float, float, float]] = []
     skip, decimal_comma = layout.skip, layout.decimal_comma
     for row, number in zip(rows.cells, rows.numbers, strict=True):
@@ -174,7 +182,7 @@ def _checked_table(rows: _Rows, layout: _Layout, source: str, text: str) -> Tens
             values.append((x1, x2, parse_label(row[skip + 2], decimal_comma)))
         except ValueError as error:
             raise _error(source, text, number, str(error)) from None
-    return torch.tensor(values, dtype=torch.float32).reshape(-1, 3)
+    return torch.tensor(values, dtype=torch.float64, device="cpu").reshape(-1, 3)
 
 
 def _error(source: str, text: str, number: int, what: str) -> CSVFormatError:

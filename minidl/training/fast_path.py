@@ -48,8 +48,11 @@ def fast_training(model: Module) -> Iterator[bool]:
 
 
 def flushes_denormals() -> bool:
-    """Whether this thread flushes denormal floats to zero (torch has a setter for it but no getter)."""
-    return torch.tensor(_DENORMAL, dtype=torch.float32).item() == 0.0
+    """Whether this thread flushes denormal floats to zero (torch has a setter for it but no getter).
+
+    The probe is a CPU float32 tensor whatever torch's defaults: the flag is the CPU's, and 1e-40 is a
+    denormal in float32 only (a normal float64)."""
+    return torch.tensor(_DENORMAL, dtype=torch.float32, device="cpu").item() == 0.0
 
 
 def loss_gradient(criterion: _Loss) -> LossGradient | None:

@@ -28,7 +28,7 @@ def gradient_norms(model: Sequential, criterion: _Loss, x: Tensor, y: Tensor) ->
     layers = [module for module in model if isinstance(module, Linear)]
     if len(x) == 0:
         return np.full(len(layers), math.nan)
-    grads = [grad for _, grad in model.param()]
+    grads = [grad for _, grad in model.named_gradients()]
     saved = [grad.clone() for grad in grads]
     accumulate = model.accumulate_grad
     try:

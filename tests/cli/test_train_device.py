@@ -11,7 +11,6 @@ import torch
 from minidl.cli import main
 
 SMALL = ["train", "--train-points", "40", "--test-points", "20", "--epochs", "2", "--quiet"]
-needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
 def _train_json(capsys: pytest.CaptureFixture[str], *flags: str) -> dict[str, Any]:
@@ -73,7 +72,6 @@ def test_a_bad_init_mean_exits_2(capsys: pytest.CaptureFixture[str], value: str,
 
 
 @pytest.mark.cuda
-@needs_cuda
 @pytest.mark.parametrize("device", ["cuda", "auto"])
 def test_a_cuda_run_reports_cuda_and_plain_numbers(capsys: pytest.CaptureFixture[str], device: str) -> None:
     result = _train_json(capsys, "--device", device)

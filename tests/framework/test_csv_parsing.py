@@ -40,12 +40,16 @@ TWO = (torch.tensor([[0.5, 0.25], [-1.0, 2.0]]), torch.tensor([[1.0], [0.0]]))
         "# x1 x2 label\n0.5 0.25 True\n-1 2 0\n",
     ],
 )
-def test_accepted_dialects_give_the_same_points(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accepted_dialects_give_the_same_points(
+    text: str, monkeypatch: pytest.MonkeyPatch, default_dtype: torch.dtype
+) -> None:
     x, y = parse_points(text)
     assert torch.equal(x, TWO[0]) and torch.equal(y, TWO[1])
+    assert x.dtype == y.dtype == default_dtype
     monkeypatch.setattr(csv_parsing, "_fast_table", lambda *args: None)  # the row-by-row path agrees
     x, y = parse_points(text)
     assert torch.equal(x, TWO[0]) and torch.equal(y, TWO[1])
+    assert x.dtype == y.dtype == default_dtype
 
 
 def test_a_mistyped_first_row_is_refused_not_taken_for_a_header() -> None:

@@ -10,8 +10,8 @@ import torch
 from minidl.data import load_points
 
 SAMPLES = Path(__file__).parent / "csv_samples"
-X = torch.tensor([[0.5, 0.25], [-1.25, 2.5], [3.0, -0.75], [0.1, 0.2]])  # as in csv_samples/make_samples.py
-Y = torch.tensor([[1.0], [0.0], [1.0], [0.0]])
+X = [[0.5, 0.25], [-1.25, 2.5], [3.0, -0.75], [0.1, 0.2]]  # as in csv_samples/make_samples.py
+Y = [[1.0], [0.0], [1.0], [0.0]]
 
 SAMPLE_NAMES = [
     "excel_csv_utf8.csv",
@@ -34,10 +34,10 @@ def test_every_sample_is_tested() -> None:
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
-def test_a_real_tools_file_loads_to_its_points(name: str) -> None:
+def test_a_real_tools_file_loads_to_its_points(name: str, default_dtype: torch.dtype) -> None:
     x, y = load_points(SAMPLES / name)
-    assert torch.equal(x, X) and torch.equal(y, Y)
-    assert x.dtype == y.dtype == torch.float32 and x.shape == (4, 2) and y.shape == (4, 1)
+    assert torch.equal(x, torch.tensor(X)) and torch.equal(y, torch.tensor(Y))  # each number rounded once, as torch
+    assert x.dtype == y.dtype == default_dtype and x.shape == (4, 2) and y.shape == (4, 1)
 
 
 def test_the_excel_sample_really_has_a_bom_and_crlf_line_ends() -> None:

@@ -25,10 +25,10 @@ RADIUS = 1 / math.sqrt(2 * math.pi)
 
 
 # -- make_disc: the report's data set ------------------------------------------------------------
-def test_disc_shapes_dtype_and_range() -> None:
+def test_disc_shapes_dtype_and_range(default_dtype: torch.dtype) -> None:
     x, y = make_disc(1000, seed=0)
     assert x.shape == (1000, 2) and y.shape == (1000, 1)
-    assert x.dtype == y.dtype == torch.float32
+    assert x.dtype == y.dtype == default_dtype
     assert x.min() >= 0 and x.max() <= 1
 
 
@@ -62,10 +62,10 @@ def test_disc_is_reproducible_by_seed() -> None:
 
 # -- the other data sets ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_every_data_set_has_the_right_shapes_and_both_classes(name: str) -> None:
+def test_every_data_set_has_the_right_shapes_and_both_classes(name: str, default_dtype: torch.dtype) -> None:
     x, y = make_dataset(name, 301, seed=0)
     assert x.shape == (301, 2) and y.shape == (301, 1)
-    assert x.dtype == y.dtype == torch.float32
+    assert x.dtype == y.dtype == default_dtype
     assert set(y.unique().tolist()) == {0.0, 1.0}
     assert 0.3 < y.mean().item() < 0.7
     assert torch.isfinite(x).all()

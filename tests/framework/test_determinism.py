@@ -14,9 +14,7 @@ from minidl.training import StopRules, Trainer
 @pytest.mark.parametrize("init", INIT_NAMES)
 def test_mlp_weights_are_determined_by_the_seed(init: str) -> None:
     a, b, c = (minidl.mlp(init=init, seed=s) for s in (3, 3, 4))
-    for (name, x, _), (_, y, _), (_, z, _) in zip(
-        a.named_parameters(), b.named_parameters(), c.named_parameters(), strict=True
-    ):
+    for (name, x), (_, y), (_, z) in zip(a.named_parameters(), b.named_parameters(), c.named_parameters(), strict=True):
         assert torch.equal(x, y), name
         if name.endswith("weight"):
             assert not torch.equal(x, z), name

@@ -66,7 +66,7 @@ def test_linear_computes_x_wt_plus_b_with_weight_of_shape_out_in() -> None:
 def test_linear_without_bias_has_only_a_weight() -> None:
     layer = make_linear(3, 4, False)
     assert layer.bias is None
-    assert [name for name, _, _ in layer.named_parameters()] == ["weight"]
+    assert [name for name, _ in layer.named_parameters()] == ["weight"]
     assert len(layer.param()) == 1
 
 

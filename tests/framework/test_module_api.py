@@ -36,7 +36,7 @@ def test_param_is_a_list_of_parameter_gradient_pairs_in_layer_order() -> None:
 
 def test_named_parameters_and_state_dict_keys_are_pytorchs() -> None:
     model = report_net()
-    names = [name for name, _, _ in model.named_parameters()]
+    names = [name for name, _ in model.named_parameters()]
     assert names[:2] == ["0.weight", "0.bias"]
     assert names == [name for name, _ in torch_report_net().named_parameters()]
     assert list(model.state_dict()) == list(torch_report_net().state_dict())
@@ -63,7 +63,7 @@ def test_load_state_dict_round_trip_copies_in_place() -> None:
     weight = target[0].weight
     assert target.load_state_dict(source.state_dict()) is target
     assert target[0].weight is weight
-    for (_, a, _), (_, b, _) in zip(source.named_parameters(), target.named_parameters(), strict=True):
+    for (_, a), (_, b) in zip(source.named_parameters(), target.named_parameters(), strict=True):
         assert torch.equal(a, b)
 
 
@@ -116,7 +116,7 @@ def test_repr_is_pytorchs() -> None:
 def test_nested_sequential_has_nested_dotted_names_and_trains_as_one() -> None:
     inner = minidl.Sequential(minidl.Linear(2, 3, dtype=F64), minidl.Tanh())
     model = minidl.Sequential(inner, minidl.Linear(3, 1, dtype=F64))
-    assert [n for n, _, _ in model.named_parameters()] == ["0.0.weight", "0.0.bias", "1.weight", "1.bias"]
+    assert [n for n, _ in model.named_parameters()] == ["0.0.weight", "0.0.bias", "1.weight", "1.bias"]
     twin = torch_module(model)
     batches = make_batches(5, 4, 2, 1)
     train_minidl(model, minidl.Adam(model.param(), lr=0.1), batches)

@@ -31,7 +31,7 @@ def check_net(model: minidl.Sequential, batch: int, seed: int = 0) -> None:
 
     torch.testing.assert_close(grad_input, x_torch.grad)
     theirs = dict(twin.named_parameters())
-    for name, _, grad in model.named_parameters():
+    for name, grad in model.named_gradients():
         torch.testing.assert_close(grad, theirs[name].grad, msg=lambda m, n=name: f"{n}: {m}")
 
 
@@ -68,7 +68,7 @@ def test_report_net_gradient_matches_central_finite_differences(activation: str)
     model.backward(criterion.backward())
 
     h = 1e-6
-    for name, parameter, grad in model.named_parameters():
+    for (name, parameter), (_, grad) in zip(model.named_parameters(), model.named_gradients(), strict=True):
         flat = parameter.view(-1)
         numeric = torch.empty_like(flat)
         for i in range(flat.numel()):
@@ -197,11 +197,11 @@ def test_backward_overwrites_the_gradients_when_accumulation_is_off() -> None:
     for _ in range(3):
         criterion.forward(model.forward(x), y)
         model.backward(criterion.backward())
-    for (name, _, grad), (_, _, expected) in zip(model.named_parameters(), reference.named_parameters(), strict=True):
+    for (name, grad), (_, expected) in zip(model.named_gradients(), reference.named_gradients(), strict=True):
         torch.testing.assert_close(grad, expected, msg=lambda m, n=name: f"{n}: {m}")
 
     model.accumulate_grad = True
     criterion.forward(model.forward(x), y)
     model.backward(criterion.backward())
-    for (_, _, grad), (_, _, expected) in zip(model.named_parameters(), reference.named_parameters(), strict=True):
+    for (_, grad), (_, expected) in zip(model.named_gradients(), reference.named_gradients(), strict=True):
         torch.testing.assert_close(grad, 2 * expected)

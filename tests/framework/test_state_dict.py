@@ -133,7 +133,7 @@ def test_loading_a_model_state_dict_keeps_the_optimizer_bound_to_it() -> None:
         torch_optimizer.zero_grad()
         torch.nn.functional.mse_loss(twin(x), y).backward()
         torch_optimizer.step()
-    for (name, p, _), (torch_name, q) in zip(model.named_parameters(), twin.named_parameters(), strict=True):
+    for (name, p), (torch_name, q) in zip(model.named_parameters(), twin.named_parameters(), strict=True):
         assert name == torch_name
         torch.testing.assert_close(p, q.detach())
 

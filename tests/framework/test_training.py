@@ -166,7 +166,7 @@ def test_trainer_equals_torch_for_models_and_losses_it_does_not_know(model_kind:
         [4, 4],
         seed=1,
     )
-    ours = {name.removeprefix("inner."): p for name, p, _ in model.named_parameters()}
+    ours = {name.removeprefix("inner."): p for name, p in model.named_parameters()}
     for name, p in twin.named_parameters():
         torch.testing.assert_close(ours[name], p.detach())
 
@@ -510,9 +510,6 @@ def test_adam_learns_the_report_disc_to_96_percent_test_accuracy() -> None:
 
 
 # -- device and dtype -------------------------------------------------------------------------------------
-needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
-
-
 def trainer_of(model: Module, train: tuple[Tensor, Tensor], **options: Any) -> Trainer:
     return Trainer(model, minidl.MSELoss(), minidl.Adam(model.param(), lr=0.01), train, **options)
 
@@ -586,7 +583,7 @@ def test_a_float64_state_holds_cpu_tensors_and_loads_into_a_float32_trainer_in_i
     next(double.run())
     state = double.state_dict()
     assert {t.device.type for t in tensors_in(state)} == {"cpu"}
-    single = trainer_of(minidl.mlp(2, (6,), 1, seed=1), train, batch_size=4)
+    single = trainer_of(minidl.mlp(2, (6,), 1, seed=1, dtype=torch.float32), train, batch_size=4)
     single.load_state_dict(state)
     assert {p.dtype for p in single.model.parameters()} == {torch.float32}
     for name, value in state["model"].items():
@@ -594,11 +591,10 @@ def test_a_float64_state_holds_cpu_tensors_and_loads_into_a_float32_trainer_in_i
     assert single.epoch == 1 and math.isfinite(next(single.run()).train_loss)
 
 
-@pytest.mark.skipif(not hasattr(Module, "to"), reason="Module.to is not there yet")
 def test_to_moves_model_and_data_and_trains_as_a_trainer_built_there() -> None:
     """A float32 run moved to float64 between epochs 0 and 1 trains as a run built in float64 (same draw)."""
     train, test = make_disc(30, seed=0), make_disc(10, seed=1)
-    moved = trainer_of(minidl.mlp(2, (6,), 1, seed=0), train, test=test, batch_size=4, seed=3)
+    moved = trainer_of(minidl.mlp(2, (6,), 1, seed=0, dtype=torch.float32), train, test=test, batch_size=4, seed=3)
     built = trainer_of(minidl.mlp(2, (6,), 1, seed=0, dtype=F64), train, test=test, batch_size=4, seed=3)
     assert moved.to(dtype=F64) is moved
     assert moved.loader.x.dtype == moved.test[0].dtype == moved.dtype == F64
@@ -607,17 +603,16 @@ def test_to_moves_model_and_data_and_trains_as_a_trainer_built_there() -> None:
     ]
 
 
-@pytest.mark.cuda
-@needs_cuda
-def test_a_cuda_trainer_keeps_its_data_on_the_gpu_and_its_state_loads_on_the_cpu() -> None:
+def test_a_trainer_keeps_its_data_on_its_device_and_its_state_loads_on_the_cpu(device: torch.device) -> None:
     train, test = make_disc(40, seed=0), make_disc(10, seed=1)
-    cuda = trainer_of(minidl.mlp(2, (6,), 1, seed=0, device="cuda"), train, test=test, batch_size=4, seed=2)
-    assert cuda.loader.x.is_cuda and cuda.test[0].is_cuda and cuda.device.type == "cuda"
-    result = next(cuda.run())
+    placed = trainer_of(minidl.mlp(2, (6,), 1, seed=0, device=device), train, test=test, batch_size=4, seed=2)
+    assert placed.loader.x.device == placed.test[0].device == placed.device == device
+    result = next(placed.run())
     assert type(result.train_loss) is float
-    state = cuda.state_dict()
+    state = placed.state_dict()
     assert {t.device.type for t in tensors_in(state)} == {"cpu"}
     cpu = trainer_of(minidl.mlp(2, (6,), 1, seed=5), train, test=test, batch_size=4)
     cpu.load_state_dict(state)
-    assert all(torch.equal(a, b.cpu()) for a, b in zip(cpu.model.parameters(), cuda.model.parameters(), strict=True))
+    pairs = zip(cpu.model.parameters(), placed.model.parameters(), strict=True)
+    assert all(torch.equal(a, b.cpu()) for a, b in pairs)
     assert math.isfinite(next(cpu.run()).train_loss)

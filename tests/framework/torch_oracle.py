@@ -55,7 +55,7 @@ def torch_module(module: Module) -> nn.Module:
 
 def assert_params_match(model: Module, twin: nn.Module) -> None:
     """Every parameter of ``model`` equals the same-named parameter of ``twin``."""
-    ours = {name: p for name, p, _ in model.named_parameters()}
+    ours = dict(model.named_parameters())
     theirs = dict(twin.named_parameters())
     assert list(ours) == list(theirs)
     for name, p in ours.items():

@@ -23,7 +23,6 @@ from tests.gui.test_worker import Recorder, serve
 TIMEOUT = 20_000
 OTHER_CPU = "cpu:0"
 """Another name of the CPU: a session moved there takes the path a move to CUDA takes, on any machine."""
-needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
 @pytest.fixture
@@ -170,7 +169,6 @@ def test_the_device_combo_moves_the_window_s_run(qtbot, with_cuda, monkeypatch, 
 
 # -- on a GPU ----------------------------------------------------------------------------------------------
 @pytest.mark.cuda
-@needs_cuda
 def test_a_cuda_session_trains_shows_and_saves_cpu_tensors_that_open_on_the_cpu(small_config) -> None:
     session = Session(small_config, device=CUDA)
     assert session.trainer.loader.x.is_cuda and not session.train_data[0].is_cuda

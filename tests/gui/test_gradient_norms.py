@@ -47,15 +47,15 @@ def test_norms_match_torch_autograd_and_leave_the_gradients_alone(activation, cr
     generator = torch.Generator().manual_seed(0)
     x = torch.randn(30, 2, generator=generator, dtype=torch.float64)
     y = (x[:, :1] * x[:, 1:] > 0).double()
-    before = [torch.full_like(grad, 0.25) for _, _, grad in model.named_parameters()]
-    for (_, _, grad), value in zip(model.named_parameters(), before, strict=True):
+    before = [torch.full_like(grad, 0.25) for _, grad in model.named_gradients()]
+    for (_, grad), value in zip(model.named_gradients(), before, strict=True):
         grad.copy_(value)
     model.accumulate_grad = False  # as training leaves it mid-epoch
     norms = gradient_norms(model, criterion(), x, y)
     expected = torch_norms(model, x, y, getattr(torch, activation), loss)
     torch.testing.assert_close(torch.from_numpy(norms), torch.tensor(expected, dtype=torch.float64))
     assert model.accumulate_grad is False
-    for (_, _, grad), value in zip(model.named_parameters(), before, strict=True):
+    for (_, grad), value in zip(model.named_gradients(), before, strict=True):
         torch.testing.assert_close(grad, value)
 
 
