@@ -251,7 +251,7 @@ def test_optimizer_state_follows_a_move_to_meta(optimizer: str) -> None:
     ours, _, hyperparameters = OPTIMIZERS[optimizer]
     model = float32_net()
     minidl_optimizer = ours(model.param(), **hyperparameters)
-    one_step(model, minidl_optimizer, torch.rand(4, 2), torch.rand(4, 1))
+    one_step(model, minidl_optimizer, torch.rand(4, 2, dtype=F32), torch.rand(4, 1, dtype=F32))
     live = minidl_optimizer.params_and_state()
     assert {t.device.type for t in live} == {"cpu"} and len(live) > 1
 
@@ -320,7 +320,7 @@ def test_cuda_without_cuda_raises_torchs_error_and_leaves_the_model_usable() -> 
         model.cuda()
     assert {t.device.type for t in everything(model)} == {"cpu"}
     assert flat_span(model.parameters()) is not None
-    assert model(torch.zeros(1, 2)).shape == (1, 1)
+    assert model(torch.zeros(1, 2, dtype=F32)).shape == (1, 1)
 
 
 @pytest.mark.cuda
