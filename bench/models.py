@@ -13,10 +13,10 @@ from torch import Tensor, nn
 
 import minidl
 from minidl.data import make_disc
-from minidl.experiments import EXPERIMENTS, REPORT_INIT, REPORT_INIT_STD
+from minidl.experiments import REPORT_EXPERIMENTS, REPORT_INIT, REPORT_INIT_STD
 
 #: The report's learning rates: SGD 5e-5 (500 epochs), Adam 5e-3 (100 epochs).
-LEARNING_RATES = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
+LEARNING_RATES = {experiment.optimizer: experiment.lr for experiment in REPORT_EXPERIMENTS}
 OPTIMIZERS = tuple(LEARNING_RATES)
 WEIGHT_SEED, TRAIN_SEED, TEST_SEED = 0, 1, 2
 

@@ -202,12 +202,17 @@ def _plan_line(args: argparse.Namespace, sweep: _Sweep, done: int) -> str:
     run on 2 processes"``."""
     count = len(sweep.configurations)
     sample = f" (a random {count} of {sweep.size})" if count < sweep.size else ""
-    where = f"the Dask cluster at {args.dask}" if args.dask else f"{args.jobs} processes"
+    where = f"the Dask cluster at {args.dask}" if args.dask else _counted(args.jobs, "process", "processes")
     total = len(sweep.runs)
     return (
-        f"{args.parser.prog}: {count} configurations{sample} x {len(sweep.seeds)} seeds = {total} runs, "
-        f"{done} done in {args.out}, {total - done} to run on {where}"
+        f"{args.parser.prog}: {_counted(count, 'configuration')}{sample} x {_counted(len(sweep.seeds), 'seed')} = "
+        f"{_counted(total, 'run')}, {done} done in {args.out}, {total - done} to run on {where}"
     )
+
+
+def _counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``"1 seed"``, ``"3 seeds"``."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _exit_code(prog: str, outcome: SweepOutcome, done: int, total: int, out: Path) -> int:

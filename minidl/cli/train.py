@@ -32,7 +32,7 @@ from minidl.cli.limits import MAX_POINTS
 from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
 from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
-from minidl.experiments import EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
+from minidl.experiments import REPORT_EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
 from minidl.formatting import duration, number, percent
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
@@ -50,7 +50,7 @@ from minidl.training import (
 )
 from minidl.training.run_settings import DTYPES
 
-DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in EXPERIMENTS}
+DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in REPORT_EXPERIMENTS}
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
 POINTS = whole_number(0, MAX_POINTS, "MAX_POINTS")
 BATCH_SIZE = whole_number(1, MAX_POINTS, "MAX_POINTS")

@@ -11,7 +11,7 @@ from minidl.cli import main
 from minidl.cli.reproduce import draw_figures
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# --scale 0.02: 20 train + 20 test points, SGD 10 epochs, Adam 2 epochs.
+# --scale 0.02: 20 train + 20 test points, SGD 10 epochs, both Adam runs 2 epochs.
 TINY = ["reproduce", "--scale", "0.02", "--quiet"]
 
 
@@ -21,7 +21,9 @@ def test_prints_mean_and_std_beside_the_report(capsys: pytest.CaptureFixture[str
     assert "20 train + 20 test disc points; 2 seeds (0-1)" in out
     sgd = next(line for line in out.splitlines() if line.startswith("SGD lr 5e-5, 10 epochs"))
     adam = next(line for line in out.splitlines() if line.startswith("Adam lr 5e-3, 2 epochs"))
-    assert "97.7 %" in sgd and "98.3 %" in adam
+    annealed = next(line for line in out.splitlines() if line.startswith("Adam annealed lr 5e-3, 2 epochs"))
+    assert "97.7 %" in sgd and "98.3 %" in adam and annealed.split()[-5] == "–"  # not in the report
+    assert "Adam, annealed: cosine schedule, sigmoid output, BCE loss" in out
     assert " ± " in sgd and "total wall time" in out
 
 
@@ -30,15 +32,17 @@ def test_out_writes_histories_points_and_three_png_figures(tmp_path: Path, capsy
     assert main([*TINY, "--seeds", "2", "--first-seed", "3", "--out", str(out)]) == 0
     with open(out / "history.csv", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert len(rows) == 2 * (10 + 2)
+    assert len(rows) == 2 * (10 + 2 + 2)
     assert {(row["experiment"], row["seed"]) for row in rows} == {
         ("sgd", "3"),
         ("sgd", "4"),
         ("adam", "3"),
         ("adam", "4"),
+        ("adam-annealed", "3"),
+        ("adam-annealed", "4"),
     }
     with open(out / "summary.csv", newline="") as file:
-        assert len(list(csv.DictReader(file))) == 4
+        assert len(list(csv.DictReader(file))) == 6
     assert len((out / "points_train.csv").read_text().splitlines()) == 1 + 20
     for name in ("figure1_data.png", "figure2_sgd_loss.png", "figure3_adam_loss.png"):
         data = (out / name).read_bytes()

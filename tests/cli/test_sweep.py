@@ -264,3 +264,11 @@ def test_dask_runs_on_a_local_cluster(tmp_path: Path) -> None:
         ("lr=1e-3", "1"),
     ]
     assert all(row["error"] == "" and 0 <= float(row["test_accuracy"]) <= 1 for row in found)
+
+
+def test_the_plan_line_counts_one_of_a_kind_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = normalize_argv(["sweep", "--out", str(tmp_path / "s.csv"), "--vary", "lr", "1e-2", "--jobs", "1"])
+    args = build_parser(["sweep"]).parse_args([*argv, "--", *TRAIN])
+    assert run(args, InlineExecutor()) == 0
+    plan = capsys.readouterr().err.splitlines()[0]
+    assert "1 configuration x 1 seed = 1 run, 0 done in" in plan and plan.endswith("on 1 process")

@@ -47,19 +47,33 @@ def test_nesterov_needs_momentum():
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS, ids=lambda e: e.name)
-def test_presets_are_the_reports_configurations(experiment):
+def test_presets_are_the_experiments_configurations(experiment):
     config = preset(f"report-{experiment.name}")
     assert PRESETS[f"report-{experiment.name}"][0] == f"Report — {experiment.label}"
     assert config.network.hidden == (LayerConfig(25, "relu"),) * 3
-    assert (config.network.init, config.network.init_std) == (REPORT_INIT, REPORT_INIT_STD)
+    assert (config.network.init, config.network.init_std) == (experiment.init, experiment.init_std)
+    assert config.network.output_activation == experiment.output_activation
     assert (config.data.dataset, config.data.n_train, config.data.n_test) == ("disc", 1000, 1000)
     training = config.training
-    assert (training.loss, training.batch_size) == ("mse", 1)
+    assert (training.loss, training.batch_size, training.schedule) == (experiment.loss, 1, experiment.scheduler)
     assert (training.optimizer, training.lr, training.max_epochs) == (
         experiment.optimizer,
         experiment.lr,
         experiment.epochs,
     )
+    assert (training.beta1, training.beta2) == experiment.betas
+
+
+def test_the_reports_presets_are_its_mse_runs_from_n01():
+    for key in ("report-sgd", "report-adam"):
+        config = preset(key)
+        assert (config.network.init, config.network.init_std) == (REPORT_INIT, REPORT_INIT_STD)
+        assert (config.training.loss, config.training.schedule, config.network.output_activation) == (
+            "mse",
+            "none",
+            "identity",
+        )
+    assert PRESETS["report-adam-annealed"][0] == "Report — Adam, annealed"
 
 
 def test_the_layer_list_allows_exactly_the_hidden_layers_the_configuration_accepts(qtbot):
