@@ -26,6 +26,7 @@ from minidl.cli.sweep_record import RunRecord
 from minidl.cli.sweep_results import ResultsFile, ResultsFileError, SweepRow
 from minidl.cli.sweep_runner import SweepOutcome, run_all
 from minidl.cli.sweep_summary import format_summary, summarize, summary_json
+from minidl.files import FileRefusedError
 
 DESCRIPTION = """\
 Train with every combination of the --vary values (or a random sample of them), from each seed, several runs
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace, executor: Executor | None = None) -> int:
         sweep = _plan(args, check_dask=args.dask is not None and executor is None)
         results = ResultsFile(args.out, sweep.fixed, sweep.options)
         results.open()
-    except (TrainFlagError, ExecutorUnavailable, ResultsFileError) as error:
+    except (TrainFlagError, ExecutorUnavailable, ResultsFileError, FileRefusedError) as error:
         parser.error(str(error))
     except OSError as error:
         parser.error(f"cannot write --out {args.out}: {error.strerror or error}")

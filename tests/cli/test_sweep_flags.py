@@ -84,3 +84,17 @@ def test_seed_list_reads_seeds_train_accepts() -> None:
     assert seed_list("3, 5,7") == (3, 5, 7)
     with pytest.raises(argparse.ArgumentTypeError, match="must be >= 0"):
         seed_list("3,-1")
+
+
+@pytest.mark.parametrize("where", ["folder", "device"])
+def test_an_out_that_is_not_a_regular_file_is_one_line_exit_2(
+    where: str, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path if where == "folder" else "/dev/null"
+    with pytest.raises(SystemExit) as raised:
+        main(["sweep", "--out", str(out), "--vary", "lr", "0.1", *TINY])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("minidl sweep: error: ")
+    assert "not a sweep results file" in err
+
