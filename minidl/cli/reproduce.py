@@ -1,4 +1,5 @@
-"""``minidl reproduce``: the report's SGD and Adam experiments over several seeds, beside its numbers."""
+"""``minidl reproduce``: the report's SGD and Adam experiments and the annealed Adam run over several seeds, beside
+the report's numbers."""
 
 from __future__ import annotations
 
