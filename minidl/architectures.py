@@ -46,7 +46,8 @@ def mlp(
     sizes = [in_features, *hidden, out_features]
     layers: list[Module] = []
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(Linear(
+        layers.append(
+            Linear(
                 fan_in,
                 fan_out,
                 init=init,
@@ -55,7 +56,8 @@ def mlp(
                 generator=generator,
                 device=device,
                 dtype=dtype,
-            ))
+            )
+        )
         layers.append(ACTIVATIONS[names[index] if index < len(names) else output_activation]())
     if output_activation == "identity":
         layers.pop()

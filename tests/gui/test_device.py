@@ -3,8 +3,6 @@ CUDA is available, and a run that moves there between two epochs and goes on."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -18,6 +16,7 @@ from minidl_gui.model.session import Change, Session
 from minidl_gui.widgets.main_window import MainWindow
 from minidl_gui.worker import TrainingWorker
 from minidl_gui.worker_commands import Adopt, SetDevice, StartAfresh, Step
+from tests.gui.test_settings import restored
 from tests.gui.test_worker import Recorder, serve
 
 TIMEOUT = 20_000
@@ -80,17 +79,6 @@ def test_with_cuda_the_toolbar_offers_cpu_and_cuda(qtbot, with_cuda) -> None:
 
 
 # -- a preference of the machine ---------------------------------------------------------------------------
-def restored(qtbot, path: str, text: str | None = None) -> tuple[MainWindow, list[str]]:
-    if text is not None:
-        Path(path).write_text(text)
-    window = MainWindow()
-    qtbot.addWidget(window)
-    messages: list[str] = []
-    window.status.messageChanged.connect(lambda message: message and messages.append(message))
-    window.restore_settings(QSettings(path, QSettings.Format.IniFormat))
-    return window, messages
-
-
 def test_the_chosen_device_is_remembered(qtbot, with_cuda, temporary_settings) -> None:
     window = MainWindow()
     qtbot.addWidget(window)

@@ -17,8 +17,11 @@ from minidl_gui.settings import MAX_SETTINGS_BYTES, SETTINGS_ENV, open_settings
 from minidl_gui.widgets.main_window import MainWindow
 
 
-def _restored(qtbot, path: str, text: str) -> tuple[MainWindow, list[str]]:
-    Path(path).write_text(text)
+def restored(qtbot, path: str, text: str | None = None) -> tuple[MainWindow, list[str]]:
+    """A window that restored the settings at ``path`` (written with ``text`` first, if given), and the status
+    messages it showed."""
+    if text is not None:
+        Path(path).write_text(text)
     window = MainWindow()
     qtbot.addWidget(window)
     messages: list[str] = []
@@ -34,7 +37,7 @@ def test_invalid_settings_get_defaults_the_rest_is_kept_and_the_status_bar_says_
         f"config={json.dumps(json.dumps(config))}\n"
         "geometry=Infinity\nresolution=abc\nshowTest=maybe\nlogLoss=true\nrestorableRuns=-3\n"
     )
-    window, messages = _restored(qtbot, temporary_settings, text)
+    window, messages = restored(qtbot, temporary_settings, text)
     assert window.config().data.dataset == "spiral" and window.config().training.optimizer == "sgd"
     assert window.config().training.lr == Config().training.lr
     assert window.toolbar.resolution.currentData() == 100 and window.toolbar.show_test.isChecked()
@@ -48,13 +51,13 @@ def test_invalid_settings_get_defaults_the_rest_is_kept_and_the_status_bar_says_
 
 @pytest.mark.parametrize("config", ["{not json", "[" * 100_000, '"a string"', '{"data": 3}'])
 def test_a_saved_config_that_is_not_one_gets_the_default_config(qtbot, temporary_settings, config):
-    window, messages = _restored(qtbot, temporary_settings, f"[General]\nconfig={json.dumps(config)}\nresolution=200\n")
+    window, messages = restored(qtbot, temporary_settings, f"[General]\nconfig={json.dumps(config)}\nresolution=200\n")
     assert window.config() == Config() and window.toolbar.resolution.currentData() == 200
     assert messages == ["Some saved settings were invalid and were reset: config"]
 
 
 def test_valid_settings_give_no_message(qtbot, temporary_settings):
-    _, messages = _restored(qtbot, temporary_settings, "[General]\nresolution=200\nshowTest=false\n")
+    _, messages = restored(qtbot, temporary_settings, "[General]\nresolution=200\nshowTest=false\n")
     assert messages == []
 
 
