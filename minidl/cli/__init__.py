@@ -1,4 +1,4 @@
-"""The ``minidl`` command line: ``minidl train`` and ``minidl reproduce``."""
+"""The ``minidl`` command line: ``minidl train``, ``minidl sweep`` and ``minidl reproduce``."""
 
 from minidl.cli.main import build_parser, main
 

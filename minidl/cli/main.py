@@ -30,7 +30,7 @@ class Command(NamedTuple):
 
 
 COMMANDS = {
-    "reproduce": Command("minidl.cli.reproduce", "the report's SGD and Adam runs and our annealed one, over seeds"),
+    "reproduce": Command("minidl.cli.reproduce", "the report's SGD and Adam runs and Adam annealed, over seeds"),
     "sweep": Command("minidl.cli.sweep", "train a grid of train flags x seeds, in parallel"),
     "train": Command("minidl.cli.train", "train one net with every choice as a flag"),
 }

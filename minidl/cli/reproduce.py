@@ -1,4 +1,5 @@
-"""``minidl reproduce``: the report's SGD and Adam experiments over several seeds, beside its numbers."""
+"""``minidl reproduce``: the report's SGD and Adam experiments and the annealed Adam run over several seeds, beside
+the report's numbers."""
 
 from __future__ import annotations
 
@@ -190,7 +191,7 @@ def experiment_settings(experiment: Experiment, seed: int, epochs: int | None = 
 
 
 def report_points(seed: int, points: int = REPORT_POINTS) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
-    """The disc set's training and test points of ``seed`` (the same for both experiments)."""
+    """The disc set's training and test points of ``seed`` (the same for every experiment)."""
     seeds = RunSeeds.from_seed(seed)
     return make_disc(points, seed=seeds.train_points), make_disc(points, seed=seeds.test_points)
 

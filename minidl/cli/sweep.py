@@ -21,11 +21,12 @@ from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
 from minidl.cli.sweep_executors import ExecutorUnavailable, available_cores, open_executor, require_dask
 from minidl.cli.sweep_flags import TrainFlagError, TrainFlags
-from minidl.cli.sweep_grid import Configuration, PlannedRun, grid, grid_size, plan, random_sample
+from minidl.cli.sweep_grid import MAX_RUNS, Configuration, PlannedRun, grid, grid_size, plan, random_sample
 from minidl.cli.sweep_record import RunRecord
 from minidl.cli.sweep_results import ResultsFile, ResultsFileError, SweepRow
 from minidl.cli.sweep_runner import SweepOutcome, run_all
 from minidl.cli.sweep_summary import format_summary, summarize, summary_json
+from minidl.files import FileRefusedError
 
 DESCRIPTION = """\
 Train with every combination of the --vary values (or a random sample of them), from each seed, several runs
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace, executor: Executor | None = None) -> int:
         sweep = _plan(args, check_dask=args.dask is not None and executor is None)
         results = ResultsFile(args.out, sweep.fixed, sweep.options)
         results.open()
-    except (TrainFlagError, ExecutorUnavailable, ResultsFileError) as error:
+    except (TrainFlagError, ExecutorUnavailable, ResultsFileError, FileRefusedError) as error:
         parser.error(str(error))
     except OSError as error:
         parser.error(f"cannot write --out {args.out}: {error.strerror or error}")
@@ -154,6 +155,14 @@ def _plan(args: argparse.Namespace, *, check_dask: bool) -> _Sweep:
     fixed = tuple(args.train_flags)
     flags = TrainFlags()
     variations = flags.variations(args.vary or [], fixed)
+    size = grid_size(variations)
+    count = size if args.random is None else min(args.random, size)
+    seed_count = len(args.seed_list) if args.seed_list else args.seeds
+    if count * seed_count > MAX_RUNS:
+        raise TrainFlagError(
+            f"{count} configurations x {seed_count} seeds = {count * seed_count} runs; at most {MAX_RUNS} "
+            "in one sweep: vary fewer values, take a --random sample or use fewer seeds"
+        )
     if args.random is None:
         configurations = tuple(grid(variations))
     else:
@@ -164,9 +173,7 @@ def _plan(args: argparse.Namespace, *, check_dask: bool) -> _Sweep:
     if check_dask:
         require_dask()
     options = tuple(variation.option for variation in variations)
-    return _Sweep(
-        fixed, options, configurations, grid_size(variations), seeds, tuple(plan(configurations, seeds, fixed))
-    )
+    return _Sweep(fixed, options, configurations, size, seeds, tuple(plan(configurations, seeds, fixed)))
 
 
 def _execute(

@@ -58,6 +58,11 @@ class Configuration:
         return words
 
 
+MAX_RUNS = 100_000
+"""The most runs one sweep plans (configurations × seeds): more would take days and a long plan before the first
+run; a larger search is a ``--random`` sample, or several sweeps."""
+
+
 RUN_FLAGS = ("--json", "--quiet")
 """Flags of every run besides its ``--seed``: the sweep reads the JSON result, and shows its own progress."""
 

@@ -104,18 +104,25 @@ class ResultsFile:
         self._file.flush()
 
     def _complete_lines(self) -> list[str]:
-        """The file's complete lines; a trailing partial line is cut off the file. None for a new file."""
+        """The file's complete lines; a trailing partial line is cut off the file, once its first line shows it is
+        a sweep's (or all of it is the start of this sweep's first line). None for a new file."""
         if not self.path.exists():
             return []
         check_regular_file(self.path, MAX_RESULTS_BYTES, "sweep results file")
         data = self.path.read_bytes()
         end = data.rfind(b"\n") + 1
-        if end < len(data):
-            os.truncate(self.path, end)
         try:
-            return data[:end].decode("utf-8").splitlines()
+            lines = data[:end].decode("utf-8").splitlines()
         except UnicodeDecodeError:
             raise self._not_ours() from None
+        if end < len(data):
+            # Cut only a sweep's own partial line: a file of another kind is refused untouched.
+            if lines:
+                self._check_first_line(lines[0])
+            elif not (self.first_line + "\n").encode("utf-8").startswith(data):
+                raise self._not_ours()
+            os.truncate(self.path, end)
+        return lines
 
     def _check_first_line(self, line: str) -> None:
         if line == self.first_line:

@@ -12,10 +12,11 @@ def predict_labels(output: Tensor, threshold: float = 0.5) -> Tensor:
 
 
 def accuracy(output: Tensor, target: Tensor, threshold: float = 0.5) -> float:
-    """The fraction of points whose thresholded output equals the label (0.0 for no points)."""
+    """The fraction of points whose thresholded output equals the label (0.0 for no points): the count of
+    right labels over the count of points, exact in any dtype (a float32 mean would round a float64 run's)."""
     if target.numel() == 0:
         return 0.0
-    return (predict_labels(output, threshold) == target).float().mean().item()
+    return int((predict_labels(output, threshold) == target).sum()) / target.numel()
 
 
 def confusion_matrix(output: Tensor, target: Tensor, threshold: float = 0.5) -> Tensor:

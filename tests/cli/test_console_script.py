@@ -52,3 +52,14 @@ def test_top_level_help_lists_every_command_with_its_summary() -> None:
     text = build_parser(()).format_help()
     for name, command in COMMANDS.items():
         assert name in text and command.summary in text
+
+
+def test_the_command_summaries_name_every_command_and_experiment() -> None:
+    import minidl.cli
+    from minidl.cli.main import COMMANDS, build_parser
+    from minidl.experiments import EXPERIMENTS
+
+    assert all(f"minidl {name}" in (minidl.cli.__doc__ or "") for name in COMMANDS)
+    summary = COMMANDS["reproduce"].summary
+    assert all(word.lower() in summary.lower() for e in EXPERIMENTS for word in e.label.replace(",", "").split())
+    assert any(line.strip().endswith(summary) for line in build_parser(()).format_help().splitlines())

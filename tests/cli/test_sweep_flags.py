@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from minidl.cli import main
-from minidl.cli.sweep import normalize_argv, seed_list
+from minidl.cli.main import build_parser
+from minidl.cli.sweep import _plan, normalize_argv, seed_list
 
 TINY = ["--", "--epochs", "1", "--train-points", "20", "--test-points", "20", "--hidden", "4"]
 
@@ -84,3 +85,46 @@ def test_seed_list_reads_seeds_train_accepts() -> None:
     assert seed_list("3, 5,7") == (3, 5, 7)
     with pytest.raises(argparse.ArgumentTypeError, match="must be >= 0"):
         seed_list("3,-1")
+
+
+@pytest.mark.parametrize("where", ["folder", "device"])
+def test_an_out_that_is_not_a_regular_file_is_one_line_exit_2(
+    where: str, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path if where == "folder" else "/dev/null"
+    with pytest.raises(SystemExit) as raised:
+        main(["sweep", "--out", str(out), "--vary", "lr", "0.1", *TINY])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("minidl sweep: error: ")
+    assert "not a sweep results file" in err
+
+
+VALUES = [str(value) for value in range(1, 101)]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--vary", "t-max", *VALUES, "--vary", "batch-size", *VALUES, "--vary", "step-size", *VALUES],  # 10⁶
+        ["--vary", "t-max", *VALUES, "--vary", "batch-size", *VALUES, "--seeds", "1000"],  # 10⁴ x 1000 seeds
+        ["--seeds", "1000000000"],
+    ],
+)
+def test_a_sweep_of_too_many_runs_is_refused_before_it_is_planned(
+    argv: list[str], tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sweep.csv"
+    with pytest.raises(SystemExit) as raised:
+        main(["sweep", "--out", str(out), *argv, *TINY])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "runs; at most 100000" in err and "--random" in err
+    assert not out.exists()
+
+
+def test_a_random_sample_of_a_huge_grid_is_not_too_many(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["sweep", "--random", "3", "--seeds", "2"]
+    argv += ["--vary", "t-max", *VALUES, "--vary", "batch-size", *VALUES, "--vary", "step-size", *VALUES, *TINY]
+    args = build_parser(["sweep"]).parse_args(normalize_argv(argv))
+    assert len(_plan(args, check_dask=False).runs) == 6

@@ -100,3 +100,22 @@ def test_a_damaged_row_is_refused_with_its_line_number(tmp_path: Path) -> None:
         file.write("lr=0.2,0.2,zero" + "," * len(RECORD_COLUMNS) + "\n")
     with pytest.raises(ResultsFileError, match="line 4 of"):
         _write(path)
+
+
+@pytest.mark.parametrize("text", ["x1,x2,label\n0.1,0.2,1", "my notes, no newline", "x1,x2,label"])
+def test_a_foreign_file_without_a_last_newline_is_refused_untouched(tmp_path: Path, text: str) -> None:
+    # Its last line is not a partial row of this sweep's: cutting it off would destroy the user's data.
+    path = tmp_path / "points.csv"
+    path.write_text(text)
+    with pytest.raises(ResultsFileError):
+        _write(path)
+    assert path.read_text() == text
+
+
+def test_a_file_killed_while_writing_its_first_line_is_completed(tmp_path: Path) -> None:
+    path = tmp_path / "sweep.csv"
+    _write(path)
+    first = path.read_text().splitlines()[0]
+    path.write_text(first[:12])
+    _write(path, _row("0.1", 0))
+    assert path.read_text().splitlines()[0] == first and len(path.read_text().splitlines()) == 3

@@ -26,7 +26,7 @@ def test_labels_are_one_strictly_above_the_threshold(scored: Pair) -> None:
 
 def test_accuracy_is_the_fraction_of_right_labels(scored: Pair) -> None:
     output, target = scored
-    # A float32 mean: exact to float32 precision only.
+    # Exact: a count of right labels over the count of points.
     assert accuracy(output, target) == 0.5
     assert accuracy(output, target, threshold=0.0) == pytest.approx(4 / 6, rel=1e-7)
     assert accuracy(torch.zeros(0, 1), torch.zeros(0, 1)) == 0.0
@@ -39,3 +39,10 @@ def test_confusion_matrix_counts_true_rows_against_predicted_columns(scored: Pai
     assert matrix.tolist() == [[2, 1], [2, 1]]
     assert matrix.dtype == torch.int64 and int(matrix.sum()) == len(target)
     assert int(matrix.trace()) / len(target) == pytest.approx(accuracy(output, target), rel=1e-7)
+
+
+def test_accuracy_is_the_exact_fraction_in_every_dtype(scored: Pair) -> None:
+    # A float64 run reports 4/6, not the float32-rounded 0.6666666865...; the count is exact in any dtype.
+    output, target = scored
+    for dtype in (torch.float32, torch.float64):
+        assert accuracy(output.to(dtype), target.to(dtype), threshold=0.0) == 4 / 6
