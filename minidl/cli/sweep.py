@@ -16,10 +16,17 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
-from minidl.cli.arguments import HelpFormatter, positive_int, user_seed
+from minidl.cli.arguments import HelpFormatter, positive_int, user_seed, whole_number
 from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
-from minidl.cli.sweep_executors import ExecutorUnavailable, available_cores, open_executor, require_dask
+from minidl.cli.sweep_executors import (
+    MAX_JOBS_PER_CORE,
+    ExecutorUnavailable,
+    available_cores,
+    max_jobs,
+    open_executor,
+    require_dask,
+)
 from minidl.cli.sweep_flags import TrainFlagError, TrainFlags
 from minidl.cli.sweep_grid import MAX_RUNS, Configuration, PlannedRun, grid, grid_size, plan, random_sample
 from minidl.cli.sweep_record import RunRecord
@@ -67,7 +74,11 @@ def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse
     )
     parser.add_argument("--sample-seed", type=user_seed, default=0, metavar="N", help="seeds the --random sample")
     parser.add_argument(
-        "--jobs", type=positive_int, default=available_cores(), metavar="J", help="runs at a time (worker processes)"
+        "--jobs",
+        type=whole_number(1, max_jobs(), f"{MAX_JOBS_PER_CORE} per core here: each worker process holds its own torch"),
+        default=available_cores(),
+        metavar="J",
+        help="runs at a time (worker processes)",
     )
     parser.add_argument("--out", type=Path, default=Path("sweep.csv"), metavar="FILE.csv", help="the results CSV")
     parser.add_argument(

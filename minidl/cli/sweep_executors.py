@@ -29,6 +29,15 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
+MAX_JOBS_PER_CORE = 4
+"""More local workers than this per core only slow every run down: each is a process with its own torch (~250 MB)."""
+
+
+def max_jobs() -> int:
+    """The most ``--jobs`` a sweep accepts on this machine."""
+    return MAX_JOBS_PER_CORE * available_cores()
+
+
 def worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: from a fork server that imported torch and minidl once (a plain fork of
     the sweep's process could inherit torch's thread pools mid-use), or spawned where there is no fork server."""

@@ -38,6 +38,7 @@ TINY = ["--", "--epochs", "1", "--train-points", "20", "--test-points", "20", "-
         (["--seeds", "2", "--seed-list", "3"], "not allowed with argument --seeds"),
         (["--random", "0"], "argument --random: must be >= 1"),
         (["--jobs", "0"], "argument --jobs: must be >= 1"),
+        (["--jobs", "100000"], "argument --jobs: must be at most"),  # 4 per core: each worker imports torch
     ],
 )
 def test_a_bad_flag_is_one_line_naming_it_exit_2_before_anything_runs(
