@@ -140,9 +140,19 @@ class Optimizer:
         """Restore what `state_dict` returned, so training continues on the same trajectory.
 
         The state buffers are copied into the parameters' own device and dtype, wherever they were saved.
+        All or nothing: if anything in ``state_dict`` is refused, the optimizer is left exactly as it was.
         """
         if state_dict.get("type") != type(self).__name__:
             raise ValueError(f"state_dict is for {state_dict.get('type')!r}, not {type(self).__name__}")
+        before = dict(vars(self))  # hyperparameters, step count and the state dict object (replaced, not mutated)
+        try:
+            self._load(state_dict)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    def _load(self, state_dict: dict[str, Any]) -> None:
         for name, value in state_dict["hyperparameters"].items():
             setattr(self, name, value)
         self.step_count = int(state_dict["step"])

@@ -119,6 +119,26 @@ def test_optimizer_state_for_another_model_is_refused() -> None:
         minidl.Adam(large.param()).load_state_dict(source.state_dict())
 
 
+def test_a_refused_optimizer_state_leaves_the_optimizer_as_it_was() -> None:
+    small, large = minidl.mlp(2, (3,), 1, seed=0), minidl.mlp(2, (4,), 1, seed=0)
+    source = minidl.Adam(small.param(), lr=0.5, betas=(0.5, 0.6))
+    train_minidl(small, source, [(torch.rand(2, 2), torch.rand(2, 1))])
+    target = minidl.Adam(large.param(), lr=0.01)
+    train_minidl(large, target, [(torch.rand(2, 2), torch.rand(2, 1))] * 3)
+    before = copy.deepcopy(target.state_dict())
+    with pytest.raises(ValueError, match="does not match the model's parameter shapes"):
+        target.load_state_dict(source.state_dict())
+    after = target.state_dict()
+    assert (
+        (after["hyperparameters"], after["step"])
+        == (before["hyperparameters"], before["step"])
+        == (after["hyperparameters"], 3)
+    )
+    for name, chunks in before["state"].items():
+        for chunk, kept in zip(chunks, after["state"][name], strict=True):
+            assert torch.equal(chunk, kept)
+
+
 def test_loading_a_model_state_dict_keeps_the_optimizer_bound_to_it() -> None:
     # load_state_dict copies in place, so an optimizer built before the load trains the loaded weights.
     model = MODEL_BUILDERS["packed"]()
