@@ -7,6 +7,7 @@ from minidl.training.run_settings import (
     build_optimizer,
     build_run,
     build_scheduler,
+    check_available,
     update_run,
 )
 from minidl.training.trainer import EpochResult, StopRules, Trainer, TrainingDiverged
@@ -22,6 +23,7 @@ __all__ = [
     "build_optimizer",
     "build_run",
     "build_scheduler",
+    "check_available",
     "confusion_matrix",
     "predict_labels",
     "update_run",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-from torch import Tensor
 
 from minidl.architectures import mlp
 from minidl.experiments import REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD
@@ -24,9 +23,8 @@ from minidl.optim import OPTIMIZERS, Optimizer
 from minidl.schedulers import NO_SCHEDULE, SCHEDULERS, LRScheduler, make_scheduler
 from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
-from minidl.training.trainer import StopRules, Trainer
+from minidl.training.trainer import Data, StopRules, Trainer
 
-Data = tuple[Tensor, Tensor]
 _NETWORK_FIELDS = (
     "hidden",
     "activation",

@@ -18,15 +18,14 @@ from minidl.data import make_dataset
 from minidl.optim import Optimizer
 from minidl.schedulers import LRScheduler
 from minidl.seeds import RunSeeds
-from minidl.sequential import Sequential
 from minidl.training import (
     EpochResult,
     RunSettings,
     StopRules,
-    Trainer,
     TrainingDiverged,
     build_model,
     build_run,
+    check_available,
     predict_labels,
     update_run,
 )
@@ -180,24 +179,15 @@ class Session:
         del self._undo[:-UNDO_DEPTH]
 
     def _build_model(self) -> None:
-        self.model = self._new_model(self.device)
+        self.model = build_model(run_settings(self.config, self.device))
+        self.model.needs_input_grad = False
         self._initial_weights = self.model.state_dict()
         self._build_training()
 
-    def _new_model(self, device: str) -> Sequential:
-        """The configuration's model with its initial weights (the same on every device), on ``device``."""
-        model = build_model(run_settings(self.config, device))
-        model.needs_input_grad = False
-        return model
-
-    def _new_trainer(self, model: Sequential, device: str) -> Trainer:
-        """A trainer at epoch 0 of the configuration's run, training ``model`` on ``device``."""
-        test = self.test_data if len(self.test_data[0]) else None
-        return build_run(run_settings(self.config, device), self.train_data, test, model=model)
-
     def _build_training(self) -> None:
         """A fresh optimizer, scheduler and trainer at epoch 0, the history cleared."""
-        self.trainer = self._new_trainer(self.model, self.device)
+        test = self.test_data if len(self.test_data[0]) else None
+        self.trainer = build_run(run_settings(self.config, self.device), self.train_data, test, model=self.model)
         self.history.clear()
         self.stopped = False
         self._sent = 0
@@ -229,17 +219,14 @@ class Session:
         self._build_training()
 
     def set_device(self, device: str) -> Change:
-        """Train on ``device`` from the next epoch on. The run goes on where it is: its weights, optimizer and
-        schedule state, epoch, shuffle state and history move along (through `Trainer.state_dict`, which
-        is device-free), so only the rounding of the device differs. ValueError, and nothing changed, if
-        this machine has no such device. Call it between epochs."""
+        """Train on ``device`` from the next epoch on. The run goes on where it is: `Trainer.to` moves the model
+        (the optimizer's state follows it) and the data, so only the rounding of the device differs. ValueError,
+        and nothing changed, if this machine has no such device. Call it between epochs."""
         if device == self.device:
             return Change(False)
-        state = self.trainer.state_dict()
-        model = self._new_model(device)
-        trainer = self._new_trainer(model, device)
-        trainer.load_state_dict(state)
-        self.device, self.model, self.trainer = device, model, trainer
+        check_available(device)
+        self.trainer.to(device)
+        self.device = device
         label = DEVICE_LABELS.get(device, device)
         return Change(False, f"Now training on {label}: the run goes on from epoch {self.epoch}.")
 
