@@ -45,6 +45,7 @@ HISTORY_COLUMNS = (
     "elapsed",
 )
 
+
 def _compared(experiment: Experiment) -> str:
     """``(report: 97.7 % test accuracy)``, or what the run changes for one not in the report."""
     if experiment.report_accuracy is None:

@@ -51,8 +51,12 @@ def _ring(angle: Tensor, radius: Tensor) -> Tensor:
 
 
 def make_disc(
-    n: int, *, seed: int | None = None, noise: float = 0.0,
-    device: Device | None = None, dtype: torch.dtype | None = None,
+    n: int,
+    *,
+    seed: int | None = None,
+    noise: float = 0.0,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
     """The report's set: x uniform in [0, 1]², y = 1 inside the disc of centre (0.5, 0.5), radius 1/√(2π).
 
@@ -70,8 +74,12 @@ def make_disc(
 
 
 def make_circles(
-    n: int, *, seed: int | None = None, noise: float = 0.05,
-    device: Device | None = None, dtype: torch.dtype | None = None,
+    n: int,
+    *,
+    seed: int | None = None,
+    noise: float = 0.05,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Two concentric rings around (0.5, 0.5): class 1 the inner (radius 0.15), class 0 the outer (0.4).
 
@@ -86,8 +94,12 @@ def make_circles(
 
 
 def make_xor(
-    n: int, *, seed: int | None = None, noise: float = 0.02,
-    device: Device | None = None, dtype: torch.dtype | None = None,
+    n: int,
+    *,
+    seed: int | None = None,
+    noise: float = 0.02,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
     """x uniform in [0, 1]²; y = 1 in the top-left and bottom-right quadrants (XOR of the halves).
 
@@ -101,8 +113,12 @@ def make_xor(
 
 
 def make_gaussians(
-    n: int, *, seed: int | None = None, noise: float = 0.1,
-    device: Device | None = None, dtype: torch.dtype | None = None,
+    n: int,
+    *,
+    seed: int | None = None,
+    noise: float = 0.1,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Two Gaussian blobs, class 1 around (0.3, 0.3) and class 0 around (0.7, 0.7); std = ``noise``."""
     _check_n(n)
@@ -113,8 +129,12 @@ def make_gaussians(
 
 
 def make_spiral(
-    n: int, *, seed: int | None = None, noise: float = 0.02,
-    device: Device | None = None, dtype: torch.dtype | None = None,
+    n: int,
+    *,
+    seed: int | None = None,
+    noise: float = 0.02,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Two interleaved spirals around (0.5, 0.5), 1.5 turns each; ``noise`` is Gaussian jitter."""
     _check_n(n)
