@@ -31,6 +31,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "minidl.losses": ("LOSSES", "BCELoss", "BCEWithLogitsLoss", "MAELoss", "MSELoss"),
     "minidl.architectures": ("mlp",),
     "minidl.module": ("Module",),
+    "minidl.problem": ("Problem",),
     "minidl.optim": ("OPTIMIZERS", "SGD", "Adam", "Optimizer"),
     "minidl.schedulers": (
         "SCHEDULERS",
