@@ -24,8 +24,9 @@ from minidl_gui.model.history import History
 from minidl_gui.model.runs_log import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.model.worker_state import WorkerState
+from minidl_gui.plots.confusion_matrix import ConfusionView
 from minidl_gui.plots.curves import CurvesView
-from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.plots.decision_plot import DecisionPlot, decision_panel
 from minidl_gui.plots.gradient_norms import GradientNormsView
 from minidl_gui.plots.network_view import NetworkView
 from minidl_gui.widgets.banner import MessageBanner
@@ -76,15 +77,17 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("plotSplitter")
-        self.splitter.addWidget(self.decision)
+        self.splitter.addWidget(decision_panel(self.decision))  # with its "Discretize output" check box
         self.network = NetworkView()
         self.gradients = GradientNormsView()
+        self.confusion = ConfusionView()
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.curves, "Curves")
         self.side_tabs.addTab(self.network, "Network")
         self.side_tabs.addTab(self.gradients, "Gradients")
+        self.side_tabs.addTab(self.confusion, "Confusion")
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setSizes([600, 340])
         central = QWidget()
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         self.curves.show_history(self.history)
         self.network.show_snapshot(snapshot)
         self.gradients.show_history(self.history)
+        self.confusion.show_snapshot(snapshot)
         self.status.show_history(self.history)
         self.snapshotDrawn.emit()
 
