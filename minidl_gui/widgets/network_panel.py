@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from minidl.init import INIT_NAMES
+from minidl.problem import Problem
 from minidl_gui.model.config import (
     DECIMALS,
     MAX_INIT_MEAN,
@@ -17,6 +18,7 @@ from minidl_gui.model.config import (
     OUTPUT_ACTIVATIONS,
     RESOLUTION,
     NetworkConfig,
+    layer_sizes,
 )
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.layer_list import LayerList
@@ -90,7 +92,7 @@ class NetworkPanel(FormGroup):
             spin.setEnabled(init == "normal")
 
     def _summarise(self) -> None:
-        sizes = self.config().sizes
+        sizes = layer_sizes(self.config(), Problem())  # the output width is the data's: binary's here
         parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True))
         self.summary.setText(f"{' → '.join(map(str, sizes))}  ·  {parameters:,} parameters")
 
