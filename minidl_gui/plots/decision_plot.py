@@ -39,8 +39,6 @@ DISCRETIZE_TIP = (
     "Discretize output: show the model's hard decisions instead of its confidence: the most likely class, "
     "the output thresholded at 0.5, or the sign of a regression's prediction"
 )
-REGRESSION_PEN = "#555555"
-"""Train points' outline for a regression: their fill may be as light as the heatmap under them."""
 
 
 def class_boundaries(probabilities: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -120,6 +118,10 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         return self._problem
 
     @property
+    def colour_bar_label(self) -> str:
+        return "prediction" if self._problem.kind == "regression" else "output"
+
+    @property
     def show_test(self) -> bool:
         """The test points are drawn (and so Ctrl+click may delete one)."""
         return self._show_test
@@ -170,7 +172,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._problem = problem
         self.plot.setTitle(TITLES[problem.kind], color="#333", size="10pt")
         self.colorbar.setVisible(problem.kind != "multiclass")
-        self.colorbar.axis.setLabel("prediction" if problem.kind == "regression" else "output")
+        self.colorbar.getAxis("left").setLabel(self.colour_bar_label)
         if problem.kind == "binary":
             self._value_range = BINARY_RANGE
             self.colorbar.setLevels(values=BINARY_RANGE)
@@ -214,17 +216,13 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if snapshot.problem.kind == "regression":
             low, high = self._value_range
             train_colours, test_colours = value_colours(train.y, low, high), value_colours(test.y, low, high)
-            self.train_points.setData(
-                pos=train.x, brush=[pg.mkBrush(*c) for c in train_colours], pen=pg.mkPen(REGRESSION_PEN, width=0.6)
-            )
+            self.train_points.setData(pos=train.x, brush=[pg.mkBrush(*c) for c in train_colours])
             self.test_points.setData(pos=test.x, pen=[pg.mkPen(*c, width=1.4) for c in test_colours], brush=None)
             return
         classes = snapshot.problem.classes
         brushes = [pg.mkBrush(class_colour(c)) for c in range(classes)]
         pens = [pg.mkPen(class_colour(c), width=1.4) for c in range(classes)]
-        self.train_points.setData(
-            pos=train.x, brush=[brushes[int(label)] for label in train.y], pen=pg.mkPen("w", width=0.6)
-        )
+        self.train_points.setData(pos=train.x, brush=[brushes[int(label)] for label in train.y])
         self.test_points.setData(pos=test.x, pen=[pens[int(label)] for label in test.y], brush=None)
 
     def _draw_wrong(self, snapshot: Snapshot, *, force: bool = False) -> None:

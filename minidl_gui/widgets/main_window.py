@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self.history.truncate(snapshot.start)
         self.history.extend(snapshot.results)
         self.decision.show_snapshot(snapshot)
-        self.curves.show_history(self.history)
+        self.curves.show_history(self.history, snapshot.problem)
         self.network.show_snapshot(snapshot)
         self.gradients.show_history(self.history)
         self.confusion.show_snapshot(snapshot)

@@ -120,6 +120,7 @@ def test_regression_shows_the_prediction_with_a_colour_bar_and_points_by_target(
     plot.show_snapshot(snapshot)
     assert np.array_equal(plot.image.image, value_image(prediction, -1.0, 1.0))
     assert plot.colorbar.isVisible() and tuple(plot.colorbar.levels()) == (-1.0, 1.0)
+    assert plot.colorbar.getAxis("left").labelText == "prediction"
     assert not plot.boundary.isVisible()
     assert len(plot.wrong_points.data) == 0
     brushes = [brush_rgb(spot.brush()) for spot in plot.train_points.points()]
@@ -127,6 +128,7 @@ def test_regression_shows_the_prediction_with_a_colour_bar_and_points_by_target(
     assert "misclassified" not in [label.text for _, label in plot.legend.items]
     plot.show_snapshot(make_snapshot(Problem(), x, [0, 1], [1], version=2))  # back to two classes
     assert tuple(plot.colorbar.levels()) == (0.0, 1.0) and plot.boundary.isVisible()
+    assert plot.colorbar.getAxis("left").labelText == "output"
     assert "misclassified" in [label.text for _, label in plot.legend.items]
 
 
