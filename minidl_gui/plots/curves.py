@@ -37,6 +37,8 @@ CURVES = (
 )
 """Each curve: its history column, its plot (the loss or the metric plot), colour, legend label and line style.
 The metric plot shows the accuracies for a classification, RMSE (solid) and R² (dashed) for a regression."""
+R2_FLOOR = -1.0
+"""The lowest R² the regression plot shows: a bad start (R² of −50) would flatten the curves for the whole run."""
 METRIC_LABELS = {False: ("Accuracy", "accuracy (%)"), True: ("RMSE and R²", "RMSE · R²")}
 
 MAX_DRAWN_POINTS = 2000
@@ -100,6 +102,7 @@ class CurvesView(QWidget):
         for key in REGRESSION_KEYS:  # until a regression is shown
             self.accuracy_plot.removeItem(self.curves[key])
         self._regression = False
+        self._metric_range: tuple[float, float] | None = None
         self.loss_plot.getPlotItem().enableAutoRange(x=False)  # `fit_epochs` sets it
         self.loss_plot.getPlotItem().setXRange(0, MIN_SPAN, padding=0)
         self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine)) for _ in range(2)]
@@ -153,9 +156,12 @@ class CurvesView(QWidget):
         title, label = METRIC_LABELS[regression]
         plot.setTitle(title, color="#333", size="10pt")
         plot.setLabel("left", label)
-        if not regression:
+        if regression:
+            plot.enableAutoRange(y=False)  # `_fit_regression_range` sets it
+        else:
             plot.setYRange(50, 100, padding=0.02)
-        plot.enableAutoRange(y=True)
+            plot.enableAutoRange(y=True)
+        self._metric_range = None
         self._drawn = (0, None)
 
     def show_history(self, history: History, problem: Problem | None = None) -> None:
@@ -187,8 +193,22 @@ class CurvesView(QWidget):
                 continue
             x, y = downsample(epochs, values, MAX_DRAWN_POINTS)
             curve.setData(x, y)
+        if self._regression:
+            self._fit_regression_range(history)
         self.fit_epochs()
         settle_auto_range(self.loss_plot, self.accuracy_plot)
+
+    def _fit_regression_range(self, history: History) -> None:
+        """The metric plot's y range for RMSE and R²: from ``min(0, lowest value)`` but not below `R2_FLOOR`
+        to ``max(1, highest value)``, set only when it changes."""
+        values = np.concatenate([history.column(key) for key in REGRESSION_KEYS])
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return
+        y_range = (max(min(0.0, float(values.min())), R2_FLOOR), max(1.0, float(values.max())))
+        if y_range != self._metric_range:
+            self._metric_range = y_range
+            self.accuracy_plot.getPlotItem().setYRange(*y_range, padding=0.02)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

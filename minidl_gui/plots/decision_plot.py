@@ -193,9 +193,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
     def _draw_output(self, snapshot: Snapshot) -> None:
         """The heatmap and the boundaries (none for a regression) from the snapshot's grid."""
         grid = np.asarray(snapshot.grid)
-        if not np.all(np.isfinite(grid)):
-            return
         kind = snapshot.problem.kind
+        if grid.ndim != (3 if kind == "multiclass" else 2) or not np.all(np.isfinite(grid)):
+            return  # a diverged model's output: the last picture stays
         if kind == "multiclass":
             self.image.setImage(class_image(grid, self._discretize), autoLevels=False)
         else:

@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         settings.setValue("device", self.toolbar.device.currentData())
         settings.setValue("showTest", self.toolbar.show_test.isChecked())
         settings.setValue("logLoss", self.curves.log_check.isChecked())
+        settings.setValue("discretize", self.decision.discretize)
         settings.setValue("restorableRuns", self.runs.log.states_kept)
         settings.sync()
 
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
         for key, default, apply in (
             ("showTest", True, self.toolbar.show_test.setChecked),
             ("logLoss", False, self.curves.set_log_loss),
+            ("discretize", False, self.decision.set_discretize),
         ):
             value = _boolean(settings.value(key, default))
             if value is None:

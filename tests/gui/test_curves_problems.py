@@ -69,6 +69,17 @@ def test_a_regression_shows_rmse_and_r2_and_a_classification_the_accuracy_again(
     assert np.allclose(y, 100 * classification_history().column("train_accuracy"))
 
 
+def test_a_bad_start_does_not_flatten_the_regression_curves(view):
+    history = regression_history()
+    history.append(EpochResult(9, 1.0, None, 1.0, None, None, 0.1, 100.0, 0.01,
+                               train_rmse=2.0, train_r2=-40.0, test_rmse=2.1, test_r2=-44.0))  # fmt: skip
+    view.show_history(history, Problem.regression())
+    low, high = view.accuracy_plot.getPlotItem().vb.viewRange()[1]
+    assert -1.1 < low < -0.9 and 2.0 < high < 2.2  # R² down to −1 only; the RMSE of 2.1 fits
+    _, y = view.curves["test_r2"].getData()
+    assert y.min() == -44.0  # drawn as it is, only off the chart
+
+
 def test_without_a_problem_the_history_says_whether_it_is_a_regression(view):
     view.show_history(regression_history())
     assert view.regression

@@ -176,3 +176,19 @@ def test_discretize_shows_hard_classes_and_redraws_the_last_snapshot(qtbot):
     assert len(np.unique(plot.image.image.reshape(-1, 4), axis=0)) == 2
     plot.show_snapshot(make_snapshot(Problem.regression(), 2 * x - 1, [0.5], [-0.5], version=3))
     assert np.array_equal(plot.image.image, value_image(2 * x - 1, -1.0, 1.0, discretize=True))
+
+
+def test_the_window_keeps_discretize_in_its_settings(qtbot, temporary_settings):
+    from PySide6.QtCore import QSettings
+
+    from minidl_gui.widgets.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.findChild(QCheckBox, "discretizeCheck").setChecked(True)
+    assert first.decision.discretize
+    first.save_settings(QSettings(temporary_settings, QSettings.Format.IniFormat))
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.restore_settings(QSettings(temporary_settings, QSettings.Format.IniFormat))
+    assert second.decision.discretize and second.findChild(QCheckBox, "discretizeCheck").isChecked()
