@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.problem import Problem
@@ -29,11 +30,13 @@ from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, class_colour
 BOUNDARY_LEVEL = 0.5
 MARGIN = 4
 """The layout's least margin (px) on each side; the rest of the free space keeps the plot square."""
+LEGEND_ROW_WIDTH = 480
+"""Narrower than this (px), the legend lists its entries in one column rather than one row."""
 BINARY_RANGE = (0.0, 1.0)
 TITLES = {
     "binary": "Decision: model output, boundary at 0.5",
-    "multiclass": "Decision: most likely class, boundaries between classes",
-    "regression": "Prediction: model output over the plane",
+    "multiclass": "Decision: most likely class and boundaries",
+    "regression": "Prediction: model output",
 }
 DISCRETIZE_TIP = (
     "Discretize output: show the model's hard decisions instead of its confidence: the most likely class, "
@@ -100,17 +103,35 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
 
     def _keep_square(self) -> None:
         """Pad the layout so the data area is square: the axes, colour bar and legend then hug the
-        heatmap instead of the aspect lock widening the range past the data."""
+        heatmap instead of the aspect lock widening the range past the data. The free space is the
+        viewport's less what is not the data area (axes, title, colour bar, legend): measured from the
+        viewport rather than the layout, margins from a wider window never keep the layout wider than
+        the widget (clipped) after it shrinks."""
         view, layout = self.plot.vb, self.ci.layout
         left, top, right, bottom = layout.getContentsMargins()
-        free_width = view.width() + left + right - 2 * MARGIN
-        free_height = view.height() + top + bottom - 2 * MARGIN
+        frame = self.ci.geometry()
+        overhead_width = frame.width() - left - right - view.width()
+        overhead_height = frame.height() - top - bottom - view.height()
+        free_width = self.viewport().width() - overhead_width - 2 * MARGIN
+        free_height = self.viewport().height() - overhead_height - 2 * MARGIN
         if free_width <= 0 or free_height <= 0:
             return
         side = min(free_width, free_height)
         x_margin, y_margin = MARGIN + (free_width - side) / 2, MARGIN + (free_height - side) / 2
+        # never more than the layout's minimum leaves free (the title or the legend may be wider than the side)
+        least = self.ci.layout.minimumSize()
+        x_margin = max(MARGIN, min(x_margin, (self.viewport().width() - (least.width() - left - right)) / 2))
+        y_margin = max(MARGIN, min(y_margin, (self.viewport().height() - (least.height() - top - bottom)) / 2))
         if abs(x_margin - left) > 1 or abs(y_margin - top) > 1:
             layout.setContentsMargins(x_margin, y_margin, x_margin, y_margin)
+            self.ci.resize(float(self.viewport().width()), float(self.viewport().height()))  # as small as it may be
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """A narrow plot stacks its legend; then the square is kept."""
+        super().resizeEvent(event)
+        if hasattr(self, "plot") and not self.closed:  # not in pyqtgraph's constructor (no plot yet) or close
+            self.legend.setColumnCount(3 if self.width() >= LEGEND_ROW_WIDTH else 1)
+            self._keep_square()
 
     @property
     def problem(self) -> Problem:

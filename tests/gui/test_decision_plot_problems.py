@@ -192,3 +192,15 @@ def test_the_window_keeps_discretize_in_its_settings(qtbot, temporary_settings):
     qtbot.addWidget(second)
     second.restore_settings(QSettings(temporary_settings, QSettings.Format.IniFormat))
     assert second.decision.discretize and second.findChild(QCheckBox, "discretizeCheck").isChecked()
+
+
+def test_shrinking_the_plot_after_a_wide_size_keeps_the_layout_inside_it(qtbot, plot):
+    """The square's margins from a wide window never hold the layout wider than the widget (clipped)."""
+    plot.show()
+    qtbot.waitExposed(plot)
+    for width in (900, 520):
+        plot.resize(width, 560)
+        qtbot.waitUntil(lambda w=width: plot.viewport().width() == w)
+    qtbot.waitUntil(lambda: plot.ci.geometry().width() <= plot.viewport().width() + 1)
+    view = plot.plot.vb
+    qtbot.waitUntil(lambda: abs(view.width() - view.height()) <= 2)  # and the data area is square again
