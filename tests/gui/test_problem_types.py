@@ -434,3 +434,28 @@ def test_the_regression_plane_preset_reaches_r2_of_0_99_within_its_epochs():
     config = preset("regression-plane")
     epochs, r2 = epochs_to_reach(config, lambda record: record.test_r2 >= 0.99)
     assert r2 >= 0.99, f"R² {r2:.4f} after {epochs} epochs"
+
+
+def test_the_new_presets_are_choices_of_the_command_line():
+    from minidl_gui.app import parse_args
+
+    for key in ("spiral-3", "regression-plane"):
+        assert parse_args(["--preset", key]).preset == key
+
+
+def test_the_regression_preset_runs_scripted_from_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    shot = tmp_path / "plane.png"
+    command = ["--preset", "regression-plane", "--autostart", "--quit-after-epochs", "2", "--screenshot", str(shot)]
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from minidl_gui.app import main; sys.exit(main(sys.argv[1:]))", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {shot}" in done.stdout and shot.stat().st_size > 0
