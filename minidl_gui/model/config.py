@@ -289,19 +289,22 @@ class Config:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Config:
-        """Build from ``to_dict()``'s shape; missing keys keep their defaults, unknown keys are refused."""
+    def from_dict(cls, data: dict[str, Any], *, fit: bool = False) -> Config:
+        """Build from ``to_dict()``'s shape; missing keys keep their defaults, unknown keys are refused. With ``fit``
+        a loss or output activation that does not fit the data's problem is changed to one that does
+        (`fit_problem`) instead of refused."""
         _check(isinstance(data, dict), f"a config must be a JSON object, got {type(data).__name__}")
         data = dict(data)
         network = dict(_section(data, "network"))
         if "hidden" in network:
             _check(isinstance(network["hidden"], list), "network.hidden must be a list of {width, activation}")
             network["hidden"] = tuple(_build(LayerConfig, layer, "network.hidden[]") for layer in network["hidden"])
-        return cls(
-            data=_build(DataConfig, _section(data, "data"), "data"),
-            network=_build(NetworkConfig, network, "network"),
-            training=_build(TrainingConfig, _section(data, "training"), "training"),
+        sections = (
+            _build(DataConfig, _section(data, "data"), "data"),
+            _build(NetworkConfig, network, "network"),
+            _build(TrainingConfig, _section(data, "training"), "training"),
         )
+        return fit_problem(*sections)[0] if fit else cls(*sections)
 
     def replace(self, **sections: Any) -> Config:
         """A copy with some sections replaced: ``config.replace(training=...)``."""

@@ -321,7 +321,10 @@ def test_a_session_of_each_problem_round_trips_through_a_file(tmp_path, dataset,
     session = Session(config_of(dataset, classes, features=features), resolution=6)
     train(session, 2)
     path = tmp_path / "run.minidl"
-    save_session(path, capture_session(session))
+    captured = capture_session(session)
+    assert captured.train[1].shape == (60, 1) and captured.train[1].dtype == torch.float32  # not the trainer's int64
+    torch.testing.assert_close(captured.train[1], session.train_data[1], rtol=0, atol=0)
+    save_session(path, captured)
     document = json.loads(path.read_text())
     assert document["problem"] == str(session.config.data.problem)
     assert document["config"]["network"]["features"] == list(features)
@@ -459,3 +462,34 @@ def test_the_regression_preset_runs_scripted_from_the_command_line(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert f"wrote {shot}" in done.stdout and shot.stat().st_size > 0
+
+
+def test_saved_settings_with_a_bad_field_keep_a_k_class_data_set_and_its_loss():
+    from minidl_gui.model.config_json import config_from_saved_json
+
+    saved = config_of("blobs", 4, features=("x1", "x2", "x1^2")).to_dict()
+    saved["training"]["lr"] = -1.0
+    config, reset = config_from_saved_json(json.dumps(saved))
+    assert reset == ["config.training.lr"]
+    assert (config.data.classes, config.training.loss, config.network.features) == (
+        4,
+        "cross_entropy",
+        ("x1", "x2", "x1^2"),
+    )
+
+
+def test_weights_of_a_features_model_export_and_refuse_a_model_of_other_features(tmp_path):
+    from minidl_gui.model.export import load_weights, save_weights
+    from minidl_gui.model.json_document import SessionFileError as WeightsError
+
+    session = Session(config_of("disc", features=("x1", "x2", "x1^2")), resolution=4)
+    train(session, 1)
+    path = tmp_path / "weights.json"
+    save_weights(path, session.model)
+    again = Session(config_of("disc", features=("x1", "x2", "x1^2")), resolution=4)
+    load_weights(path, again.model)
+    for a, b in zip(again.model.state_dict().values(), session.model.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    other = Session(config_of("disc", features=("x1", "x2", "x2^2")), resolution=4)
+    with pytest.raises(WeightsError):
+        load_weights(path, other.model)

@@ -173,7 +173,7 @@ def _encode_points(points: tuple[Tensor, Tensor], problem: Problem) -> dict[str,
     whole = problem.is_classification
     return {
         "x": points[0].tolist(),
-        "y": [int(v) if v in (0.0, 1.0) or (whole and v.is_integer()) else v for v in labels],
+        "y": [int(v) if v in (0.0, 1.0) or (whole and float(v).is_integer()) else v for v in labels],
     }
 
 
