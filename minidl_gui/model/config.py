@@ -326,6 +326,14 @@ def fit_problem(data: DataConfig, network: NetworkConfig, training: TrainingConf
     regression or two classes); k classes and a regression get the identity output; two classes get the report's
     ``mse`` with the identity output back only when the loss was ``cross_entropy``; BCE keeps its sigmoid.
     """
+    config, changes = fitted_changes(data, network, training)
+    if not changes:
+        return config, ""
+    return config, f"The {data.dataset} data is a {data.problem.adjective} problem: {', '.join(changes)}."
+
+
+def fitted_changes(data: DataConfig, network: NetworkConfig, training: TrainingConfig) -> tuple[Config, list[str]]:
+    """`fit_problem`'s configuration and its changes, each as ``"loss mse → cross_entropy"``."""
     problem = data.problem
     loss, output = training.loss, network.output_activation
     if loss not in problem.losses:
@@ -341,14 +349,8 @@ def fit_problem(data: DataConfig, network: NetworkConfig, training: TrainingConf
         for what, old, new in (("loss", training.loss, loss), ("output", network.output_activation, output))
         if old != new
     ]
-    config = Config(
-        data=data,
-        network=replace(network, output_activation=output),
-        training=replace(training, loss=loss),
-    )
-    if not changes:
-        return config, ""
-    return config, f"The {data.dataset} data is a {problem.adjective} problem: {', '.join(changes)}."
+    network, training = replace(network, output_activation=output), replace(training, loss=loss)
+    return Config(data=data, network=network, training=training), changes
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def test_a_file_of_another_problem_switches_the_data_set_and_says_so(qtbot, play
     path = tmp_path / "targets.csv"
     path.write_text("x1,x2,target\n0.1,0.2,0.25\n0.3,0.4,-0.5\n0.5,0.5,1\n0.7,0.1,0\n", encoding="utf-8")
     assert imported(qtbot, window, path)
-    message = "The points are a regression problem (data set disc → plane); a new model was built."
+    message = "They are a regression problem: data set disc → plane; a new model was built."
     qtbot.waitUntil(lambda: message in window.status.currentMessage(), timeout=TIMEOUT)
     assert "Imported 4 points from targets.csv" in window.status.currentMessage()
     assert window.app_state.config.data.dataset == "plane" and controller.session.config == window.app_state.config

@@ -255,7 +255,9 @@ def test_imported_points_of_another_problem_switch_the_data_set_and_say_so(tmp_p
     assert session.edit_rebuilds(edit)
     message = session.edit_points(edit)
     assert message.startswith("Imported 40 points from three.csv")
-    assert "3-class problem (data set disc → blobs)" in message and "loss mse → cross_entropy" in message
+    assert message.endswith(
+        "They are a 3-class problem: data set disc → blobs, loss mse → cross_entropy; a new model was built."
+    )
     assert session.config.data == replace(config_of("disc").data, dataset="blobs", classes=3)
     assert session.model.forward(torch.zeros(1, 2)).shape == (1, 3) and session.custom_points
     assert len(session.train_data[0]) + len(session.test_data[0]) == 40
