@@ -121,11 +121,13 @@ def make_spiral(
     device: Device | None = None,
     dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """``arms`` interleaved spirals around (0.5, 0.5) (2 … 6 arms, one class each), 1.5 turns each.
+    """``arms`` interleaved spirals around (0.5, 0.5) (2 … 6 arms, one class each), 3/``arms`` turns each.
 
-    Point i lies on arm j = i mod ``arms``: at t ~ U(0, 1), angle 3πt + 2πj/``arms``, radius 0.05 + 0.4t, plus
-    Gaussian jitter of std ``noise``. Arm j holds class ``arms`` − 1 − j, so the classes cycle ``arms`` − 1, …, 1, 0
-    and two arms are the original two-class spiral, point for point (class 1 at angle 3πt, class 0 at 3πt + π).
+    Point i lies on arm j = i mod ``arms``: at t ~ U(0, 1), angle (6/``arms``)πt + 2πj/``arms``, radius
+    0.05 + 0.4t, plus Gaussian jitter of std ``noise``. The turns shrink as arms are added so that neighbouring
+    arms stay 0.4/3 ≈ 0.13 apart, as the two arms are (1.5 turns each): more arms, not a harder spiral.
+    Arm j holds class ``arms`` − 1 − j, so the classes cycle ``arms`` − 1, …, 1, 0 and two arms are the original
+    two-class spiral, point for point (class 1 at angle 3πt, class 0 at 3πt + π).
     """
     check_n(n)
     check_classes(arms, "arms")
@@ -134,7 +136,7 @@ def make_spiral(
     y = (arms - 1 - arm).to(DRAW_DTYPE).unsqueeze(1)
     phase = torch.tensor([2 * math.pi * j / arms for j in range(arms)], **_DRAWN)[arm].unsqueeze(1)
     t = torch.rand(n, 1, generator=generator, **_DRAWN)
-    angle = t * 3 * math.pi + phase
+    angle = t * (6 / arms) * math.pi + phase  # 6 / 2 = 3.0: the two-arm spiral's 3πt, bit for bit
     x = ring(angle, 0.05 + 0.4 * t)
     return placed(x + noise * torch.randn(n, 2, generator=generator, **_DRAWN), y, device, dtype)
 

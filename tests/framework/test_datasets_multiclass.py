@@ -63,11 +63,11 @@ def test_k_arms_shapes_balanced_classes_cycling_down(arms: int, dtype: torch.dty
 
 
 @pytest.mark.parametrize("arms", [3, 4, 6])
-def test_each_arm_is_a_spiral_turned_by_its_share_of_the_circle(arms: int) -> None:
+def test_each_arm_is_a_spiral_of_3_over_k_turns_turned_by_its_share_of_the_circle(arms: int) -> None:
     x, y = make_spiral(900, arms, seed=2, noise=0.0, dtype=torch.float64)
     offset = x - 0.5
     t = (offset.norm(dim=1) - 0.05) / 0.4
-    phase = torch.atan2(offset[:, 1], offset[:, 0]) - 3 * math.pi * t  # the arm's starting angle, modulo 2π
+    phase = torch.atan2(offset[:, 1], offset[:, 0]) - 6 / arms * math.pi * t  # the arm's start, modulo 2π
     expected = 2 * math.pi * (arms - 1 - y.view(-1)) / arms
     difference = torch.remainder(phase - expected + math.pi, 2 * math.pi) - math.pi
     assert difference.abs().max() < 1e-4
