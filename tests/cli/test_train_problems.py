@@ -150,6 +150,12 @@ def test_a_csv_of_class_indices_is_k_classes_and_of_numbers_a_regression(
     save_points(targets, *make_plane(40, seed=1), problem=Problem.regression())
     result = _train_json(capsys, "--data", str(targets))
     assert result["config"]["problem"] == "regression" and result["final"]["test_r2"] is not None
+    with pytest.raises(SystemExit) as raised:
+        main([*SMALL, "--data", str(targets), "--loss", "bce"])
+    assert raised.value.code == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith(f"minidl train: error: the labels of {targets} make a regression problem: ")
+    assert _why_not(Problem.regression(), "bce") in line
 
 
 def _refusal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *flags: str) -> str:
