@@ -247,3 +247,18 @@ def test_help_offers_the_new_sets_losses_and_a_quoted_features_example(capsys: p
     for expected in ("blobs", "plane", "multi_gauss", "cross_entropy", "--classes K", "--features 'x1,x2,x1^2,x2^2'"):
         assert expected in text
     assert all(name in text for name in FEATURE_NAMES)
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("dataset", ["blobs", "plane"])
+def test_k_classes_and_a_regression_train_on_cuda_as_on_the_cpu(
+    capsys: pytest.CaptureFixture[str], dataset: str
+) -> None:
+    cuda, cpu = (_train_json(capsys, "--dataset", dataset, "--device", device) for device in ("cuda", "cpu"))
+    assert cuda["config"]["device"] == "cuda"
+    losses = [[row["train_loss"] for row in result["history"]] for result in (cuda, cpu)]
+    assert losses[0] == pytest.approx(losses[1], rel=1e-3)
+    if dataset == "blobs":
+        assert _total(cuda["final"]["test_confusion_matrix"]) == 30
+    else:
+        assert cuda["final"]["test_mae"] == pytest.approx(cpu["final"]["test_mae"], rel=1e-3)
