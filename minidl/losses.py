@@ -122,6 +122,10 @@ class CrossEntropyLoss(_Loss):
 
     class_targets = True
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._eye: Tensor | None = None
+
     def _check(self, prediction: Tensor, target: Tensor) -> None:
         name = type(self).__name__
         if prediction.dim() != 2:
@@ -148,9 +152,17 @@ class CrossEntropyLoss(_Loss):
         return (torch.logsumexp(prediction, 1) - picked).mean()
 
     def _grad(self, prediction: Tensor, target: Tensor) -> Tensor:
-        grad = torch.softmax(prediction, 1)
-        grad.scatter_add_(1, target.view(-1, 1), grad.new_full((len(target), 1), -1.0))
-        return grad.div_(len(target))
+        grad = torch.softmax(prediction, 1).sub_(self._identity(prediction).index_select(0, target))
+        return grad if len(target) == 1 else grad.div_(len(target))
+
+    def _identity(self, like: Tensor) -> Tensor:
+        """The k×k identity in ``like``'s dtype and device, whose row t is the one-hot of class t (kept: the
+        training step at batch 1 would spend as long building it as computing the gradient)."""
+        eye, k = self._eye, like.shape[1]
+        if eye is None or eye.shape[0] != k or eye.dtype != like.dtype or eye.device != like.device:
+            with torch.inference_mode(False):
+                eye = self._eye = torch.eye(k, dtype=like.dtype, device=like.device)
+        return eye
 
 
 LOSSES: dict[str, type[_Loss]] = {

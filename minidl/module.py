@@ -216,8 +216,12 @@ class Module:
                     f"size mismatch for {name}: copying a param with shape {tuple(source.shape)}, "
                     f"the shape in the current model is {tuple(target.shape)}"
                 )
-        for _, module, attr, _, source in pairs:
-            getattr(module, attr).copy_(source)
+        for _, module, attr, is_buffer, source in pairs:
+            target = getattr(module, attr)
+            if is_buffer:  # a new tensor: a buffer made under inference mode takes no in-place copy
+                setattr(module, attr, source.to(device=target.device, dtype=target.dtype, copy=True))
+            else:
+                target.copy_(source)
         return self
 
     # -- printing ------------------------------------------------------------------------------

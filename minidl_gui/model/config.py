@@ -16,9 +16,10 @@ from minidl.data import DATASETS
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
 
-LOSS_NAMES = tuple(name for name in LOSSES if name != "bce_logits")
+LOSS_NAMES = tuple(name for name in LOSSES if name not in ("bce_logits", "cross_entropy"))
 """The losses the app offers: `minidl.losses.LOSSES` but ``bce_logits``, whose logit output the app's plots,
-drawn for outputs in [0, 1] with the decision boundary at 0.5, cannot show."""
+drawn for outputs in [0, 1] with the decision boundary at 0.5, cannot show, and ``cross_entropy`` (k classes),
+until the app learns k classes."""
 OPTIMIZER_NAMES = ("sgd", "adam")
 SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
