@@ -14,8 +14,7 @@ import torch
 from torch import Tensor
 
 from minidl._random import make_generator
-from minidl.data.drawing import DRAWN as _DRAWN
-from minidl.data.drawing import check_classes, check_n, cyclic, placed, ring
+from minidl.data.drawing import DRAWN, check_classes, check_n, cyclic, placed, ring
 from minidl.factory import DRAW_DTYPE, Device
 
 DISC_CENTER = (0.5, 0.5)
@@ -48,11 +47,11 @@ def make_disc(
     """
     check_n(n)
     generator = make_generator(seed)
-    x = torch.rand(n, 2, generator=generator, **_DRAWN)
-    center = torch.tensor(DISC_CENTER, **_DRAWN)
+    x = torch.rand(n, 2, generator=generator, **DRAWN)
+    center = torch.tensor(DISC_CENTER, **DRAWN)
     y = ((x - center).pow(2).sum(1, keepdim=True) < DISC_RADIUS**2).to(DRAW_DTYPE)
     if noise:
-        flip = torch.rand(n, 1, generator=generator, **_DRAWN) < noise
+        flip = torch.rand(n, 1, generator=generator, **DRAWN) < noise
         y = torch.where(flip, 1 - y, y)
     return placed(x, y, device, dtype)
 
@@ -72,9 +71,9 @@ def make_circles(
     check_n(n)
     generator = make_generator(seed)
     y = _alternating(n)
-    angle = torch.rand(n, 1, generator=generator, **_DRAWN) * 2 * math.pi
+    angle = torch.rand(n, 1, generator=generator, **DRAWN) * 2 * math.pi
     x = ring(angle, _per_class(y, 0.15, 0.4))
-    return placed(x + noise * torch.randn(n, 2, generator=generator, **_DRAWN), y, device, dtype)
+    return placed(x + noise * torch.randn(n, 2, generator=generator, **DRAWN), y, device, dtype)
 
 
 def make_xor(
@@ -91,9 +90,9 @@ def make_xor(
     """
     check_n(n)
     generator = make_generator(seed)
-    x = torch.rand(n, 2, generator=generator, **_DRAWN)
+    x = torch.rand(n, 2, generator=generator, **DRAWN)
     y = ((x[:, :1] > 0.5) ^ (x[:, 1:] > 0.5)).to(DRAW_DTYPE)
-    return placed(x + noise * torch.randn(n, 2, generator=generator, **_DRAWN), y, device, dtype)
+    return placed(x + noise * torch.randn(n, 2, generator=generator, **DRAWN), y, device, dtype)
 
 
 def make_gaussians(
@@ -109,7 +108,7 @@ def make_gaussians(
     generator = make_generator(seed)
     y = _alternating(n)
     center = _per_class(y, 0.3, 0.7).expand(n, 2)
-    return placed(center + noise * torch.randn(n, 2, generator=generator, **_DRAWN), y, device, dtype)
+    return placed(center + noise * torch.randn(n, 2, generator=generator, **DRAWN), y, device, dtype)
 
 
 def make_spiral(
@@ -121,22 +120,24 @@ def make_spiral(
     device: Device | None = None,
     dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """``arms`` interleaved spirals around (0.5, 0.5) (2 … 6 arms, one class each), 1.5 turns each.
+    """``arms`` interleaved spirals around (0.5, 0.5) (2 … 6 arms, one class each), 3/``arms`` turns each.
 
-    Point i lies on arm j = i mod ``arms``: at t ~ U(0, 1), angle 3πt + 2πj/``arms``, radius 0.05 + 0.4t, plus
-    Gaussian jitter of std ``noise``. Arm j holds class ``arms`` − 1 − j, so the classes cycle ``arms`` − 1, …, 1, 0
-    and two arms are the original two-class spiral, point for point (class 1 at angle 3πt, class 0 at 3πt + π).
+    Point i lies on arm j = i mod ``arms``: at t ~ U(0, 1), angle (6/``arms``)πt + 2πj/``arms``, radius
+    0.05 + 0.4t, plus Gaussian jitter of std ``noise``. The turns shrink as arms are added so that neighbouring
+    arms stay 0.4/3 ≈ 0.13 apart, as the two arms are (1.5 turns each): more arms, not a harder spiral.
+    Arm j holds class ``arms`` − 1 − j, so the classes cycle ``arms`` − 1, …, 1, 0 and two arms are the original
+    two-class spiral, point for point (class 1 at angle 3πt, class 0 at 3πt + π).
     """
     check_n(n)
     check_classes(arms, "arms")
     generator = make_generator(seed)
     arm = cyclic(n, arms)
     y = (arms - 1 - arm).to(DRAW_DTYPE).unsqueeze(1)
-    phase = torch.tensor([2 * math.pi * j / arms for j in range(arms)], **_DRAWN)[arm].unsqueeze(1)
-    t = torch.rand(n, 1, generator=generator, **_DRAWN)
-    angle = t * 3 * math.pi + phase
+    phase = torch.tensor([2 * math.pi * j / arms for j in range(arms)], **DRAWN)[arm].unsqueeze(1)
+    t = torch.rand(n, 1, generator=generator, **DRAWN)
+    angle = t * (6 / arms) * math.pi + phase  # 6 / 2 = 3.0: the two-arm spiral's 3πt, bit for bit
     x = ring(angle, 0.05 + 0.4 * t)
-    return placed(x + noise * torch.randn(n, 2, generator=generator, **_DRAWN), y, device, dtype)
+    return placed(x + noise * torch.randn(n, 2, generator=generator, **DRAWN), y, device, dtype)
 
 
 def make_blobs(
@@ -159,7 +160,7 @@ def make_blobs(
     label = cyclic(n, classes)
     angles = [math.pi / 2 + 2 * math.pi * c / classes for c in range(classes)]
     centers = torch.tensor(
-        [[0.5 + BLOB_RADIUS * math.cos(a), 0.5 + BLOB_RADIUS * math.sin(a)] for a in angles], **_DRAWN
+        [[0.5 + BLOB_RADIUS * math.cos(a), 0.5 + BLOB_RADIUS * math.sin(a)] for a in angles], **DRAWN
     )
-    x = centers[label] + noise * torch.randn(n, 2, generator=generator, **_DRAWN)
+    x = centers[label] + noise * torch.randn(n, 2, generator=generator, **DRAWN)
     return placed(x, label.to(DRAW_DTYPE).unsqueeze(1), device, dtype)
