@@ -26,7 +26,11 @@ MAX_CONFIG_BYTES = 2**20
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="minidl-gui", description="Train small networks on 2-D data, live.")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--preset", choices=sorted(PRESETS), help="start from one of the report's configurations")
+    source.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        help="start from a named configuration: the report's, spiral-3, regression-plane",
+    )
     source.add_argument("--config", type=Path, metavar="FILE", help="start from a JSON config file")
     parser.add_argument("session", nargs="?", type=Path, metavar="FILE.minidl", help="open a saved session")
     parser.add_argument("--autostart", action="store_true", help="start training as soon as the window is up")

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from minidl_gui.model.config import Config
 from minidl_gui.model.export import save_weights, write_history_csv
-from minidl_gui.model.history import COLUMNS
+from minidl_gui.model.history import columns_of
 from minidl_gui.model.runs_log import Run
 from minidl_gui.model.saved_session import capture_session, session_from_saved
 from minidl_gui.model.session import Session
@@ -121,7 +121,8 @@ class FileController(QObject):
         """Write the history as CSV (asynchronous, like ``save``)."""
 
         def write(session: Session) -> None:
-            write_history_csv(path, {name: session.history.column(name) for name in COLUMNS})
+            columns = columns_of(session.config.data.problem)  # a regression's RMSE and R² too
+            write_history_csv(path, {name: session.history.column(name) for name in columns})
 
         self.worker.submit(Call(partial(self._write, str(path), write)))
 

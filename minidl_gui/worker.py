@@ -282,8 +282,16 @@ class TrainingWorker(QObject):
         self._set_state(state)
 
     def _on_edit_points(self, edit: PointsEdit) -> None:
-        """Apply an edit of the points (`point_edits`): the next epoch trains on them, the model is kept."""
-        self._after_points_changed(self.session.edit_points(edit))
+        """Apply an edit of the points (`point_edits`): the next epoch trains on them, the model is kept — unless
+        imported points of another problem switch the data set (`Session.edit_rebuilds`): then the run ends and
+        training restarts with a new model, as after a change of the data set."""
+        if not self.session.edit_rebuilds(edit):
+            self._after_points_changed(self.session.edit_points(edit))
+            return
+        self._end_run(RESET)
+        message = self.session.edit_points(edit)
+        self._close_epochs()
+        self._after_rebuild(message)
 
     def _on_undo_points(self) -> None:
         undone = self.session.undo_points()

@@ -12,19 +12,24 @@ from enum import Enum
 from typing import Any
 
 from minidl.activations import ACTIVATIONS
-from minidl.data import DATASETS
+from minidl.data import CLASS_CHOICE, DATASETS, dataset_problem
+from minidl.features import DEFAULT_FEATURES, FEATURE_NAMES
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
+from minidl.problem import Problem
 
 LOSS_NAMES = tuple(name for name in LOSSES if name != "bce_logits")
 """The losses the app offers: `minidl.losses.LOSSES` but ``bce_logits``, whose logit output the app's plots,
-drawn for outputs in [0, 1] with the decision boundary at 0.5, cannot show."""
+drawn for outputs in [0, 1] with the decision boundary at 0.5, cannot show (``mse``, ``mae``, ``bce``,
+``cross_entropy``; which of them fit a data set is its `Problem`'s to say)."""
 OPTIMIZER_NAMES = ("sgd", "adam")
 SCHEDULE_NAMES = ("none", "step", "exponential", "cosine")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
 # The bounds of every number, used both by the validation below and by the GUI's controls.
 INPUTS = 2
-"""The network's inputs: a point's two coordinates."""
+"""A point's two coordinates: what the model takes (its `minidl.Features` module, if any, computes the rest)."""
+MAX_INPUTS = len(FEATURE_NAMES)
+"""The most inputs the first `Linear` layer takes: every input feature."""
 MAX_WIDTH = 512
 MAX_HIDDEN_LAYERS = 8
 MAX_POINTS = 10_000
@@ -87,13 +92,19 @@ class ConfigEdit(str, Enum):
 
 @dataclass(frozen=True)
 class DataConfig:
-    """Which points to learn: ``n_train`` + ``n_test`` points of ``dataset`` drawn with ``seed``."""
+    """Which points to learn: ``n_train`` + ``n_test`` points of ``dataset`` drawn with ``seed``.
+
+    ``classes`` is the class count of a set whose count is chosen (`minidl.data.CLASS_CHOICE`: blobs,
+    spiral); None means the set's default, and a count equal to it is stored as None, so that equal data
+    compare equal. Configurations saved before it existed have none.
+    """
 
     dataset: str = "disc"
     n_train: int = 1000
     n_test: int = 1000
     noise: float = 0.0
     seed: int = 0
+    classes: int | None = None
 
     def __post_init__(self) -> None:
         _round_fractions(self, "noise")
@@ -102,6 +113,26 @@ class DataConfig:
         _check(0 <= self.n_test <= MAX_POINTS, f"n_test must be in 0..{MAX_POINTS}, got {self.n_test}")
         _check(0.0 <= self.noise <= 1.0, f"noise must be in [0, 1], got {self.noise}")
         _check(0 <= self.seed <= MAX_SEED, f"seed must be in 0..{MAX_SEED}, got {self.seed}")
+        if self.classes is not None and _default_classes(self.dataset, self.classes):
+            object.__setattr__(self, "classes", None)
+
+    @property
+    def problem(self) -> Problem:
+        """What the points ask the model to learn: binary, k classes or regression."""
+        return dataset_problem(self.dataset, self.classes)
+
+
+def _default_classes(dataset: str, classes: int) -> bool:
+    """``classes`` is ``dataset``'s own class count; ValueError if the set cannot take that many classes."""
+    default = dataset_problem(dataset)
+    if dataset not in CLASS_CHOICE:
+        _check(
+            classes == default.classes,
+            f"the {dataset} set is a {default.adjective} problem: only the class count of "
+            f"{', '.join(CLASS_CHOICE)} can be chosen, got classes={classes}",
+        )
+        return True
+    return dataset_problem(dataset, classes) == default
 
 
 @dataclass(frozen=True)
@@ -118,9 +149,13 @@ class LayerConfig:
 
 @dataclass(frozen=True)
 class NetworkConfig:
-    """A 2-input, 1-output MLP: the hidden layers, the output activation and the weight init (the normal init
-    draws every weight and bias from N(``init_mean``, ``init_std``²); configurations saved before the mean
-    existed read as mean 0)."""
+    """An MLP on a point's input ``features``: the hidden layers, the output activation and the weight init (the
+    normal init draws every weight and bias from N(``init_mean``, ``init_std``²); configurations saved before the
+    mean existed read as mean 0). Its output width is the data's (`Config.sizes`).
+
+    ``features`` are names of `minidl.features.FEATURE_NAMES` (at least one, each once), kept in that order;
+    configurations saved before they existed read as `DEFAULT_FEATURES` (x1, x2: the raw coordinates).
+    """
 
     hidden: tuple[LayerConfig, ...] = (LayerConfig(), LayerConfig(), LayerConfig())
     output_activation: str = "identity"
@@ -128,9 +163,11 @@ class NetworkConfig:
     init_mean: float = 0.0
     init_std: float = 1.0
     seed: int = 0
+    features: tuple[str, ...] = DEFAULT_FEATURES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
+        object.__setattr__(self, "features", _checked_features(self.features))
         _round_fractions(self, "init_mean", "init_std")
         _check(
             len(self.hidden) <= MAX_HIDDEN_LAYERS,
@@ -148,10 +185,28 @@ class NetworkConfig:
         )
         _check(0 <= self.seed <= MAX_SEED, f"seed must be in 0..{MAX_SEED}, got {self.seed}")
 
-    @property
-    def sizes(self) -> list[int]:
-        """Every layer's width, inputs and output included: ``[2, 25, 25, 25, 1]``."""
-        return [INPUTS, *(layer.width for layer in self.hidden), 1]
+
+def _checked_features(features: object) -> tuple[str, ...]:
+    """``features`` as a tuple in `FEATURE_NAMES` order; ValueError naming the allowed ones if any is unknown,
+    repeated, or there is none."""
+    allowed = f"choose one or more of {', '.join(FEATURE_NAMES)}"
+    _check(
+        not isinstance(features, str) and all(isinstance(name, str) for name in features),  # type: ignore[union-attr]
+        f"features must be a list of names: {allowed}",
+    )
+    names = tuple(features)  # type: ignore[arg-type]
+    unknown = [name for name in names if name not in FEATURE_NAMES]
+    _check(not unknown, f"Unknown input feature(s) {', '.join(map(repr, unknown))}: {allowed}")
+    repeated = sorted({name for name in names if names.count(name) > 1}, key=FEATURE_NAMES.index)
+    _check(not repeated, f"input feature(s) {', '.join(repeated)} given more than once: each may be used once")
+    _check(bool(names), f"the network needs at least one input feature: {allowed}")
+    return tuple(sorted(names, key=FEATURE_NAMES.index))
+
+
+def layer_sizes(network: NetworkConfig, problem: Problem) -> list[int]:
+    """Every layer's width, inputs and output included: ``[2, 25, 25, 25, 1]`` for the report's net on two
+    classes; the inputs are the features, the outputs ``problem.out_features``."""
+    return [len(network.features), *(layer.width for layer in network.hidden), problem.out_features]
 
 
 @dataclass(frozen=True)
@@ -208,15 +263,26 @@ class TrainingConfig:
 
 @dataclass(frozen=True)
 class Config:
-    """Everything that defines a run. BCE needs outputs in [0, 1], hence a sigmoid output."""
+    """Everything that defines a run. The loss must fit the data's problem (`Problem.check_loss`); BCE needs
+    outputs in [0, 1], hence a sigmoid output; k classes are learnt from logits and a regression's targets span
+    [-1, 1]: both need the identity output. `fit_problem` builds one that fits from any three sections."""
 
     data: DataConfig = field(default_factory=DataConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
 
     def __post_init__(self) -> None:
+        problem = self.data.problem
+        problem.check_loss(self.training.loss)
         if self.training.loss == "bce" and self.network.output_activation != "sigmoid":
             raise ValueError("the BCE loss needs outputs in [0, 1]: choose the sigmoid output activation")
+        if problem.kind != "binary" and self.network.output_activation != "identity":
+            raise ValueError(_NEEDS_IDENTITY[problem.kind].format(problem=problem.adjective))
+
+    @property
+    def sizes(self) -> list[int]:
+        """Every layer's width, inputs and output included: ``[2, 25, 25, 25, 1]`` (see `layer_sizes`)."""
+        return layer_sizes(self.network, self.data.problem)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists and numbers, ready for ``json.dump``."""
@@ -242,6 +308,46 @@ class Config:
         return replace(self, **sections)
 
 
+_NEEDS_IDENTITY = {
+    "multiclass": "a {problem} problem is learnt from logits (cross-entropy applies the softmax): choose the "
+    "identity output activation",
+    "regression": "a regression's targets span [-1, 1]: choose the identity output activation",
+}
+
+
+def fit_problem(data: DataConfig, network: NetworkConfig, training: TrainingConfig) -> tuple[Config, str]:
+    """A valid `Config` of the three sections, with the loss and the output activation changed where they do not
+    fit ``data.problem``, and a sentence saying what changed ("" when nothing did).
+
+    A loss that does not fit becomes the problem's default (``cross_entropy`` for k classes, ``mse`` for a
+    regression or two classes); k classes and a regression get the identity output; two classes get the report's
+    ``mse`` with the identity output back only when the loss was ``cross_entropy``; BCE keeps its sigmoid.
+    """
+    problem = data.problem
+    loss, output = training.loss, network.output_activation
+    if loss not in problem.losses:
+        loss = problem.default_loss
+        if problem.kind == "binary":
+            output = "identity"
+    if problem.kind != "binary":
+        output = "identity"
+    elif loss == "bce":
+        output = "sigmoid"
+    changes = [
+        f"{what} {old} → {new}"
+        for what, old, new in (("loss", training.loss, loss), ("output", network.output_activation, output))
+        if old != new
+    ]
+    config = Config(
+        data=data,
+        network=replace(network, output_activation=output),
+        training=replace(training, loss=loss),
+    )
+    if not changes:
+        return config, ""
+    return config, f"The {data.dataset} data is a {problem.adjective} problem: {', '.join(changes)}."
+
+
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
     unknown = set(data) - {"data", "network", "training"}
     _check(not unknown, f"unknown config section(s) {sorted(unknown)}: expected data, network, training")
@@ -257,6 +363,10 @@ def _build(cls: type, values: Any, where: str) -> Any:
     _check(not unknown, f"unknown key(s) {sorted(unknown)} in {where}: expected {', '.join(known)}")
     for name, value in values.items():
         expected = known[name].type
+        if expected == "int | None" and value is not None:
+            expected = "int"
+        if expected == "tuple[str, ...]" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ValueError(f"{where}.{name} must be a list of strings, got {value!r}")
         if expected in ("int", "float") and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise ValueError(f"{where}.{name} must be a number, got {value!r}")
         if expected == "int" and int(value) != value:
@@ -265,5 +375,8 @@ def _build(cls: type, values: Any, where: str) -> Any:
             raise ValueError(f"{where}.{name} must be a string, got {value!r}")
         if expected == "bool" and not isinstance(value, bool):
             raise ValueError(f"{where}.{name} must be true or false, got {value!r}")
-    converted = {k: int(v) if known[k].type == "int" else v for k, v in values.items()}
+    converted = {
+        k: int(v) if known[k].type == "int" or (known[k].type == "int | None" and v is not None) else v
+        for k, v in values.items()
+    }
     return cls(**converted)

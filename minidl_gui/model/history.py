@@ -8,15 +8,35 @@ from typing import Any
 
 import numpy as np
 
+from minidl.problem import Problem
 from minidl_gui.model.gradient_norms import LayerNorms
 
-COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr", "elapsed", "steps_per_second")
+BASE_COLUMNS = (
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "train_accuracy",
+    "test_accuracy",
+    "lr",
+    "elapsed",
+    "steps_per_second",
+)
+"""The columns of every history (the accuracies are None, NaN here, for a regression)."""
+REGRESSION_COLUMNS = ("train_rmse", "train_r2", "test_rmse", "test_r2")
+"""A regression's metrics (`minidl.training.EpochResult`): RMSE and R² of the training and test points."""
+COLUMNS = BASE_COLUMNS + REGRESSION_COLUMNS
+
+
+def columns_of(problem: Problem) -> tuple[str, ...]:
+    """The columns that a history of ``problem`` fills, as session files and CSV exports hold them: the regression
+    metrics for a regression only (a classification's files keep the layout they had before those existed)."""
+    return BASE_COLUMNS if problem.is_classification else COLUMNS
 
 
 class History:
     """Per-epoch records in growable float64 columns (``None`` becomes NaN).
 
-    ``append`` takes anything with the `COLUMNS` as attributes (minidl's ``EpochResult``);
+    ``append`` takes anything with the `COLUMNS` as attributes (minidl's ``EpochResult``; a missing one is None);
     ``column(name)`` is a read-only view of the recorded values, cheap to call at every redraw;
     ``records`` keeps the appended objects themselves; ``gradient_norms`` their per-layer gradient norms
     (a record's ``gradient_norms`` attribute, NaN when it has none).
@@ -34,7 +54,7 @@ class History:
     def append(self, record: Any) -> None:
         if self._length == self._data.shape[1]:
             self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)], axis=1)
-        values = (getattr(record, name) for name in COLUMNS)
+        values = (getattr(record, name, None) for name in COLUMNS)
         self._data[:, self._length] = [math.nan if v is None else v for v in values]
         self._length += 1
         self.records.append(record)

@@ -1,5 +1,6 @@
 """Named configurations: the report's two experiments and the annealed run that beats them, exactly as
-`minidl.experiments` defines them."""
+`minidl.experiments` defines them; and one of each other problem: a 3-arm spiral (3 classes, softmax and
+cross-entropy) and the plane regression."""
 
 from __future__ import annotations
 
@@ -32,11 +33,29 @@ def report_config(experiment: Experiment) -> Config:
     )
 
 
+SPIRAL_3 = Config(
+    data=DataConfig(dataset="spiral", classes=3, n_train=600, n_test=600, noise=0.02, seed=0),
+    network=NetworkConfig(hidden=(LayerConfig(32, "tanh"), LayerConfig(32, "tanh")), init="xavier", seed=0),
+    training=TrainingConfig(loss="cross_entropy", optimizer="adam", lr=0.01, batch_size=10, max_epochs=300),
+)
+"""Three interleaved spiral arms: x1, x2 → 32 tanh → 32 tanh → 3 logits, cross-entropy, Adam (≥ 90 % test
+accuracy within its epochs: tests/gui/test_problem_types.py)."""
+
+REGRESSION_PLANE = Config(
+    data=DataConfig(dataset="plane", n_train=500, n_test=500, noise=0.0, seed=0),
+    network=NetworkConfig(hidden=(LayerConfig(8, "tanh"),), init="xavier", seed=0),
+    training=TrainingConfig(loss="mse", optimizer="adam", lr=0.01, batch_size=10, max_epochs=50),
+)
+"""TensorFlow Playground's plane: x1, x2 → 8 tanh → 1 identity output, MSE, Adam (test R² ≥ 0.99)."""
+
 PRESETS: dict[str, tuple[str, Config]] = {
-    f"report-{e.name}": (f"Report — {e.label}", report_config(e)) for e in EXPERIMENTS
+    **{f"report-{e.name}": (f"Report — {e.label}", report_config(e)) for e in EXPERIMENTS},
+    "spiral-3": ("Spiral, 3 classes", SPIRAL_3),
+    "regression-plane": ("Regression — plane", REGRESSION_PLANE),
 }
 """``{"report-sgd": ("Report — SGD", config), "report-adam": ("Report — Adam", config), "report-adam-annealed":
-("Report — Adam, annealed", config)}``."""
+("Report — Adam, annealed", config), "spiral-3": ("Spiral, 3 classes", config), "regression-plane":
+("Regression — plane", config)}``."""
 
 DEFAULT_PRESET = "report-adam"
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from minidl.formatting import short_number
-from minidl_gui.model.config import Config, NetworkConfig, TrainingConfig
+from minidl.features import DEFAULT_FEATURES
+from minidl.formatting import percent, short_number
+from minidl_gui.model.config import Config, DataConfig, NetworkConfig, TrainingConfig
 from minidl_gui.model.history import COLUMNS, History
 
 MAX_RUNS = 100
@@ -70,6 +71,14 @@ class Run:
     def label(self) -> str:
         """``run 3``: how the legend names it."""
         return f"run {self.number}"
+
+    def metric(self, split: str) -> str:
+        """The final quality on ``split`` ("train" or "test"): the accuracy of a classification (``97.3 %``), R² of
+        a regression (``R² 0.993``); a dash when it was not measured."""
+        if self.config.data.problem.is_classification:
+            return percent(self.final(f"{split}_accuracy"))
+        r2 = self.final(f"{split}_r2")
+        return percent(None) if r2 is None else f"R² {r2:.3f}"
 
 
 def make_run(
@@ -142,7 +151,8 @@ class RunsLog:
 
 # -- summaries -----------------------------------------------------------------------------------
 def summary_text(config: Config, initial: Config | None = None, *, changed_only: bool = False) -> str:
-    """A run's configuration in one line: ``disc · 3×25 relu · Adam lr 5e-3 · bs 1``; each part that
+    """A run's configuration in one line: ``disc · 3×25 relu · Adam lr 5e-3 · bs 1 · mse`` (``blobs ×4`` for a
+    chosen class count, ``[x1, x2, x1^2] 3×25 relu`` for other input features than x1, x2); each part that
     differs from ``initial`` (what it started with) as ``Adam lr 5e-3 → SGD lr 0.1``, and only those
     parts with ``changed_only``."""
     parts = _summary_parts(config)
@@ -155,13 +165,31 @@ def summary_text(config: Config, initial: Config | None = None, *, changed_only:
 
 def _summary_parts(config: Config) -> tuple[str, ...]:
     training = config.training
+    network = network_text(config.network)
+    if config.network.features != DEFAULT_FEATURES:
+        network = f"[{features_text(config.network)}] {network}"
     return (
-        config.data.dataset,
-        network_text(config.network),
+        data_text(config.data),
+        network,
         optimizer_text(training),
         f"bs {training.batch_size}",
         training.loss,
     )
+
+
+def data_text(data: DataConfig) -> str:
+    """``disc``; ``blobs ×4`` when the class count was chosen."""
+    return data.dataset if data.classes is None else f"{data.dataset} ×{data.classes}"
+
+
+def features_text(network: NetworkConfig) -> str:
+    """The input features, short: ``x1, x2, x1^2``."""
+    return ", ".join(network.features)
+
+
+def problem_text(config: Config) -> str:
+    """The problem the run learnt: ``binary``, ``3 classes``, ``regression``."""
+    return str(config.data.problem)
 
 
 def network_text(network: NetworkConfig) -> str:
@@ -187,4 +215,3 @@ def optimizer_text(training: TrainingConfig) -> str:
     if training.schedule != "none":
         parts.append(training.schedule)
     return " ".join(parts)
-

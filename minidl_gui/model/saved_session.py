@@ -16,9 +16,10 @@ from typing import Any
 
 import torch
 
+from minidl.features import DEFAULT_FEATURES
 from minidl.training import Trainer
 from minidl_gui.model.config import Config
-from minidl_gui.model.history import COLUMNS
+from minidl_gui.model.history import COLUMNS, columns_of
 from minidl_gui.model.json_document import SessionFileError
 from minidl_gui.model.json_values import HistoryColumns, plain_columns
 from minidl_gui.model.runs_log import Run, make_run
@@ -33,6 +34,7 @@ def capture(
     history: HistoryColumns,
     seed: int | None,
     gradient_norms: Sequence[Sequence[float | None]] | None = None,
+    problem: str = "binary",
 ) -> SessionData:
     """A copy of where ``trainer`` is: its data and its `Trainer.state_dict()` (weights, optimizer and
     scheduler state, epoch, shuffle state).
@@ -42,6 +44,7 @@ def capture(
     ``config`` (the app's configuration, JSON-able) is stored as given; ``history`` columns may be
     lists, numpy arrays or tensors (``.tolist()`` makes them plain numbers). ``gradient_norms`` (rows
     of per-layer norms, e.g. an ``(epochs, layers)`` array) is kept with NaN and infinity as None.
+    ``problem`` is ``str(Problem)`` of the configuration's data (``"binary"``, ``"3 classes"``, ``"regression"``).
     """
     loader, test = trainer.loader, trainer.test
     return SessionData(
@@ -52,6 +55,7 @@ def capture(
         history=plain_columns(history),
         trainer=trainer.state_dict(),
         gradient_norms=None if gradient_norms is None else _finite_rows(gradient_norms),
+        problem=problem,
     )
 
 
@@ -69,19 +73,27 @@ def _finite_rows(rows: Sequence[Sequence[float | None]]) -> list[list[float | No
 def capture_session(session: Session) -> SessionData:
     """Everything needed to continue ``session`` exactly: config, data, trainer state, history
     (with its per-layer gradient norms)."""
-    history = {name: session.history.column(name) for name in COLUMNS}
+    problem = session.config.data.problem
+    history = {name: session.history.column(name) for name in columns_of(problem)}
     config = file_config(session.config)
     norms = session.history.gradient_norms.values()
-    return capture(config, session.trainer, history, session.config.network.seed, gradient_norms=norms)
+    seed = session.config.network.seed
+    return capture(config, session.trainer, history, seed, gradient_norms=norms, problem=str(problem))
 
 
 def file_config(config: Config) -> dict[str, Any]:
-    """``config`` as a session file holds it: lists, not tuples; and the normal init's mean only when it is not
-    0, so that a session with mean 0 keeps format version 1's layout exactly (files written before the mean
-    existed have none, and read as mean 0: `Config.from_dict`)."""
+    """``config`` as a session file holds it: lists, not tuples; and the normal init's mean, the class count and
+    the input features only when they are not their defaults (0, the set's own, x1 and x2), so that a session
+    without them keeps format version 1's layout exactly (files written before they existed have none, and
+    read as those defaults: `Config.from_dict`)."""
     data = json.loads(json.dumps(config.to_dict()))
-    if data["network"]["init_mean"] == 0.0:
-        del data["network"]["init_mean"]
+    for section, key, default in (
+        ("network", "init_mean", 0.0),
+        ("data", "classes", None),
+        ("network", "features", list(DEFAULT_FEATURES)),
+    ):
+        if data[section][key] == default:
+            del data[section][key]
     return data
 
 

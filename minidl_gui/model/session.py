@@ -15,6 +15,7 @@ import torch
 from torch import Tensor
 
 from minidl.data import make_dataset
+from minidl.features import DEFAULT_FEATURES
 from minidl.optim import Optimizer
 from minidl.schedulers import LRScheduler
 from minidl.seeds import RunSeeds
@@ -26,15 +27,15 @@ from minidl.training import (
     build_model,
     build_run,
     check_available,
-    predict_labels,
     update_run,
 )
+from minidl.training.metrics import confusion_matrix, predict_labels
 from minidl_gui.model.activations_probe import neuron_field
 from minidl_gui.model.config import Config, DataConfig
 from minidl_gui.model.devices import CPU, DEVICE_LABELS
 from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
-from minidl_gui.model.point_edits import Data, PointsEdit
+from minidl_gui.model.point_edits import Data, PointsEdit, ReplacePoints, label_misfit
 from minidl_gui.model.snapshot import Points, Snapshot
 
 DOMAIN_MARGIN = 0.05
@@ -59,18 +60,23 @@ class EpochRecord(EpochResult):
 
 
 def build_data(config: DataConfig) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
-    """Training and test points, drawn with the seeds ``minidl reproduce`` uses for the same seed."""
+    """Training and test points (of ``config.classes`` classes where the set takes a count), drawn with the
+    seeds ``minidl reproduce`` uses for the same seed."""
     seeds = RunSeeds.from_seed(config.seed)
-    train = make_dataset(config.dataset, config.n_train, seed=seeds.train_points, noise=config.noise)
-    test = make_dataset(config.dataset, config.n_test, seed=seeds.test_points, noise=config.noise)
+    data = {"noise": config.noise, "classes": config.classes}
+    train = make_dataset(config.dataset, config.n_train, seed=seeds.train_points, **data)
+    test = make_dataset(config.dataset, config.n_test, seed=seeds.test_points, **data)
     return train, test
 
 
 def run_settings(config: Config, device: str | None = None) -> RunSettings:
     """The framework's settings of the run ``config`` describes, on ``device`` (None: torch's default); the
-    network seed seeds the weights and the shuffling (the data seed, the points: `build_data`)."""
+    network seed seeds the weights and the shuffling (the data seed, the points: `build_data`). The default
+    features (x1, x2) build no `minidl.Features` module: the model of a session from before features existed."""
     network, training = config.network, config.training
     return RunSettings(
+        problem=config.data.problem,
+        features=None if network.features == DEFAULT_FEATURES else network.features,
         hidden=tuple(layer.width for layer in network.hidden),
         activation=tuple(layer.activation for layer in network.hidden),
         output_activation=network.output_activation,
@@ -147,16 +153,34 @@ class Session:
     # -- editing the points -----------------------------------------------------------------------
     def edit_points(self, edit: PointsEdit) -> str:
         """Apply a user's edit of the points (see `point_edits`) from the next epoch on, keeping the
-        model, the optimizer and the history; ``undo_points`` takes it back. Says what happened."""
-        edited = edit(self.train_data, self.test_data)
-        if edited.train is not None and edited.test is not None:
-            self._remember_points()
+        model, the optimizer and the history; ``undo_points`` takes it back. Says what happened.
+
+        Imported points of another problem (`ReplacePoints.adopted`) switch the configuration's data to a set
+        of their problem first, with a new model (`edit_rebuilds` tells beforehand)."""
+        adopted, switched = edit.adopted(self.config) if isinstance(edit, ReplacePoints) else (self.config, "")
+        edited = edit(self.train_data, self.test_data, adopted.data.problem)
+        if edited.train is None or edited.test is None:
+            return edited.message
+        self._remember_points()
+        if adopted != self.config:
+            self.config = adopted
             self.set_data(edited.train, edited.test, refit=edited.refit)
-            self.custom_points = True
-        return edited.message
+            self._build_model()
+        else:
+            self.set_data(edited.train, edited.test, refit=edited.refit)
+        self.custom_points = True
+        return " ".join(filter(None, (edited.message, switched)))
+
+    def edit_rebuilds(self, edit: PointsEdit) -> bool:
+        """``edit`` (imported points of another problem) would switch the data configuration and build a new
+        model."""
+        return isinstance(edit, ReplacePoints) and edit.adopted(self.config)[0] != self.config
 
     def undo_points(self) -> bool:
         """Back to the points before the last edit (or before drawn points were replaced); False if none."""
+        problem = self.config.data.problem
+        while self._undo and label_misfit(problem, torch.cat([self._undo[-1][0][1], self._undo[-1][1][1]])):
+            self._undo.pop()  # points of another problem (before the data set changed): this model cannot learn them
         if not self._undo:
             return False
         train, test, extent, generated_from = self._undo.pop()
@@ -288,10 +312,14 @@ class Session:
         return torch.cartesian_prod(xs, ys)
 
     def grid_output(self) -> np.ndarray:
-        """The model's output on the grid: ``out[i, j] = f(xs[i], ys[j])``."""
+        """The model's view of the grid: ``out[i, j] = f(xs[i], ys[j])`` for two classes or a regression; for k
+        classes the softmax of its logits, ``out[i, j, c]`` the probability of class ``c`` (shape (n, n, k))."""
         with torch.no_grad():
             output = self.model.forward(self._on_device(self.grid_points()))
-        return output.view(self.resolution, self.resolution).cpu().numpy()
+            if self.config.data.problem.kind == "multiclass":
+                output = torch.softmax(output, dim=1)
+        n, outputs = self.resolution, output.shape[1]
+        return output.view((n, n) if outputs == 1 else (n, n, outputs)).cpu().numpy()
 
     def selected_field(self) -> np.ndarray | None:
         """The selected neuron's output on the grid (``field[i, j]`` at ``(xs[i], ys[j])``), or None."""
@@ -309,7 +337,9 @@ class Session:
         """The current state, with the history rows not sent in an earlier snapshot."""
         start, self._sent = self._sent, len(self.history)
         with torch.no_grad():
-            train_wrong, test_wrong = (self._wrong(data) for data in (self.train_data, self.test_data))
+            (train_wrong, train_confusion), (test_wrong, test_confusion) = (
+                self._assess(data) for data in (self.train_data, self.test_data)
+            )
         field = self.selected_field()
         return Snapshot(
             epoch=self.trainer.epoch,
@@ -326,14 +356,24 @@ class Session:
             weights={name: p.cpu().numpy() for name, p in self.model.state_dict().items()},  # copies
             neuron=self.selected_neuron if field is not None else None,
             neuron_field=field,
+            problem=self.config.data.problem,
+            train_confusion=train_confusion,
+            test_confusion=test_confusion,
         )
 
-    def _wrong(self, data: tuple[Tensor, Tensor]) -> np.ndarray:
+    def _assess(self, data: tuple[Tensor, Tensor]) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(wrong, confusion)`` of the model on ``data``: which points it misclassifies (none for a regression)
+        and the k×k confusion matrix, rows the true classes, columns the predicted ones (None for a regression)."""
         x, y = data
+        problem = self.config.data.problem
+        if not problem.is_classification:
+            return np.zeros(len(x), dtype=bool), None
         if len(x) == 0:
-            return np.zeros(0, dtype=bool)
-        labels = predict_labels(self.model.forward(self._on_device(x)), self.trainer.threshold)
-        return (labels.cpu() != y).view(-1).numpy()
+            return np.zeros(0, dtype=bool), np.zeros((problem.classes, problem.classes), dtype=np.int64)
+        output = self.model.forward(self._on_device(x)).cpu()
+        labels = predict_labels(output, self.trainer.threshold)
+        confusion = confusion_matrix(output, y, self.trainer.threshold, classes=problem.classes)
+        return (labels != y).view(-1).numpy(), np.asarray(confusion, dtype=np.int64)
 
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:

@@ -7,10 +7,13 @@ from typing import Any
 
 import numpy as np
 
+from minidl.problem import Problem
+
 
 @dataclass(frozen=True)
 class Points:
-    """One data set's points as numpy arrays: ``x`` (n, 2), ``y`` (n,) labels in {0, 1}."""
+    """One data set's points as numpy arrays: ``x`` (n, 2), ``y`` (n,) float labels: class indices 0 … k−1
+    (0 or 1 for two classes) or, for a regression, target values."""
 
     x: np.ndarray
     y: np.ndarray
@@ -22,12 +25,17 @@ class Snapshot:
 
     ``results`` are the epoch records from history row ``start`` on (the rows not sent before;
     ``start`` is 0 after a reset), so the window's `History` stays a complete copy.
-    ``grid[i, j]`` is the model's output at ``(xs[i], ys[j])``, cell centres of ``extent``
-    ``(x_min, x_max, y_min, y_max)``. ``data_version`` changes whenever the points change;
+    ``problem`` is what the model learns (the configuration's data's `Problem`). ``grid[i, j]`` is the model's view
+    at ``(xs[i], ys[j])``, cell centres of ``extent`` ``(x_min, x_max, y_min, y_max)``: its output for two classes
+    and for a regression (shape (n, n)); for k classes the softmax probabilities, ``grid[i, j, c]`` that of class
+    ``c`` (shape (n, n, k)). ``data_version`` changes whenever the points change;
     ``custom_points`` says they were drawn, edited or imported (not the configuration's generated ones).
     ``weights`` holds a copy of every parameter under its state-dict name ("0.weight", …).
     ``neuron`` is the ``(layer, index)`` the window selected (layer 0 the inputs, then each `Linear`
     block's output) and ``neuron_field[i, j]`` that neuron's output at ``(xs[i], ys[j])``, or None.
+    ``train_wrong`` / ``test_wrong`` flag the misclassified points (all False for a regression);
+    ``train_confusion`` / ``test_confusion`` are k×k int64 confusion matrices, ``[true, predicted]`` counts
+    summing to the number of points (None for a regression).
     """
 
     epoch: int
@@ -44,3 +52,6 @@ class Snapshot:
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     neuron: tuple[int, int] | None = None
     neuron_field: np.ndarray | None = None
+    problem: Problem = field(default_factory=Problem)
+    train_confusion: np.ndarray | None = None
+    test_confusion: np.ndarray | None = None

@@ -198,7 +198,8 @@ class DataActions(QObject):
 
     def _imported(self, edit: ReplacePoints) -> None:
         self._clear_error()
-        self.request(edit)
+        self.app_state.set_config(edit.adopted(self.app_state.config)[0])  # points of another problem: the worker
+        self.request(edit)  # switches its data set the same way, and says so
         self.importFinished.emit(True)
 
     def _import_failed(self, path: str | Path, error: BaseException) -> None:
@@ -219,7 +220,7 @@ class DataActions(QObject):
         if snapshot is None:
             return self._fail(NOTHING_TO_EXPORT)
         try:
-            count = write_points(path, snapshot.train, snapshot.test)
+            count = write_points(path, snapshot.train, snapshot.test, snapshot.problem)
         except PointsCountError:
             return self._fail(NOTHING_TO_EXPORT)
         except OSError as error:

@@ -25,6 +25,7 @@ from minidl_gui.model.config import (
     OUTPUT_ACTIVATIONS,
     RESOLUTION,
     NetworkConfig,
+    layer_sizes,
 )
 from minidl_gui.model.feature_fields import FEATURE_LABELS, feature_tip
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
@@ -172,16 +173,8 @@ class NetworkPanel(FormGroup):
         self.layers.set_outputs(problem)
         self._summarise()
 
-    def sizes(self) -> list[int]:
-        """Every layer's width: ``[inputs, *hidden widths, outputs]`` (as `Config.sizes`)."""
-        return [
-            len(self.features.features()),
-            *(layer.width for layer in self.layers.layers()),
-            self.problem.out_features,
-        ]
-
     def _summarise(self) -> None:
-        sizes = self.sizes()
+        sizes = layer_sizes(self.config(), self.problem)  # the output width is the data's (set_problem)
         parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True))
         self.summary.setText(f"{' → '.join(map(str, sizes))}  ·  {parameters:,} parameters")
 

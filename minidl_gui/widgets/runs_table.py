@@ -27,13 +27,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from minidl.formatting import duration, percent
-from minidl_gui.model.runs_log import MAX_RUNS, Run, RunsLog
+from minidl.formatting import duration
+from minidl_gui.model.runs_log import MAX_RUNS, Run, RunsLog, features_text, problem_text
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
 from minidl_gui.widgets.forms import signals_blocked
 from minidl_gui.widgets.spinboxes import int_spin
 
-HEADERS = ("Run", "Configuration", "Train acc.", "Test acc.", "Epochs", "Time", "Ended")
+HEADERS = (
+    "Run",
+    "Configuration",
+    "Train acc. / R²",
+    "Test acc. / R²",
+    "Epochs",
+    "Time",
+    "Ended",
+    "Problem",
+    "Features",
+)
+HEADER_TIPS = {
+    2: "Final training accuracy of a classification, R² of a regression",
+    3: "Final test accuracy of a classification, R² of a regression",
+    7: "What the run learnt: binary, k classes or regression",
+    8: "The network's input features",
+}
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole
 VISIBLE_ROWS = 3
 """Rows the dock shows when it first opens (it scrolls beyond, and can be dragged taller)."""
@@ -56,6 +72,8 @@ class RunsDock(QDockWidget):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("runsTable")
         self.table.setHorizontalHeaderLabels(HEADERS)
+        for column, tip in HEADER_TIPS.items():
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -144,11 +162,13 @@ class RunsDock(QDockWidget):
         cells = (
             str(run.number),
             run.summary,
-            percent(run.final("train_accuracy")),
-            percent(run.final("test_accuracy")),
+            run.metric("train"),
+            run.metric("test"),
             str(run.epochs),
             duration(run.elapsed),
             run.ended,
+            problem_text(run.config),
+            features_text(run.config.network),
         )
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)

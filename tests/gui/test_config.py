@@ -112,7 +112,7 @@ def test_the_app_offers_minidls_losses_but_the_logit_one_each_named_once(qtbot):
     from minidl_gui.model.config import LOSS_NAMES
     from minidl_gui.widgets.training_panel import TrainingPanel
 
-    assert LOSS_NAMES == ("mse", "mae", "bce") and set(LOSS_NAMES) < set(LOSSES)
+    assert LOSS_NAMES == ("mse", "mae", "bce", "cross_entropy") and set(LOSS_NAMES) < set(LOSSES)
     with pytest.raises(ValueError, match="bce_logits"):
         TrainingConfig(loss="bce_logits")
     panel = TrainingPanel()

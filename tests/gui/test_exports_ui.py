@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from minidl.training import build_model
 from minidl_gui.model.export import load_weights
-from minidl_gui.model.history import COLUMNS
+from minidl_gui.model.history import BASE_COLUMNS
 from minidl_gui.model.session import run_settings
 from minidl_gui.widgets import file_actions
 from minidl_gui.worker_commands import Train
@@ -64,8 +64,8 @@ def test_history_exports_as_csv_with_every_epoch(qtbot, trained, monkeypatch, tm
     qtbot.waitUntil(path.exists, timeout=TIMEOUT)
     with path.open(newline="") as file:
         rows = list(csv.reader(file))
-    assert tuple(rows[0]) == COLUMNS and len(rows) == 4
-    for index, name in enumerate(COLUMNS):
+    assert tuple(rows[0]) == BASE_COLUMNS and len(rows) == 4  # a classification: no regression columns
+    for index, name in enumerate(BASE_COLUMNS):
         written = np.array([float(row[index]) for row in rows[1:]])
         np.testing.assert_array_equal(written, window.history.column(name))
 

@@ -22,7 +22,8 @@ from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
 from minidl.training import StopRules, Trainer
 from minidl_gui.model import json_document
-from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH, Config
+from minidl.problem import MAX_CLASSES
+from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_INPUTS, MAX_POINTS, MAX_WIDTH, Config
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.saved_session import capture, capture_session, session_from_saved
 from minidl_gui.model.session import Session
@@ -477,7 +478,7 @@ def test_a_file_above_the_size_limit_is_refused_without_parsing(tmp_path, valid_
 
 
 def test_the_largest_session_the_app_allows_fits_under_the_size_limit() -> None:
-    widths = [INPUTS, *[MAX_WIDTH] * MAX_HIDDEN_LAYERS, 1]
+    widths = [MAX_INPUTS, *[MAX_WIDTH] * MAX_HIDDEN_LAYERS, MAX_CLASSES]  # every input feature, 6 classes
     parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
     longest = len(", ") + max(len(repr(float(torch.tensor(v, dtype=torch.float32)))) for v in (-1.2345678e-37, -3.3e38))
     values = (

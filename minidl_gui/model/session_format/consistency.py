@@ -1,5 +1,5 @@
 """A saved session checked against its own configuration: the window shows the configuration, so the
-optimizer, the scheduler, the batch size, the seed and the history must be the ones it describes.
+problem, the optimizer, the scheduler, the batch size, the seed and the history must be the ones it describes.
 
 `check_agrees` compares a `SessionData` with the `Config` it holds and a `Trainer` freshly built from that
 configuration (what the widgets will show), and raises `SessionFileError` naming the first field that differs.
@@ -20,6 +20,8 @@ def check_agrees(saved: SessionData, config: Config, built: Trainer) -> None:
     """SessionFileError unless ``saved`` is a state that ``config`` could have reached; ``built`` is a
     trainer just built from ``config`` (not trained: it is read, never changed)."""
     state = saved.trainer
+    if saved.problem != str(config.data.problem):
+        _differs("problem", saved.problem, "config.data", str(config.data.problem), "gives")
     epochs = max((len(column) for column in saved.history.values()), default=0)
     if epochs != state["epoch"]:
         raise SessionFileError(f"field 'history' has {epochs} epochs but 'trainer.epoch' is {state['epoch']}")

@@ -5,7 +5,7 @@ float32 or float64 value survives the trip through a Python float exactly, so sa
 Format version 1::
 
     {"format": "minidl-session", "version": 1,
-     "config": {...the app's configuration...}, "seed": 0,
+     "config": {...the app's configuration...}, "problem": "3 classes", "seed": 0,
      "data": {"dtype": "float32", "features": 2,
               "train": {"x": [[x1, x2], ...], "y": [0, 1, ...]}, "test": {"x": ..., "y": ...} or null},
      "model": {"0.weight": tensor, ...},
@@ -20,6 +20,14 @@ generator state is the shuffle order to come, so a reopened training draws the s
 would have drawn. ``gradient_norms`` (optional: files written before it existed lack it) holds
 ‖∂L/∂W_k‖ of every `Linear` layer, one row per history epoch, null where unknown. Early stopping's
 progress has no field: the app trains without validation data, so it never counts.
+
+``problem`` (``str(minidl.Problem)``: ``"3 classes"``, ``"regression"``) is there only when it is not
+``"binary"``: files written before problems existed lack it and are binary, and a binary session keeps version 1's
+layout exactly (its configuration leaves out a default class count and features, and its history the regression
+columns: `saved_session.file_config`, `history.columns_of`). The labels ``y`` are class indices 0 … k−1 for a
+classification, any finite numbers (the targets) for a regression; the model's output width is the problem's
+(k logits, else 1). ``data.features`` is the number of coordinates of a point (2), not the input features of
+the network, which its configuration names.
 """
 
 from __future__ import annotations
@@ -31,10 +39,12 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from minidl.problem import Problem
 from minidl_gui.model.config import INPUTS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_POINTS, MAX_SEED
 from minidl_gui.model.json_document import SessionFileError, show_value
 from minidl_gui.model.json_tensors import DTYPE_NAMES, decode_state, decode_tensor, encode_state, encode_tensor
 from minidl_gui.model.json_values import as_integer, as_number, as_object, field, is_number
+from minidl_gui.model.point_edits import label_misfit
 from minidl_gui.model.session_format.history_section import decode_gradient_norms, decode_history
 from minidl_gui.model.session_format.optimizer_section import decode_optimizer, decode_scheduler
 from minidl_gui.model.session_format.session_data import SessionData
@@ -48,6 +58,7 @@ _NO_EARLY_STOPPING = {"best_validation_loss": math.inf, "epochs_without_improvem
 def session_document(session: SessionData) -> dict[str, Any]:
     """``session`` as JSON data (see the module docstring)."""
     x, trainer = session.train[0], session.trainer
+    problem = _problem(session.problem)
     if any(trainer[key] != value for key, value in _NO_EARLY_STOPPING.items()):
         raise ValueError(f"cannot save this session: format version {VERSION} has no place for early-stopping progress")
     optimizer = trainer["optimizer"]
@@ -56,12 +67,13 @@ def session_document(session: SessionData) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "config": session.config,
+        **({} if session.problem == "binary" else {"problem": session.problem}),
         "seed": session.seed,
         "data": {
             "dtype": DTYPE_NAMES.get(x.dtype, str(x.dtype)),
             "features": x.shape[-1] if x.dim() == 2 else 0,
-            "train": _encode_points(session.train),
-            "test": None if session.test is None else _encode_points(session.test),
+            "train": _encode_points(session.train, problem),
+            "test": None if session.test is None else _encode_points(session.test, problem),
         },
         "model": encode_state(trainer["model"]),
         "optimizer": {
@@ -89,17 +101,19 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
     Every number is checked against the limits of the app's controls (`minidl_gui.model.config`), and
     list lengths are checked before any tensor is built from them.
     """
+    problem = _problem(document.get("problem", "binary"))  # optional: absent from binary sessions' files
     data = as_object(field(document, "data"), "data")
     dtype_name = field(data, "dtype", "data.")
     if dtype_name != "float32":
         raise SessionFileError(
             f"field 'data.dtype' should be 'float32' (the dtype the app trains with), not {show_value(dtype_name)}"
         )
-    train = _decode_points(field(data, "train", "data."), "data.train")
+    train = _decode_points(field(data, "train", "data."), "data.train", problem)
     test = field(data, "test", "data.")
-    test = None if test is None else _decode_points(test, "data.test")
+    test = None if test is None else _decode_points(test, "data.test", problem)
     as_integer(field(data, "features", "data."), "data.features", low=INPUTS, high=INPUTS)
     model = decode_state(field(document, "model"), "model")
+    _check_outputs(model, problem)
     trainer = as_object(field(document, "trainer"), "trainer")
     history = decode_history(field(document, "history"))
     epochs = len(next(iter(history.values()), []))
@@ -125,16 +139,43 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
         history=history,
         trainer=state,
         gradient_norms=None if "gradient_norms" not in document else decode_gradient_norms(norms, epochs, layers),
+        problem=str(problem),
     )
 
 
-def _encode_points(points: tuple[Tensor, Tensor]) -> dict[str, Any]:
+def _problem(value: Any) -> Problem:
+    if isinstance(value, str):
+        try:
+            return Problem.parse(value)
+        except ValueError:
+            pass
+    raise SessionFileError(
+        f"field 'problem' should be 'binary', 'regression' or 'k classes' (k from 3 to 6), not {show_value(value)}"
+    )
+
+
+def _check_outputs(model: dict[str, Tensor], problem: Problem) -> None:
+    """The last `Linear` layer has the problem's output width (k logits for k classes, else one output)."""
+    weights = [(name, tensor) for name, tensor in model.items() if tensor.dim() == 2]
+    if weights and weights[-1][1].shape[0] != problem.out_features:
+        name, tensor = weights[-1]
+        raise SessionFileError(
+            f"tensor 'model.{name}' gives {tensor.shape[0]} outputs, but a {problem.adjective} problem "
+            f"(field 'problem') needs {problem.out_features}"
+        )
+
+
+def _encode_points(points: tuple[Tensor, Tensor], problem: Problem) -> dict[str, Any]:
+    """Class indices as whole numbers; a regression's targets as floats (0 and 1 as whole numbers too: the
+    layout binary files always had)."""
     labels = points[1].reshape(-1).tolist()
-    return {"x": points[0].tolist(), "y": [int(v) if v in (0.0, 1.0) else v for v in labels]}
+    whole = problem.is_classification
+    return {"x": points[0].tolist(), "y": [int(v) if whole or v in (0.0, 1.0) else v for v in labels]}
 
 
-def _decode_points(value: Any, where: str) -> tuple[Tensor, Tensor]:
-    """At most `MAX_POINTS` points of `INPUTS` coordinates and their 0/1 labels, as float32 tensors."""
+def _decode_points(value: Any, where: str, problem: Problem) -> tuple[Tensor, Tensor]:
+    """At most `MAX_POINTS` points of `INPUTS` coordinates and their labels (fitting ``problem``), as float32
+    tensors."""
     value = as_object(value, where)
     x, y = field(value, "x", where + "."), field(value, "y", where + ".")
     if not (isinstance(x, list) and isinstance(y, list)):
@@ -146,12 +187,20 @@ def _decode_points(value: Any, where: str) -> tuple[Tensor, Tensor]:
     for index, row in enumerate(x):
         if not (isinstance(row, list) and len(row) == INPUTS and all(is_number(v) for v in row)):
             raise SessionFileError(f"point {index} of '{where}.x' should be a list of {INPUTS} numbers")
-    if not all(type(v) in (int, float) and v in (0, 1) for v in y):
-        raise SessionFileError(f"the labels in '{where}.y' should all be 0 or 1")
+    if not all(type(v) in (int, float) and math.isfinite(v) for v in y) or label_misfit(problem, y):
+        what = {
+            "binary": "0 or 1",
+            "multiclass": f"class indices from 0 to {problem.classes - 1}",
+            "regression": "finite numbers",
+        }[problem.kind]
+        raise SessionFileError(f"the labels in '{where}.y' should all be {what}")
     points = torch.tensor(x, dtype=torch.float32).reshape(len(x), INPUTS)
     if not torch.isfinite(points).all():
         raise SessionFileError(f"'{where}.x' holds NaN, infinity or a number too large for float32")
-    return points, torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+    labels = torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+    if not torch.isfinite(labels).all():
+        raise SessionFileError(f"'{where}.y' holds a number too large for float32")
+    return points, labels
 
 
 def _decode_generator_state(value: Any) -> Tensor:

@@ -1,8 +1,8 @@
 """The ``history`` and ``gradient_norms`` sections of a session file, checked value by value.
 
-A history holds the app's columns (`COLUMNS`), one value per epoch: ``epoch`` counts 1, 2, 3…; the
-other columns hold numbers within their own range, or null (or NaN, as the app writes them) where a
-value is unknown. ``gradient_norms`` holds one row per epoch of one norm per `Linear` layer.
+A history holds the app's columns (`COLUMNS`; a regression's RMSE and R² only in a regression's file), one value
+per epoch: ``epoch`` counts 1, 2, 3…; the other columns hold numbers within their own range, or null (or NaN, as
+the app writes them) where a value is unknown (a regression's accuracy). ``gradient_norms`` holds one row per epoch of one norm per `Linear` layer.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ _LIMITS: dict[str, tuple[float, float, bool]] = {  # column → (low, high, infi
     "lr": (0.0, MAX_LR, False),
     "elapsed": (0.0, math.inf, False),
     "steps_per_second": (0.0, math.inf, True),
+    "train_rmse": (0.0, math.inf, True),  # a regression's: RMSE can overflow like the loss
+    "test_rmse": (0.0, math.inf, True),
+    "train_r2": (-math.inf, 1.0, True),  # R² = 1 − SS_res/SS_tot: at most 1, unbounded below
+    "test_r2": (-math.inf, 1.0, True),
 }
 
 

@@ -17,7 +17,8 @@ class SessionData:
     ``history`` holds equal-length columns (one value per epoch); ``trainer`` is `Trainer.state_dict()`
     (weights, optimizer and scheduler state, epoch, elapsed seconds, batch size, shuffle state);
     ``gradient_norms`` is one row per history epoch of per-layer gradient norms (finite numbers, None
-    where unknown), or None when the file had none.
+    where unknown), or None when the file had none; ``problem`` is what the model learns, as
+    ``str(minidl.Problem)`` (``"binary"``: files written before problems existed are binary).
     """
 
     config: dict[str, Any]
@@ -27,6 +28,7 @@ class SessionData:
     history: dict[str, list[float | int | None]]
     trainer: dict[str, Any]
     gradient_norms: list[list[float | None]] | None = None
+    problem: str = "binary"
 
     @property
     def epoch(self) -> int:

@@ -12,8 +12,9 @@ import json
 from typing import Any, TextIO
 
 from minidl.files import atomic_write, describe_size
+from minidl.problem import MAX_CLASSES
 from minidl_gui.model import json_document
-from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_POINTS, MAX_WIDTH
+from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_INPUTS, MAX_POINTS, MAX_WIDTH
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.json_document import PathLike, SessionFileError, parse_document, read_bytes
 from minidl_gui.model.session_format.document import session_document, session_from_document
@@ -23,10 +24,13 @@ from minidl_gui.model.session_format.version import FORMAT, migrate
 _WHAT = "minidl session file"
 MAX_CONTAINERS = 2 * MAX_POINTS + MAX_EPOCHS + 10_000
 """The most lists and objects a session holds: a list per point, a gradient-norm row per epoch, and the rest."""
-_LARGEST_MODEL = (INPUTS + 1) * MAX_WIDTH + (MAX_HIDDEN_LAYERS - 1) * (MAX_WIDTH + 1) * MAX_WIDTH + MAX_WIDTH + 1
+_LARGEST_MODEL = (
+    (MAX_INPUTS + 1) * MAX_WIDTH + (MAX_HIDDEN_LAYERS - 1) * (MAX_WIDTH + 1) * MAX_WIDTH + (MAX_WIDTH + 1) * MAX_CLASSES
+)
 MAX_VALUES = 3 * _LARGEST_MODEL + 2 * MAX_POINTS * (INPUTS + 1) + (len(COLUMNS) + MAX_HIDDEN_LAYERS + 1) * MAX_EPOCHS
 MAX_VALUES += 100_000
-"""The most values a session holds: the largest model's weights and Adam's two moments, every point, a history
+"""The most values a session holds: the largest model's weights (every input feature, `MAX_CLASSES` outputs) and
+Adam's two moments, every point, a history
 row and a gradient-norm row per epoch, and the rest (generator state, settings). Each parsed number costs Python
 ~32 bytes: this bounds the memory opening a file takes (~250 MB)."""
 
