@@ -6,18 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
 
 from minidl.problem import MAX_CLASSES, Problem
-from minidl_gui.plots.style import CLASS0, CLASS1
-
-FALLBACK_CLASS_COLOURS = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00")
-"""Okabe–Ito's colour-blind-safe qualitative colours, one per class (used until `colours.CLASS_COLOURS`)."""
-
-
-def class_colours(problem: Problem) -> tuple[str, ...]:
-    """The colour of each class as the decision plot draws it: binary keeps its orange / blue, k classes
-    take the qualitative palette."""
-    if problem.kind == "binary":
-        return (CLASS0, CLASS1)
-    return FALLBACK_CLASS_COLOURS[: problem.classes]
+from minidl_gui.plots.palette import class_colours
 
 
 def _text_colour(background: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from minidl.data import CLASS_CHOICE, DATASETS, dataset_problem
 from minidl.problem import MAX_CLASSES, MIN_CLASSES, Problem
@@ -96,14 +96,20 @@ class DataPanel(FormGroup):
             "Disc: probability of flipping a label. Others: jitter of the points.",
         )
         self.seed = int_spin(0, MAX_SEED, "dataSeedSpin", "Seed of the random points (same seed, same points)")
-        self.regenerate = QPushButton("Regenerate")
+        self.regenerate = QToolButton()
+        self.regenerate.setText("⟳")
         self.regenerate.setObjectName("regenerateButton")
-        self.regenerate.setToolTip("Draw new points (a new data seed)")
+        self.regenerate.setToolTip("Regenerate: draw new points (a new data seed)")
+        seed = QWidget()
+        seed_row = QHBoxLayout(seed)
+        seed_row.setContentsMargins(0, 0, 0, 0)
+        seed_row.setSpacing(2)
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.regenerate)
         self.row(("Set", self.dataset))
         self.row(("Classes", self.classes), ("Problem", self.problem_label))
         self.row(("Train", self.n_train), ("Test", self.n_test))
-        self.row(("Noise", self.noise), ("Seed", self.seed))
-        self.wide(self.regenerate)
+        self.row(("Noise", self.noise), ("Seed", seed))[1].setToolTip(self.seed.toolTip())
         self.set_config(DataConfig())
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self.classes.valueChanged.connect(self._classes_changed)

@@ -94,8 +94,13 @@ class LayerList(QWidget):
         out_row.addWidget(out_name)
         out_row.addWidget(self.outputs, 1)
         out_row.addWidget(self.add_button)  # a new hidden layer goes before the output
+        self._out_row = out_row
         self._box.addLayout(out_row)
         self.set_outputs(Problem())
+
+    def add_output_widget(self, widget: QWidget) -> None:
+        """Show ``widget`` (the output activation) in the output row, before the add button."""
+        self._out_row.insertWidget(self._out_row.count() - 1, widget)
 
     def set_outputs(self, problem: Problem) -> None:
         """Show the output layer ``problem`` asks for."""

@@ -38,8 +38,8 @@ INIT_TIPS = {
     "xavier": "Xavier/Glorot uniform, zero bias",
     "kaiming": "He/Kaiming normal (for ReLU), zero bias",
 }
-FEATURE_COLUMNS = 4
-"""Feature checkboxes per row (seven features: two rows)."""
+FEATURE_COLUMNS = 7
+"""Feature checkboxes per row: all seven on one."""
 LAST_FEATURE_TIP = "The network needs at least one input: check another feature before unchecking this one"
 
 
@@ -59,7 +59,7 @@ class FeatureChecks(QWidget):
         self.setObjectName("featureChecks")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
+        grid.setHorizontalSpacing(4)
         grid.setVerticalSpacing(2)
         self.boxes: dict[str, QCheckBox] = {}
         for index, name in enumerate(FEATURE_NAMES):
@@ -145,9 +145,9 @@ class NetworkPanel(FormGroup):
         inputs.setToolTip("The features fed to the network, computed from each point (hover one for its formula)")
         self.wide(self.layers)
         self.wide(self.summary)
-        self.row(("Output", self.output), ("Init", self.init))
+        self.layers.add_output_widget(self.output)
+        self.row(("Init", self.init), ("Seed", self.seed))
         self.row(("Mean", self.init_mean), ("Std", self.init_std))
-        self.row(("Seed", self.seed))
         self.set_config(NetworkConfig())
         self.changed.connect(self._summarise)
         self.features.changed.connect(self.changed)
