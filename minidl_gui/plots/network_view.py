@@ -115,9 +115,10 @@ class NetworkView(QWidget):
     """The diagram (``show_snapshot`` restyles items created once) and the selected neuron's field.
 
     ``neuronSelected`` sends ``(layer, index)`` when the mouse hovers or clicks another neuron of a layer
-    above the input (or None when the network changed under the selection); hovering input node ``i`` shows
-    the field of feature ``FEATURE_NAMES[i]`` here. ``featureToggled(name)`` asks for a feature to be toggled
-    (a click on its input node). ``widths`` are the model's layer widths (its inputs first).
+    above the input, None when the network changed under the selection or an input node is selected:
+    hovering input node ``i`` shows the field of feature ``FEATURE_NAMES[i]``, computed here.
+    ``featureToggled(name)`` asks for a feature to be toggled (a click on its input node). ``widths`` are the
+    model's layer widths (its inputs first).
     """
 
     neuronSelected = Signal(object)  # noqa: N815 (Qt naming)
@@ -394,6 +395,7 @@ class NetworkView(QWidget):
         self._draw_ring()
         if layer == 0:
             self._show_feature(FEATURE_NAMES[index])
+            self.neuronSelected.emit(None)  # computed here: the worker need not send a field
             return
         self.field_label.setText(f"<b>{neuron_name(layer, index, len(self.widths), self.problem)}</b><br>computing…")
         self.neuronSelected.emit(self.selected)

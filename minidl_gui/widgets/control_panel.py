@@ -129,8 +129,10 @@ class ControlPanel(QScrollArea):
     def _emit(self, section: ConfigEdit) -> None:
         self._sync_problem()
         config, message = self._fitted()
-        if message:
-            self.set_config(config)  # show what was changed to fit the problem
+        if message:  # show what was changed to fit the problem (the data, custom points included, stay)
+            self.network.set_config(config.network)
+            self.training.set_config(config.training)
+            self._sync_problem()
             self.problemMessage.emit(message)
         self.configChanged.emit(config, section)
 
