@@ -175,6 +175,31 @@ class Identity(Module):
         return grad_output
 
 
+class Softmax(Module):
+    """y_i = e^(x_i) / Σ_j e^(x_j) along ``dim`` (shifted by the maximum: no overflow for any finite x).
+
+    Backward: ∂L/∂x = y ⊙ (g − Σ_j g_j y_j) for g = ∂L/∂y. Not an element-wise activation, hence not in
+    `ACTIVATIONS`: to train k classes, end the model with logits and use `CrossEntropyLoss`, which
+    applies the softmax itself; this module turns those logits into probabilities.
+    """
+
+    def __init__(self, dim: int = 1) -> None:
+        super().__init__()
+        self.dim = dim
+        self._output: Tensor | None = None
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._output = torch.softmax(x, self.dim)
+        return self._output
+
+    def backward(self, grad_output: Tensor) -> Tensor:
+        y = _saved(self, self._output)
+        return y * (grad_output - (grad_output * y).sum(self.dim, keepdim=True))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
 ACTIVATIONS: dict[str, type[Module]] = {
     "relu": ReLU,
     "leaky_relu": LeakyReLU,

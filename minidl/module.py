@@ -20,9 +20,14 @@ class Module:
     parameters lists their attribute names in ``_param_names``; each parameter ``name`` has its
     gradient in the attribute ``name + "_grad"``, so ``param()`` returns ``[(name, name_grad), ...]``.
     ``backward`` *accumulates* into those gradients, as ``Tensor.grad`` does in PyTorch.
+
+    A module may also hold *buffers* (PyTorch's name), listed in ``_buffer_names``: tensors that belong to
+    its state dict but are no parameters. No optimizer sees them, they have no gradient, ``to(dtype)`` leaves
+    them alone and ``to(device)`` moves them; ``_check_buffer`` may refuse a value `load_state_dict` offers.
     """
 
     _param_names: tuple[str, ...] = ()
+    _buffer_names: tuple[str, ...] = ()
     #: Attributes holding views of the parameters (Linear's ``_weight_t``): dropped during a move, then
     #: rebuilt by ``_rebind_parameter``.
     _cached_views: tuple[str, ...] = ()
@@ -76,6 +81,27 @@ class Module:
         """The parameters alone, as in PyTorch."""
         return [p for _, p in self.named_parameters()]
 
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """Every ``(dotted_name, buffer)`` of this module and (with ``recurse``) its children, as in PyTorch."""
+        for name, module, attribute, is_buffer in self._state_slots(prefix, recurse):
+            if is_buffer:
+                yield name, getattr(module, attribute)
+
+    def _state_slots(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Module, str, bool]]:
+        """Every ``(dotted_name, owner, attribute, is_buffer)`` of the state dict, in PyTorch's order: a module's
+        parameters, then its buffers, then its children's."""
+        for name in self._param_names:
+            yield prefix + name, self, name, False
+        for name in self._buffer_names:
+            yield prefix + name, self, name, True
+        if recurse:
+            for child_name, child in self.children():
+                yield from child._state_slots(f"{prefix}{child_name}.")
+
+    def _check_buffer(self, name: str, value: Tensor) -> None:
+        """Raise ValueError, saying why, when buffer ``name`` may not take ``value`` from a state dict (before its
+        shape is checked); any value of the right shape fits by default."""
+
     def zero_grad(self) -> None:
         """Set every gradient to zero (in place, so optimizers keep seeing the same tensors)."""
         for _, grad in self.named_gradients():
@@ -126,6 +152,10 @@ class Module:
             finally:
                 for module, name in slots:
                     module._rebind_parameter(name, getattr(module, name), getattr(module, name + "_grad"))
+            if device is not None:
+                for _, module, name, is_buffer in self._state_slots():
+                    if is_buffer:
+                        setattr(module, name, getattr(module, name).to(device=device, non_blocking=non_blocking))
         return self
 
     def cpu(self) -> Module:
@@ -154,20 +184,21 @@ class Module:
 
     # -- state dicts ---------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Tensor]:
-        """A copy of every parameter under its dotted name (``"0.weight"``), as in PyTorch."""
-        return {name: p.detach().clone() for name, p in self.named_parameters()}
+        """A copy of every parameter and buffer under its dotted name (``"0.weight"``), as in PyTorch."""
+        return {name: getattr(module, attr).detach().clone() for name, module, attr, _ in self._state_slots()}
 
     def load_state_dict(self, state_dict: Mapping[str, Tensor], strict: bool = True) -> Module:
-        """Copy parameters in place from ``state_dict``: all of them, or none if anything is wrong.
+        """Copy parameters and buffers in place from ``state_dict``: all of them, or none if anything is wrong.
 
         Each value is copied into the parameter as it is, so it takes the module's own device and dtype
         (a float64 state dict loads into a float32 model, rounded, and the other way round).
 
         With ``strict=True`` the keys must match exactly, else a ``RuntimeError`` (as in PyTorch) lists
         the missing and unexpected keys; with ``strict=False`` only the shared keys are copied. Shapes
-        must always match, else a ``ValueError`` names the key and both shapes. Returns ``self``.
+        must always match, else a ``ValueError`` names the key and both shapes; a buffer may refuse a value
+        (`Features` refuses other features) with a ``ValueError`` saying why. Returns ``self``.
         """
-        own = dict(self.named_parameters())
+        own = {name: (module, attr, is_buffer) for name, module, attr, is_buffer in self._state_slots()}
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -175,17 +206,22 @@ class Module:
                 f"Error(s) in loading state_dict for {type(self).__name__}: "
                 f"missing keys {missing}, unexpected keys {unexpected}"
             )
-        pairs = [
-            (name, target, torch.as_tensor(state_dict[name])) for name, target in own.items() if name in state_dict
-        ]
-        for name, target, source in pairs:
+        pairs = [(name, *own[name], torch.as_tensor(state_dict[name])) for name in own if name in state_dict]
+        for name, module, attr, is_buffer, source in pairs:
+            if is_buffer:
+                module._check_buffer(attr, source)
+            target = getattr(module, attr)
             if source.shape != target.shape:
                 raise ValueError(
                     f"size mismatch for {name}: copying a param with shape {tuple(source.shape)}, "
                     f"the shape in the current model is {tuple(target.shape)}"
                 )
-        for _, target, source in pairs:
-            target.copy_(source)
+        for _, module, attr, is_buffer, source in pairs:
+            target = getattr(module, attr)
+            if is_buffer:  # a new tensor: a buffer made under inference mode takes no in-place copy
+                setattr(module, attr, source.to(device=target.device, dtype=target.dtype, copy=True))
+            else:
+                target.copy_(source)
         return self
 
     # -- printing ------------------------------------------------------------------------------
@@ -202,17 +238,21 @@ class Module:
 
 
 def check_state_fits(module: Module, state_dict: Mapping[str, Tensor]) -> None:
-    """ValueError unless ``state_dict`` has exactly ``module``'s parameter names and shapes; copies nothing.
+    """ValueError unless ``state_dict`` has exactly ``module``'s parameter and buffer names and shapes, and
+    buffer values it accepts; copies nothing.
 
     The check `Module.load_state_dict` makes, in words for a person who chose a file: call it first where
     the weights come from a user.
     """
-    own = {name: p.shape for name, p in module.named_parameters()}
+    own = {name: (owner, attr, is_buffer) for name, owner, attr, is_buffer in module._state_slots()}
     missing = [name for name in own if name not in state_dict]
     unexpected = [name for name in state_dict if name not in own]
     if missing or unexpected:
         raise ValueError(f"the weights do not fit this model: missing {missing}, unexpected {unexpected}")
-    for name, shape in own.items():
+    for name, (owner, attr, is_buffer) in own.items():
+        if is_buffer:
+            owner._check_buffer(attr, torch.as_tensor(state_dict[name]))
+        shape = getattr(owner, attr).shape
         if state_dict[name].shape != shape:
             raise ValueError(
                 f"the weights do not fit this model: '{name}' has shape {list(state_dict[name].shape)} "

@@ -22,7 +22,8 @@ class Sequential(Module):
     modules taken from another Sequential) stay where they are: the modules are shared, not copied, so
     training either container trains both, and the other's optimizer keeps updating them.
     Set ``needs_input_grad = False`` when the caller does not use the gradient w.r.t. the input
-    (training does not): the first layer then skips that matrix product and ``backward`` returns None.
+    (training does not): the first layer then skips that matrix product and ``backward`` returns None
+    (parameter-free modules first, as `Features`, skip theirs and pass the switch on to the next one).
     Set ``accumulate_grad = False`` to have ``backward`` overwrite the gradients instead of adding to
     them (training does, and skips ``zero_grad``).
 
@@ -63,9 +64,10 @@ class Sequential(Module):
         if renumber:
             self._names = [str(i) for i in range(len(self._modules))]
         self._bind()
-        for index, module in enumerate(self._modules):
+        leading = self._leading_modules()
+        for module in self._modules:
             if hasattr(module, "needs_input_grad"):
-                module.needs_input_grad = self._needs_input_grad if index == 0 else True
+                module.needs_input_grad = self._needs_input_grad if any(m is module for m in leading) else True
             if hasattr(module, "accumulate_grad"):
                 module.accumulate_grad = self._accumulate_grad
 
@@ -102,8 +104,21 @@ class Sequential(Module):
     @needs_input_grad.setter
     def needs_input_grad(self, value: bool) -> None:
         self._needs_input_grad = value
-        if self._modules and hasattr(self._modules[0], "needs_input_grad"):
-            self._modules[0].needs_input_grad = value
+        for module in self._leading_modules():
+            module.needs_input_grad = value
+
+    def _leading_modules(self) -> list[Module]:
+        """The modules that follow this container's ``needs_input_grad``: the first one, and the next ones for
+        as long as all before them have no parameters (a `Features` module first: then its next `Linear`
+        need not compute ∂L/∂features either). Each must have a ``needs_input_grad`` switch."""
+        leading = []
+        for module in self._modules:
+            if not hasattr(module, "needs_input_grad"):
+                break
+            leading.append(module)
+            if next(module.named_parameters(), None) is not None:
+                break
+        return leading
 
     @property
     def accumulate_grad(self) -> bool:

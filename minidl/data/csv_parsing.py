@@ -10,7 +10,8 @@
 * Quoted cells (``"0.5"``), a UTF-8 byte order mark, CRLF line ends, blank lines, rows of empty cells
   (Excel's empty rows) and ``#`` comment lines (numpy's ``savetxt(header=...)``) are accepted.
 * Every other row holds exactly ``x1, x2, label``: coordinates by `parse_coordinate`, the label by
-  `parse_label`. The first bad row is refused with its line number and (at most `QUOTE_CHARS` characters of) its text.
+  `parse_label` (true/false, a class index or a regression target; checked against a `Problem` when given).
+  The first bad row is refused with its line number and (at most `QUOTE_CHARS` characters of) its text.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from minidl.data.csv_numbers import parse_coordinate, show
 from minidl.data.labels import parse_label
 from minidl.factory import Device, place, resolve_device, resolve_dtype
 from minidl.float32 import FLOAT32_MAX
+from minidl.problem import Problem
 
 MAX_CSV_ROWS = 1_000_000
 QUOTE_CHARS = 80
@@ -45,6 +47,7 @@ class _Layout:
 
     separator: str
     skip: int = 0  # columns before x1: 1 for pandas' unnamed index column
+    problem: Problem | None = None  # the problem the labels must fit, if any
 
     @property
     def decimal_comma(self) -> bool:
@@ -68,20 +71,27 @@ def sniff_separator(text: str) -> str:
 
 
 def parse_points(
-    text: str, source: str = "<text>", *, device: Device | None = None, dtype: torch.dtype | None = None
+    text: str,
+    source: str = "<text>",
+    *,
+    problem: Problem | None = None,
+    device: Device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Parse points CSV text into ``(x, y)`` of shapes ``(N, 2)`` and ``(N, 1)`` on ``device`` in ``dtype``
     (None: torch's defaults, as ``torch.tensor``): each number as written, rounded once to ``dtype``.
+    With ``problem`` every label must fit it (see `minidl.data.labels`); without, any label is taken
+    (`minidl.data.labels.infer_problem` tells the problem the labels pose).
 
     Raises `CSVFormatError` naming ``source``, the line and what was wrong with the first bad row.
     """
     device, dtype = resolve_device(device), resolve_dtype(dtype)
     text = text.removeprefix("\ufeff")
-    layout = _Layout(sniff_separator(text))
+    layout = _Layout(sniff_separator(text), problem=problem)
     rows = _read_rows(text, layout.separator)
     if rows.cells and _is_header(rows.cells[0], layout.decimal_comma):
         header, number = rows.cells.pop(0), rows.numbers.pop(0)
-        layout = _Layout(layout.separator, skip=1 if len(header) == 4 and not header[0].strip() else 0)
+        layout = _Layout(layout.separator, 1 if len(header) == 4 and not header[0].strip() else 0, problem)
         if len(header) != 3 + layout.skip:
             raise _error(source, text, number, f"the header has {len(header)} columns; expected 3: x1, x2, label")
     if len(rows.cells) > MAX_CSV_ROWS:
@@ -159,7 +169,9 @@ def _fast_table(cells: list[list[str]], layout: _Layout) -> Tensor | None:
     try:
         pairs = [(number(row[skip]), number(row[skip + 1])) for row in cells]
         coordinates = torch.tensor(pairs, dtype=torch.float64, device="cpu")
-        labels = {text: parse_label(text, layout.decimal_comma) for text in {row[skip + 2] for row in cells}}
+        labels = {
+            text: parse_label(text, layout.decimal_comma, layout.problem) for text in {row[skip + 2] for row in cells}
+        }
     except ValueError:
         return None
     if not bool(coordinates.abs().le(FLOAT32_MAX).all()):  # NaN compares false
@@ -179,7 +191,7 @@ def _checked_table(rows: _Rows, layout: _Layout, source: str, text: str) -> Tens
             raise _error(source, text, number, f"{what}, got {len(row)}")
         try:
             x1, x2 = (parse_coordinate(cell, decimal_comma) for cell in row[skip : skip + 2])
-            values.append((x1, x2, parse_label(row[skip + 2], decimal_comma)))
+            values.append((x1, x2, parse_label(row[skip + 2], decimal_comma, layout.problem)))
         except ValueError as error:
             raise _error(source, text, number, str(error)) from None
     return torch.tensor(values, dtype=torch.float64, device="cpu").reshape(-1, 3)

@@ -1,6 +1,14 @@
 """Training loops, metrics and runs built from plain settings, free of Qt."""
 
-from minidl.training.metrics import accuracy, confusion_matrix, predict_labels
+from minidl.training.metrics import (
+    Measurement,
+    accuracy,
+    confusion_matrix,
+    mean_absolute_error,
+    predict_labels,
+    r2_score,
+    rmse,
+)
 from minidl.training.run_settings import (
     RunSettings,
     build_model,
@@ -14,6 +22,7 @@ from minidl.training.trainer import EpochResult, StopRules, Trainer, TrainingDiv
 
 __all__ = [
     "EpochResult",
+    "Measurement",
     "RunSettings",
     "StopRules",
     "Trainer",
@@ -25,6 +34,9 @@ __all__ = [
     "build_scheduler",
     "check_available",
     "confusion_matrix",
+    "mean_absolute_error",
     "predict_labels",
+    "r2_score",
+    "rmse",
     "update_run",
 ]

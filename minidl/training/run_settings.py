@@ -17,9 +17,11 @@ import torch
 
 from minidl.architectures import mlp
 from minidl.experiments import REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD
+from minidl.features import check_features
 from minidl.losses import LOSSES
 from minidl.module import Module
 from minidl.optim import OPTIMIZERS, Optimizer
+from minidl.problem import Problem
 from minidl.schedulers import NO_SCHEDULE, SCHEDULERS, LRScheduler, make_scheduler
 from minidl.seeds import RunSeeds
 from minidl.sequential import Sequential
@@ -35,6 +37,8 @@ _NETWORK_FIELDS = (
     "seed",
     "device",
     "dtype",
+    "features",
+    "problem",
 )
 """The settings that make the model: a running trainer cannot change them (`update_run`)."""
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -58,7 +62,12 @@ class RunSettings:
       ``gamma``, ``T_max``, ``eta_min`` that its constructor names, None meaning the constructor's default
       (for ``T_max``: ``stop.max_epochs``). Its base rate is ``lr``;
     - ``batch_size``, ``stop``, ``threshold``: the `Trainer`'s;
-    - ``seed``: the user seed of the initial weights and of the shuffling (`minidl.seeds.RunSeeds`).
+    - ``seed``: the user seed of the initial weights and of the shuffling (`minidl.seeds.RunSeeds`);
+    - ``problem``: what the data asks (`minidl.problem.Problem`, or its text ``"3 classes"``): the model's output
+      width (``problem.out_features``), the losses that fit (checked: ValueError otherwise) and the metrics. k
+      classes need ``output_activation="identity"``: cross-entropy takes the logits;
+    - ``features``: the input features (names of `minidl.features.FEATURE_NAMES`) the model computes first from
+      the raw points, or None for none (the raw points go to the first layer as they are).
     """
 
     hidden: tuple[int, ...] = REPORT_HIDDEN
@@ -88,6 +97,8 @@ class RunSettings:
     seed: int = 0
     device: str | None = None
     dtype: str | None = None
+    problem: Problem = Problem()
+    features: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -103,6 +114,16 @@ class RunSettings:
             _check_choice("dtype", self.dtype, tuple(DTYPES))
         if self.device is not None:
             _check_device(self.device)
+        if isinstance(self.problem, str):
+            object.__setattr__(self, "problem", Problem.parse(self.problem))
+        self.problem.check_loss(self.loss)
+        if self.problem.kind == "multiclass" and self.output_activation != "identity":
+            raise ValueError(
+                f"a {self.problem.adjective} model ends with its logits, not {self.output_activation!r}: "
+                "use output_activation='identity' (cross-entropy applies the softmax itself)"
+            )
+        if self.features is not None:
+            object.__setattr__(self, "features", check_features(self.features))
 
     @property
     def torch_dtype(self) -> torch.dtype | None:
@@ -130,12 +151,13 @@ def check_available(device: str | None) -> None:
 
 
 def build_model(settings: RunSettings) -> Sequential:
-    """The MLP of ``settings`` (2 inputs, 1 output) on its device and dtype, its initial weights drawn from the
-    seed's ``weights`` stream (the same numbers on every device and dtype: `minidl.factory`). ValueError for a
-    CUDA device on a machine without one."""
+    """The MLP of ``settings`` (raw points (N, 2) in, through its ``features`` if any; ``problem.out_features``
+    outputs) on its device and dtype, its initial weights drawn from the seed's ``weights`` stream (the same
+    numbers on every device and dtype: `minidl.factory`). ValueError for a CUDA device on a machine without one."""
     check_available(settings.device)
     return mlp(
         hidden=settings.hidden,
+        out_features=settings.problem.out_features,
         activation=settings.activation,
         output_activation=settings.output_activation,
         init=settings.init,
@@ -144,6 +166,7 @@ def build_model(settings: RunSettings) -> Sequential:
         seed=RunSeeds.from_seed(settings.seed).weights,
         device=settings.device,
         dtype=settings.torch_dtype,
+        features=settings.features,
     )
 
 
@@ -193,6 +216,7 @@ def build_run(
         stop=settings.stop,
         threshold=settings.threshold,
         seed=RunSeeds.from_seed(settings.seed).shuffle,
+        problem=settings.problem,
     )
 
 
@@ -203,8 +227,8 @@ def update_run(trainer: Trainer, old: RunSettings, new: RunSettings) -> None:
     optimizer is built fresh (its state starts again), else the optimizer's hyperparameters change in place.
     The schedule owns the rate: a changed schedule is rebuilt at the trainer's epoch, an unchanged one gets
     ``new.lr`` as its base, and either way the rate in force at once is the one it gives at that epoch;
-    without a schedule it is ``new.lr``. The network, the seed, the device and the dtype cannot change: build a
-    new run for them (or move the trainer: `Trainer.to`).
+    without a schedule it is ``new.lr``. The network (its features too), the problem, the seed, the device and the
+    dtype cannot change: build a new run for them (or move the trainer: `Trainer.to`).
     """
     for name in _NETWORK_FIELDS:
         if getattr(new, name) != getattr(old, name):

@@ -26,9 +26,10 @@ from minidl.data.loader import DataLoader
 from minidl.losses import _Loss
 from minidl.module import Module
 from minidl.optim import Optimizer
+from minidl.problem import MAX_CLASSES, MIN_CLASSES, Problem
 from minidl.schedulers import LRScheduler
 from minidl.training.fast_path import fast_training, loss_gradient
-from minidl.training.metrics import accuracy
+from minidl.training.metrics import Measurement, accuracy, r2_score, rmse
 from minidl.training.trainer_state import check_fits, scheduler_state
 
 
@@ -79,11 +80,15 @@ def _lr_advice(lr: float) -> str:
 
 @dataclass(frozen=True)
 class EpochResult:
-    """What one epoch measured. Losses and accuracies are over the whole set after the epoch."""
+    """What one epoch measured. Losses and metrics are over the whole set after the epoch.
+
+    The accuracies are a classification's (None for a regression); the RMSE and R² a regression's (None for a
+    classification), the test ones None too without test data.
+    """
 
     epoch: int
     train_loss: float
-    train_accuracy: float
+    train_accuracy: float | None
     test_loss: float | None
     test_accuracy: float | None
     validation_loss: float | None
@@ -91,6 +96,10 @@ class EpochResult:
     steps_per_second: float
     lr: float
     stop_reason: str | None = None
+    train_rmse: float | None = None
+    train_r2: float | None = None
+    test_rmse: float | None = None
+    test_r2: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,10 +124,16 @@ Data = tuple[Tensor, Tensor]
 class Trainer:
     """Trains ``model`` on ``train`` data with ``criterion`` and ``optimizer``, one epoch per ``next()``.
 
-    ``threshold`` turns outputs into labels for the accuracy (0.5 for outputs in [0, 1], 0 for logits).
+    ``threshold`` turns one-column outputs into labels for the accuracy (0.5 for outputs in [0, 1], 0 for logits);
+    a k-column output's label is its arg-max. ``problem`` (a `Problem`) says which metrics apply: accuracy for a
+    classification, RMSE and R² for a regression. None infers it from the criterion: one that takes class
+    indices (``class_targets``, `CrossEntropyLoss`) means a classification with as many classes as the model
+    has outputs, any other a binary classification.
     ``run()`` is the generator; the model, the data and the hyperparameters may change between results.
     The data lives on the model's device in its dtype: the trainer moves (casts) every set it is given
-    there once, when it is given; ``to()`` moves the model and the data together.
+    there once, when it is given; ``to()`` moves the model and the data together. The targets are placed as
+    the criterion takes them: ``y.view(-1).long()`` (class indices) for a criterion with ``class_targets``,
+    else in the model's dtype; setting another kind of criterion places them again.
 
     Global state it changes, for speed, and restores:
 
@@ -145,8 +160,11 @@ class Trainer:
         stop: StopRules | None = None,
         threshold: float = 0.5,
         seed: int | None = None,
+        problem: Problem | None = None,
     ) -> None:
-        self.model, self.criterion, self.optimizer, self.scheduler = model, criterion, optimizer, scheduler
+        self._criterion = criterion
+        self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
+        self.problem = _inferred_problem(model, criterion) if problem is None else problem
         self.stop = stop or StopRules()
         if self.stop.patience is not None and validation is None:
             raise ValueError("early stopping (patience) needs validation data: pass validation=(x, y)")
@@ -160,6 +178,19 @@ class Trainer:
         self._epochs_without_improvement = 0
         self._last_good: list[Tensor] | None = None
         self._last_good_step = 0
+
+    @property
+    def criterion(self) -> _Loss:
+        """The loss; setting one that takes other targets (``class_targets``) places every set again for it."""
+        return self._criterion
+
+    @criterion.setter
+    def criterion(self, criterion: _Loss) -> None:
+        replace = criterion.class_targets != self._criterion.class_targets
+        self._criterion = criterion
+        if replace:
+            self.set_train_data(self.loader.x, self.loader.y)
+            self.test, self.validation = self.test, self.validation
 
     @property
     def batch_size(self) -> int:
@@ -223,13 +254,23 @@ class Trainer:
         return (parameters[0].device, parameters[0].dtype) if parameters else None
 
     def _placed(self, data: Data) -> Data:
-        """``data`` on the model's device in its dtype: the same tensors when they are there already (no copy)."""
+        """``data`` on the model's device in its dtype, the targets as the criterion takes them (class indices
+        ``y.view(-1).long()``, else the model's dtype, a column): the same tensors when they are so already."""
         placement = self._placement()
-        if placement is None:
-            return data
-        device, dtype = placement
+        device, dtype = (None, None) if placement is None else placement
         x, y = data
-        return x.to(device=device, dtype=dtype), y.to(device=device, dtype=dtype)
+        if self._criterion.class_targets:
+            if y.is_floating_point() and not bool((y == y.round()).all()):
+                raise ValueError(
+                    f"{type(self._criterion).__name__} learns classes: the targets must be class indices 0, 1, …"
+                )
+            y = y.reshape(-1).to(device=device, dtype=torch.int64)
+        else:
+            if y.dim() == 1 and not y.is_floating_point():
+                y = y.view(-1, 1)  # class indices, placed for a criterion that took them before
+            if placement is not None:
+                y = y.to(device=device, dtype=dtype)
+        return (x if placement is None else x.to(device=device, dtype=dtype)), y
 
     # -- state dicts ---------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -286,14 +327,30 @@ class Trainer:
         self._best_validation = float(state["best_validation_loss"])
         self._epochs_without_improvement = operator.index(state["epochs_without_improvement"])
 
-    def evaluate(self, data: tuple[Tensor, Tensor]) -> tuple[float, float]:
+    def evaluate(self, data: tuple[Tensor, Tensor]) -> tuple[float, float | None]:
         """``(loss, accuracy)`` of the model on ``data`` (moved to the model's device and dtype if it is not there),
-        as Python floats, without touching any gradient."""
+        as Python floats, without touching any gradient; the accuracy is None for a regression (NaN loss and
+        accuracy 0.0 for no points)."""
+        x, y = self._placed(data)
+        classification = self.problem.is_classification
+        if len(x) == 0:
+            return math.nan, 0.0 if classification else None
+        output = self.model.forward(x)
+        loss = self._criterion.forward(output, y).item()
+        return loss, accuracy(output, y, self.threshold) if classification else None
+
+    def measure(self, data: tuple[Tensor, Tensor]) -> Measurement:
+        """`Measurement` of the model on ``data``: the loss, and the accuracy of a classification or the RMSE and
+        R² of a regression (`minidl.training.metrics`), as `evaluate` computes them."""
+        if self.problem.is_classification:
+            loss, right = self.evaluate(data)
+            return Measurement(loss, accuracy=right)
         x, y = self._placed(data)
         if len(x) == 0:
-            return math.nan, 0.0
+            return Measurement(math.nan, rmse=math.nan, r2=math.nan)
         output = self.model.forward(x)
-        return self.criterion.forward(output, y).item(), accuracy(output, y, self.threshold)
+        loss = self._criterion.forward(output, y).item()
+        return Measurement(loss, rmse=rmse(output, y), r2=r2_score(output, y))
 
     def train_epoch(self) -> int:
         """One pass over the shuffled training data; returns the number of optimizer steps.
@@ -301,7 +358,7 @@ class Trainer:
         Each step is zero_grad, forward, loss, backward, step, on the fast path of `fast_training`; the
         first batch goes through ``criterion.forward`` so a bad target shape fails at once.
         """
-        criterion = self.criterion
+        criterion = self._criterion
         with fast_training(self.model) as needs_zero_grad:
             forward, backward, step = self.model.forward, self.model.backward, self.optimizer.step
             zero_grad = self.optimizer.zero_grad if needs_zero_grad else _nothing
@@ -343,7 +400,8 @@ class Trainer:
             seconds = time.perf_counter() - start
             self.epoch += 1
             self.elapsed += seconds
-            train_loss, train_accuracy = self.evaluate((self.loader.x, self.loader.y))
+            train = self.measure((self.loader.x, self.loader.y))
+            train_loss = train.loss
             if not math.isfinite(train_loss):
                 self._restore_good_state()
                 self.epoch -= 1  # undone with the weights: the next epoch gets the failed one's number
@@ -353,19 +411,23 @@ class Trainer:
             lr = self.optimizer.lr
             if self.scheduler is not None:
                 self.scheduler.step()
-            test_loss, test_accuracy = self.evaluate(self.test) if self.test is not None else (None, None)
+            test = self.measure(self.test) if self.test is not None else Measurement(math.nan)
             validation_loss = self.evaluate(self.validation)[0] if self.validation is not None else None
         return EpochResult(
             epoch=self.epoch,
             train_loss=train_loss,
-            train_accuracy=train_accuracy,
-            test_loss=test_loss,
-            test_accuracy=test_accuracy,
+            train_accuracy=train.accuracy,
+            test_loss=test.loss if self.test is not None else None,
+            test_accuracy=test.accuracy,
             validation_loss=validation_loss,
             elapsed=self.elapsed,
             steps_per_second=steps / seconds if seconds > 0 else math.inf,
             lr=lr,
             stop_reason=self._stop_reason(train_loss, validation_loss),
+            train_rmse=train.rmse,
+            train_r2=train.r2,
+            test_rmse=test.rmse,
+            test_r2=test.r2,
         )
 
     def _stop_reason(self, train_loss: float, validation_loss: float | None) -> str | None:
@@ -404,6 +466,29 @@ class Trainer:
         torch._foreach_copy_(live, self._last_good)
         self.optimizer.step_count = self._last_good_step
         self.optimizer.zero_grad()
+
+
+def _inferred_problem(model: Module, criterion: _Loss) -> Problem:
+    """The problem ``criterion`` and ``model`` imply: with class-index targets, as many classes as the model has
+    outputs; else a binary classification."""
+    if not criterion.class_targets:
+        return Problem()
+    width = _output_width(model)
+    if width is None or not MIN_CLASSES <= width <= MAX_CLASSES:
+        raise ValueError(
+            f"{type(criterion).__name__} needs a model with {MIN_CLASSES}..{MAX_CLASSES} outputs, one per class "
+            f"(this one has {width if width is not None else 'an unknown number of'}): pass problem="
+        )
+    return Problem.classification(width)
+
+
+def _output_width(model: Module) -> int | None:
+    """The ``out_features`` of the last module (depth first) that has one; activations keep the width."""
+    width = getattr(model, "out_features", None)
+    for _, child in model.children():
+        child_width = _output_width(child)
+        width = child_width if child_width is not None else width
+    return width
 
 
 def _nothing() -> None:

@@ -13,6 +13,9 @@ import minidl.data.csv_io as csv_io
 import minidl.data.csv_parsing as csv_parsing
 from minidl.data import CSVFormatError, format_points, load_points, parse_points
 from minidl.data.labels import parse_label
+from minidl.problem import Problem
+
+BINARY = Problem.classification(2)
 
 TWO = (torch.tensor([[0.5, 0.25], [-1.0, 2.0]]), torch.tensor([[1.0], [0.0]]))
 
@@ -80,8 +83,9 @@ def test_a_mistyped_first_row_is_refused_not_taken_for_a_header() -> None:
     ],
 )
 def test_a_bad_row_is_refused_with_its_line_and_text(bad_row: str, what: str) -> None:
+    text = f"x1,x2,label\n0.5,0.5,1\n\n# note\n{bad_row}\n0.2,0.2,0\n"
     with pytest.raises(CSVFormatError, match=rf"^pts\.csv, line 5: {what}.*, in row {re.escape(repr(bad_row))}$"):
-        parse_points(f"x1,x2,label\n0.5,0.5,1\n\n# note\n{bad_row}\n0.2,0.2,0\n", source="pts.csv")
+        parse_points(text, source="pts.csv", problem=BINARY)  # the labels a binary problem allows
 
 
 def test_a_space_separated_row_with_a_missing_value_is_refused() -> None:
@@ -107,7 +111,7 @@ def test_a_decimal_comma_with_a_point_as_thousands_mark_is_not_a_number() -> Non
 def test_labels_are_checked_in_one_place() -> None:
     assert [parse_label(text) for text in ("0", "1", "1.0", "0e0", "True", "false", "-0")] == [0, 1, 1, 0, 1, 0, 0]
     with pytest.raises(ValueError, match="label must be 0 or 1"):
-        parse_label("-1")
+        parse_label("-1", problem=BINARY)
 
 
 @pytest.mark.parametrize("length", [81, 1_000_000])

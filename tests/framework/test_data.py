@@ -12,6 +12,7 @@ from minidl.data import (
     DATASETS,
     CSVFormatError,
     DataLoader,
+    dataset_problem,
     load_points,
     make_dataset,
     make_disc,
@@ -20,6 +21,7 @@ from minidl.data import (
     train_test_split,
     train_validation_split,
 )
+from minidl.problem import Problem
 
 RADIUS = 1 / math.sqrt(2 * math.pi)
 
@@ -62,13 +64,19 @@ def test_disc_is_reproducible_by_seed() -> None:
 
 # -- the other data sets ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_every_data_set_has_the_right_shapes_and_both_classes(name: str, default_dtype: torch.dtype) -> None:
+def test_every_data_set_has_the_right_shapes_and_all_its_classes(name: str, default_dtype: torch.dtype) -> None:
     x, y = make_dataset(name, 301, seed=0)
     assert x.shape == (301, 2) and y.shape == (301, 1)
     assert x.dtype == y.dtype == default_dtype
-    assert set(y.unique().tolist()) == {0.0, 1.0}
-    assert 0.3 < y.mean().item() < 0.7
     assert torch.isfinite(x).all()
+    problem = dataset_problem(name)
+    if problem.kind == "binary":
+        assert set(y.unique().tolist()) == {0.0, 1.0}
+        assert 0.3 < y.mean().item() < 0.7
+    elif problem.is_classification:
+        assert set(y.unique().tolist()) == set(map(float, range(problem.classes)))
+    else:
+        assert y.min() >= -1 and y.max() <= 1 and y.min() < -0.5 and y.max() > 0.5
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -218,7 +226,7 @@ def test_csv_format_error_names_the_line_of_the_bad_row(tmp_path: Path, bad_row:
     path = tmp_path / "bad.csv"
     path.write_text(f"x1,x2,label\n0.5,0.5,1\n\n{bad_row}\n0.2,0.2,0\n")
     with pytest.raises(CSVFormatError, match=f"bad.csv, line 4: {what}"):
-        load_points(path)
+        load_points(path, problem=Problem.classification(2))  # the labels of a binary problem
 
 
 def test_csv_format_error_is_a_value_error_and_binary_files_are_refused(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ from minidl.losses import LOSSES
 from tests.framework.torch_oracle import F64, TORCH_LOSSES
 
 SHAPES = [(1, 1), (16, 1), (4, 3)]
+#: The losses whose target is shaped like the prediction (cross-entropy's, class indices, in test_cross_entropy.py).
+ELEMENTWISE = [name for name, cls in LOSSES.items() if not cls.class_targets]
 
 
 def check_loss(criterion: minidl.Module, prediction: Tensor, target: Tensor, rtol: float = 1e-12) -> None:
@@ -41,7 +43,7 @@ def random_case(name: str, shape: tuple[int, int], seed: int = 0) -> tuple[Tenso
     return prediction, target
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_loss_and_gradient_match_torch(name: str, shape: tuple[int, int]) -> None:
     check_loss(LOSSES[name](), *random_case(name, shape))
@@ -88,7 +90,7 @@ def test_mae_gradient_is_zero_where_prediction_equals_target() -> None:
     assert minidl.MAELoss().forward(prediction, prediction).item() == 0.0
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_backward_scales_by_the_upstream_gradient(name: str) -> None:
     prediction, target = random_case(name, (6, 1))
     criterion = LOSSES[name]()
@@ -98,7 +100,7 @@ def test_backward_scales_by_the_upstream_gradient(name: str) -> None:
     torch.testing.assert_close(criterion.backward(torch.tensor(-3.0, dtype=F64)), -3.0 * plain)
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_loss_leaves_prediction_and_target_untouched(name: str) -> None:
     prediction, target = random_case(name, (6, 2))
     before = prediction.clone(), target.clone()
@@ -108,14 +110,14 @@ def test_loss_leaves_prediction_and_target_untouched(name: str) -> None:
     assert torch.equal(prediction, before[0]) and torch.equal(target, before[1])
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_shape_mismatch_is_refused_with_both_shapes_named(name: str) -> None:
     prediction = torch.full((5, 1), 0.5)
     with pytest.raises(ValueError, match=r"prediction shape \(5, 1\) and target shape \(5,\)"):
         LOSSES[name]().forward(prediction, torch.zeros(5))
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_loss_backward_before_forward_is_a_clear_error(name: str) -> None:
     with pytest.raises(RuntimeError, match=r"backward\(\) called before forward\(\)"):
         LOSSES[name]().backward()
@@ -130,10 +132,12 @@ def test_bce_refuses_predictions_outside_zero_one(bad: float) -> None:
 
 
 def test_every_loss_is_registered_and_exported() -> None:
-    assert set(LOSSES) == {"mse", "mae", "bce", "bce_logits"}
+    assert set(LOSSES) == {"mse", "mae", "bce", "bce_logits", "cross_entropy"}
+    assert ELEMENTWISE == ["mse", "mae", "bce", "bce_logits"]
     for cls in LOSSES.values():
         assert getattr(minidl, cls.__name__) is cls
         assert repr(cls()) == f"{cls.__name__}()"
+        assert cls.class_targets is (cls is minidl.CrossEntropyLoss)
 
 
 def test_bce_turns_a_nan_prediction_into_a_nan_loss_for_the_divergence_check() -> None:

@@ -28,6 +28,7 @@ TORCH_ACTIVATIONS: dict[type[Module], Callable[[Module], nn.Module]] = {
     minidl.SiLU: lambda m: nn.SiLU(),
     minidl.Softplus: lambda m: nn.Softplus(m.beta, m.threshold),
     minidl.Identity: lambda m: nn.Identity(),
+    minidl.Softmax: lambda m: nn.Softmax(m.dim),
 }
 
 #: Each minidl loss and the torch.nn.functional function it must equal (mean reduction).
@@ -36,6 +37,7 @@ TORCH_LOSSES: dict[type[Module], Callable[[Tensor, Tensor], Tensor]] = {
     minidl.MAELoss: F.l1_loss,
     minidl.BCELoss: F.binary_cross_entropy,
     minidl.BCEWithLogitsLoss: F.binary_cross_entropy_with_logits,
+    minidl.CrossEntropyLoss: F.cross_entropy,
 }
 
 

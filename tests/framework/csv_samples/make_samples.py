@@ -3,7 +3,8 @@
     python3 -m venv /tmp/pdvenv && /tmp/pdvenv/bin/pip install pandas numpy
     /tmp/pdvenv/bin/python tests/framework/csv_samples/make_samples.py
 
-Every file holds the same four points, `X` and `LABELS` below (also in tests/framework/test_csv_samples.py).
+Every file holds the same four points `X` below, with the binary `LABELS`, the 4-class `CLASSES` or the regression
+`TARGETS` (also in tests/framework/test_csv_samples.py); the `*_nan` files have a NaN target in their second row.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pandas as pd
 HERE = Path(__file__).parent
 X = [[0.5, 0.25], [-1.25, 2.5], [3.0, -0.75], [0.1, 0.2]]
 LABELS = [1, 0, 1, 0]
+CLASSES = [2, 0, 3, 1]
+TARGETS = [0.1, -0.75, 1 / 3, -1e-05]
 
 
 def frame(names: tuple[str, str, str] = ("x1", "x2", "label"), labels: object = LABELS) -> pd.DataFrame:
@@ -43,6 +46,27 @@ def main() -> None:
         writer = csv.writer(file, dialect="excel")
         writer.writerow(["X1", "X2", "Label"])
         writer.writerows([*point, label] for point, label in zip(X, LABELS, strict=True))
+    write_classes()
+    write_targets()
+
+
+def write_classes() -> None:
+    """The four points in four classes, as pandas (int and float columns) and numpy write them."""
+    frame(labels=CLASSES).to_csv(HERE / "classes_pandas_int.csv", index=False)
+    frame(labels=[float(v) for v in CLASSES]).to_csv(HERE / "classes_pandas_float.csv")
+    np.savetxt(HERE / "classes_numpy_savetxt.csv", np.column_stack([np.array(X), CLASSES]), delimiter=",")
+
+
+def write_targets() -> None:
+    """The four points with regression targets, as pandas and numpy write them; and with a NaN target."""
+    names = ("x1", "x2", "target")
+    frame(names, TARGETS).to_csv(HERE / "targets_pandas.csv", index=False)
+    frame(names, TARGETS).to_csv(HERE / "targets_pandas_decimal_comma.csv", sep=";", decimal=",", index=False)
+    data = np.column_stack([np.array(X), TARGETS])
+    np.savetxt(HERE / "targets_numpy_savetxt.csv", data, delimiter=",", header="x1,x2,target")
+    with_nan = [TARGETS[0], float("nan"), *TARGETS[2:]]
+    frame(names, with_nan).to_csv(HERE / "targets_pandas_nan.csv", index=False)
+    np.savetxt(HERE / "targets_numpy_nan.csv", np.column_stack([np.array(X), with_nan]), delimiter=",")
 
 
 if __name__ == "__main__":
