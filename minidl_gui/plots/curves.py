@@ -1,4 +1,5 @@
-"""`CurvesView`: train/test loss (log-y toggle) and accuracy per epoch, with a hover readout.
+"""`CurvesView`: train/test loss (log-y toggle) and accuracy per epoch (RMSE and R² for a regression), with a
+hover readout.
 
 Cheap to redraw while training: the curves are fed only when the history changed, the epoch axis
 grows in steps (`epoch_span`) so it is repainted only when it jumps, and the y auto-range is
@@ -15,10 +16,30 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.formatting import number, percent
+from minidl.problem import Problem
 from minidl_gui.model.history import History, downsample
 from minidl_gui.plots.elided_label import ElidedLabel
 from minidl_gui.plots.log_axis import LogAxis
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
+
+CLASSIFICATION_KEYS = ("train_accuracy", "test_accuracy")
+REGRESSION_KEYS = ("train_rmse", "test_rmse", "train_r2", "test_r2")
+DASH = Qt.PenStyle.DashLine
+CURVES = (
+    ("train_loss", "loss", TRAIN, "train", Qt.PenStyle.SolidLine),
+    ("test_loss", "loss", TEST, "test", Qt.PenStyle.SolidLine),
+    ("train_accuracy", "metric", TRAIN, "train", Qt.PenStyle.SolidLine),
+    ("test_accuracy", "metric", TEST, "test", Qt.PenStyle.SolidLine),
+    ("train_rmse", "metric", TRAIN, "RMSE train", Qt.PenStyle.SolidLine),
+    ("test_rmse", "metric", TEST, "RMSE test", Qt.PenStyle.SolidLine),
+    ("train_r2", "metric", TRAIN, "R² train", DASH),
+    ("test_r2", "metric", TEST, "R² test", DASH),
+)
+"""Each curve: its history column, its plot (the loss or the metric plot), colour, legend label and line style.
+The metric plot shows the accuracies for a classification, RMSE (solid) and R² (dashed) for a regression."""
+R2_FLOOR = -1.0
+"""The lowest R² the regression plot shows: a bad start (R² of −50) would flatten the curves for the whole run."""
+METRIC_LABELS = {False: ("Accuracy", "accuracy (%)"), True: ("RMSE and R²", "RMSE · R²")}
 
 MAX_DRAWN_POINTS = 2000
 """Points drawn per curve; the history keeps every epoch."""
@@ -61,7 +82,8 @@ def _plot_widget(name: str, title: str, left: str, legend_offset: tuple[int, int
 
 
 class CurvesView(QWidget):
-    """Draws a `History`: ``show_history(history)`` after each snapshot (items are reused)."""
+    """Draws a `History`: ``show_history(history, problem)`` after each snapshot (items are reused). The second
+    plot (``accuracyPlot``) shows the accuracies, or for a regression its RMSE and R² (`set_regression`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,14 +94,15 @@ class CurvesView(QWidget):
         self.accuracy_plot.getPlotItem().setYRange(50, 100, padding=0.02)
         self.accuracy_plot.getPlotItem().enableAutoRange(y=True)
         self.curves = {}
-        for key, plot, color, label in (
-            ("train_loss", self.loss_plot, TRAIN, "train"),
-            ("test_loss", self.loss_plot, TEST, "test"),
-            ("train_accuracy", self.accuracy_plot, TRAIN, "train"),
-            ("test_accuracy", self.accuracy_plot, TEST, "test"),
-        ):
-            self.curves[key] = plot.plot(pen=pg.mkPen(color, width=2), name=label)
+        for key, plot, color, label, style in CURVES:
+            pen = pg.mkPen(color, width=2, style=style)
+            target = self.loss_plot if plot == "loss" else self.accuracy_plot
+            self.curves[key] = target.plot(pen=pen, name=label)
             self.curves[key].setClipToView(True)
+        for key in REGRESSION_KEYS:  # until a regression is shown
+            self.accuracy_plot.removeItem(self.curves[key])
+        self._regression = False
+        self._metric_range: tuple[float, float] | None = None
         self.loss_plot.getPlotItem().enableAutoRange(x=False)  # `fit_epochs` sets it
         self.loss_plot.getPlotItem().setXRange(0, MIN_SPAN, padding=0)
         self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine)) for _ in range(2)]
@@ -113,9 +136,42 @@ class CurvesView(QWidget):
         self.log_check.setChecked(log)
         self.loss_plot.getPlotItem().setLogMode(y=log)
 
-    def show_history(self, history: History) -> None:
+    @property
+    def regression(self) -> bool:
+        """The metric plot shows RMSE and R² (a regression) rather than the accuracies."""
+        return self._regression
+
+    def set_regression(self, regression: bool) -> None:
+        """Show RMSE and R² (``regression``) or the accuracies in the metric plot: its title, axis, curves and
+        legend; the curves are fed again at the next `show_history`."""
+        if regression == self._regression:
+            return
+        self._regression = regression
+        plot = self.accuracy_plot.getPlotItem()
+        shown, hidden = (REGRESSION_KEYS, CLASSIFICATION_KEYS) if regression else (CLASSIFICATION_KEYS, REGRESSION_KEYS)
+        for key in hidden:
+            plot.removeItem(self.curves[key])
+        for key in shown:
+            plot.addItem(self.curves[key])
+        title, label = METRIC_LABELS[regression]
+        plot.setTitle(title, color="#333", size="10pt")
+        plot.setLabel("left", label)
+        if regression:
+            plot.enableAutoRange(y=False)  # `_fit_regression_range` sets it
+        else:
+            plot.setYRange(50, 100, padding=0.02)
+            plot.enableAutoRange(y=True)
+        self._metric_range = None
+        self._drawn = (0, None)
+
+    def show_history(self, history: History, problem: Problem | None = None) -> None:
         """Feed the curves from ``history``, unless they show it already (same length, same last record)
-        or are hidden (another tab shown): then when they are shown again."""
+        or are hidden (another tab shown): then when they are shown again. ``problem`` picks the metric plot's
+        curves (`set_regression`); None: a history with RMSE values is a regression's."""
+        if problem is not None:
+            self.set_regression(problem.kind == "regression")
+        elif len(history):
+            self.set_regression(bool(np.isfinite(history.last("train_rmse"))))
         self._history = history
         if not self.isVisible():
             self._stale = True
@@ -127,6 +183,8 @@ class CurvesView(QWidget):
         self._drawn = drawn
         epochs = history.column("epoch")
         for key, curve in self.curves.items():
+            if key in (CLASSIFICATION_KEYS if self._regression else REGRESSION_KEYS):
+                continue  # not in the plot now
             values = history.column(key)
             if key.endswith("accuracy"):
                 values = 100 * values
@@ -135,8 +193,22 @@ class CurvesView(QWidget):
                 continue
             x, y = downsample(epochs, values, MAX_DRAWN_POINTS)
             curve.setData(x, y)
+        if self._regression:
+            self._fit_regression_range(history)
         self.fit_epochs()
         settle_auto_range(self.loss_plot, self.accuracy_plot)
+
+    def _fit_regression_range(self, history: History) -> None:
+        """The metric plot's y range for RMSE and R²: from ``min(0, lowest value)`` but not below `R2_FLOOR`
+        to ``max(1, highest value)``, set only when it changes."""
+        values = np.concatenate([history.column(key) for key in REGRESSION_KEYS])
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return
+        y_range = (max(min(0.0, float(values.min())), R2_FLOOR), max(1.0, float(values.max())))
+        if y_range != self._metric_range:
+            self._metric_range = y_range
+            self.accuracy_plot.getPlotItem().setYRange(*y_range, padding=0.02)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -175,17 +247,20 @@ class CurvesView(QWidget):
         for cursor in self.cursors:
             cursor.setPos(epochs[index])
             cursor.setVisible(True)
-        self.readout.setText(readout_text(history, index))
+        self.readout.setText(readout_text(history, index, regression=self._regression))
 
 
-def readout_text(history: History, index: int) -> str:
-    """``epoch 12 · loss train 0.0123 test 0.0145 · accuracy train 97.1 % test 96.8 %``."""
+def readout_text(history: History, index: int, *, regression: bool = False) -> str:
+    """``epoch 12 · loss train 0.0123 test 0.0145 · accuracy train 97.1 % test 96.8 %``; for a regression
+    ``… · RMSE train 0.05 test 0.06 · R² train 0.997 test 0.996``."""
 
     def value(name: str) -> float:
         return float(history.column(name)[index])
 
-    return (
-        f"epoch {int(value('epoch'))} · loss train {number(value('train_loss'))} "
-        f"test {number(value('test_loss'))} · accuracy train {percent(value('train_accuracy'))} "
-        f"test {percent(value('test_accuracy'))}"
-    )
+    losses = f"epoch {int(value('epoch'))} · loss train {number(value('train_loss'))} test {number(value('test_loss'))}"
+    if regression:
+        return (
+            f"{losses} · RMSE train {number(value('train_rmse'))} test {number(value('test_rmse'))}"
+            f" · R² train {number(value('train_r2'), '.3f')} test {number(value('test_r2'), '.3f')}"
+        )
+    return f"{losses} · accuracy train {percent(value('train_accuracy'))} test {percent(value('test_accuracy'))}"

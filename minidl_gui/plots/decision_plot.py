@@ -1,42 +1,81 @@
-"""`DecisionPlot`: the model's output over the data domain, its 0.5 boundary and the data points."""
+"""`DecisionPlot`: the model's output over the data domain, its boundaries and the data points, per problem.
+
+- binary: the output on the orange–white–blue scale over [0, 1] with its colour bar, the 0.5 boundary, the
+  points in their class's colour, the misclassified ones ringed;
+- k classes: each cell in its most likely class's colour, lighter the less sure the model is
+  (`minidl_gui.model.colours.class_image`), the boundaries between the classes (where a class's margin
+  ``p_c − max_other p`` crosses 0), the points in their class's colour, the misclassified ones ringed;
+- regression: the prediction on the same diverging scale over the targets' range, with its colour bar, the
+  points coloured by their target on that scale.
+
+"Discretize output" (`discretize_check`, a view setting) shows the hard decisions instead: the arg-max class,
+the thresholded output, the sign of a prediction; toggling it redraws the last snapshot.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from minidl.problem import Problem
+from minidl_gui.model.colours import class_image, class_margins, value_colours, value_image, value_range
 from minidl_gui.model.contour import cell_centres, contour_segments
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots.point_editor import PointEditor
-from minidl_gui.plots.style import BOUNDARY, CLASS0, CLASS1, WRONG, class_colormap, setup_plot
+from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, class_colour, setup_plot
 
 BOUNDARY_LEVEL = 0.5
 MARGIN = 4
 """The layout's least margin (px) on each side; the rest of the free space keeps the plot square."""
+LEGEND_ROW_WIDTH = 480
+"""Narrower than this (px), the legend lists its entries in one column rather than one row."""
+BINARY_RANGE = (0.0, 1.0)
+TITLES = {
+    "binary": "Decision: model output, boundary at 0.5",
+    "multiclass": "Decision: most likely class and boundaries",
+    "regression": "Prediction: model output",
+}
+DISCRETIZE_TIP = (
+    "Discretize output: show the model's hard decisions instead of its confidence: the most likely class, "
+    "the output thresholded at 0.5, or the sign of a regression's prediction"
+)
+
+
+def class_boundaries(probabilities: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The boundaries between k classes as segments (rows 2i, 2i + 1 the ends of segment i): the 0-level
+    curves of each class's margin ``p_c − max_other p``, one curve per pair of neighbouring regions."""
+    margins = class_margins(probabilities)
+    pieces = [contour_segments(margins[..., c], 0.0, xs, ys) for c in range(margins.shape[-1])]
+    return np.concatenate(pieces) if pieces else np.zeros((0, 2))
 
 
 class DecisionPlot(pg.GraphicsLayoutWidget):
-    """Heatmap (`ImageItem` + `ColorMap`), boundary (segments from `contour_segments` drawn by one
-    `PlotCurveItem` with ``connect="pairs"``), train points (filled circles), test points (hollow
-    squares, toggle with ``set_show_test``), misclassified points ringed in red, and a `ColorBarItem`
-    legend. ``show_snapshot`` updates the items in place, and only those whose data changed."""
+    """Heatmap (`ImageItem` of RGBA pixels from `minidl_gui.model.colours`), boundaries (segments from
+    `contour_segments` drawn by one `PlotCurveItem` with ``connect="pairs"``), train points (filled circles),
+    test points (hollow squares, toggle with ``set_show_test``), misclassified points ringed in red, and a
+    `ColorBarItem` legend of the value scale (binary and regression). ``show_snapshot`` updates the items in
+    place, and only those whose data changed: the points only when the data (``data_version``) or the
+    problem changes."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("decisionPlot")
         self.setBackground("w")
         self.plot: pg.PlotItem = self.addPlot()
-        setup_plot(self.plot, "Decision: model output, boundary at 0.5", "x₂", "x₁", grid=False)
+        setup_plot(self.plot, TITLES["binary"], "x₂", "x₁", grid=False)
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
-            values=(0.0, 1.0), colorMap=class_colormap(), interactive=False, width=12, label="output"
+            values=BINARY_RANGE, colorMap=class_colormap(), interactive=False, width=12, label="output"
         )
-        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.plot.layout.addItem(self.colorbar, 2, 5)  # where ``setImageItem(insert_in=plot)`` puts it
+        self.plot.layout.setColumnFixedWidth(4, 5)
         self.boundary = pg.PlotCurveItem(pen=pg.mkPen(BOUNDARY, width=2), connect="pairs", antialias=True)
         self.plot.addItem(self.boundary)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6), name="train")
@@ -46,15 +85,17 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self.plot.addItem(item)
         self.legend = pg.LegendItem(colCount=3, labelTextColor="#333", labelTextSize="8pt")
         self.addItem(self.legend, row=1, col=0)
-        for symbol, pen, brush, label in (
-            ("o", pg.mkPen("w"), pg.mkBrush("#555"), "train (filled)"),
-            ("s", pg.mkPen("#555", width=1.4), None, "test (hollow)"),
-            ("o", pg.mkPen(WRONG, width=1.5), None, "misclassified"),
-        ):
-            self.legend.addItem(pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=9), label)
-        self._data_version = -1
+        self.discretize_check = QCheckBox("Discretize output")
+        self.discretize_check.setObjectName("discretizeCheck")
+        self.discretize_check.setToolTip(DISCRETIZE_TIP)
+        self.discretize_check.toggled.connect(self.set_discretize)
+        self._problem = Problem()
+        self._fill_legend()
+        self._points_key: tuple[int, Problem] | None = None
+        self._value_range = BINARY_RANGE
         self._extent: tuple[float, ...] = ()
         self._show_test = True
+        self._discretize = False
         self._last: Snapshot | None = None
         self._wrong_shown: tuple[np.ndarray, ...] = ()
         self.editor = PointEditor(self.plot, self)
@@ -62,22 +103,54 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
 
     def _keep_square(self) -> None:
         """Pad the layout so the data area is square: the axes, colour bar and legend then hug the
-        heatmap instead of the aspect lock widening the range past the data."""
+        heatmap instead of the aspect lock widening the range past the data. The free space is the
+        viewport's less what is not the data area (axes, title, colour bar, legend): measured from the
+        viewport rather than the layout, margins from a wider window never keep the layout wider than
+        the widget (clipped) after it shrinks."""
         view, layout = self.plot.vb, self.ci.layout
         left, top, right, bottom = layout.getContentsMargins()
-        free_width = view.width() + left + right - 2 * MARGIN
-        free_height = view.height() + top + bottom - 2 * MARGIN
+        frame = self.ci.geometry()
+        overhead_width = frame.width() - left - right - view.width()
+        overhead_height = frame.height() - top - bottom - view.height()
+        free_width = self.viewport().width() - overhead_width - 2 * MARGIN
+        free_height = self.viewport().height() - overhead_height - 2 * MARGIN
         if free_width <= 0 or free_height <= 0:
             return
         side = min(free_width, free_height)
         x_margin, y_margin = MARGIN + (free_width - side) / 2, MARGIN + (free_height - side) / 2
+        # never more than the layout's minimum leaves free (the title or the legend may be wider than the side)
+        least = self.ci.layout.minimumSize()
+        x_margin = max(MARGIN, min(x_margin, (self.viewport().width() - (least.width() - left - right)) / 2))
+        y_margin = max(MARGIN, min(y_margin, (self.viewport().height() - (least.height() - top - bottom)) / 2))
         if abs(x_margin - left) > 1 or abs(y_margin - top) > 1:
             layout.setContentsMargins(x_margin, y_margin, x_margin, y_margin)
+            self.ci.resize(float(self.viewport().width()), float(self.viewport().height()))  # as small as it may be
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """A narrow plot stacks its legend; then the square is kept."""
+        super().resizeEvent(event)
+        if hasattr(self, "plot") and not self.closed:  # not in pyqtgraph's constructor (no plot yet) or close
+            self.legend.setColumnCount(3 if self.width() >= LEGEND_ROW_WIDTH else 1)
+            self._keep_square()
+
+    @property
+    def problem(self) -> Problem:
+        """The problem of the snapshot shown last (binary before the first)."""
+        return self._problem
+
+    @property
+    def colour_bar_label(self) -> str:
+        return "prediction" if self._problem.kind == "regression" else "output"
 
     @property
     def show_test(self) -> bool:
         """The test points are drawn (and so Ctrl+click may delete one)."""
         return self._show_test
+
+    @property
+    def discretize(self) -> bool:
+        """The heatmap shows hard decisions (`discretize_check`)."""
+        return self._discretize
 
     def set_show_test(self, show: bool) -> None:
         self._show_test = show
@@ -85,30 +158,91 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if self._last is not None:
             self._draw_wrong(self._last, force=True)
 
+    def set_discretize(self, discretize: bool) -> None:
+        """Show hard decisions (or the model's confidence again), redrawn from the last snapshot."""
+        self._discretize = discretize
+        if self.discretize_check.isChecked() != discretize:
+            self.discretize_check.setChecked(discretize)
+        if self._last is not None:
+            self._draw_output(self._last)
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self._last = snapshot
-        grid = snapshot.grid
-        if np.all(np.isfinite(grid)):
-            self.image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
-            xs, ys = cell_centres(snapshot.extent, grid.shape)
-            segments = contour_segments(grid, BOUNDARY_LEVEL, xs, ys)
-            self.boundary.setData(segments[:, 0], segments[:, 1])
+        if snapshot.problem != self._problem:
+            self._set_problem(snapshot.problem)
+        points_key = (snapshot.data_version, snapshot.problem)
+        new_points = points_key != self._points_key
+        if new_points and snapshot.problem.kind == "regression":
+            self._value_range = value_range(np.concatenate([snapshot.train.y, snapshot.test.y]))
+            self.colorbar.setLevels(values=self._value_range)
+        self._draw_output(snapshot)
         if snapshot.extent != self._extent:
             self._extent = snapshot.extent
             x0, x1, y0, y1 = snapshot.extent
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        if snapshot.data_version != self._data_version:
-            self._data_version = snapshot.data_version
+        if new_points:
+            self._points_key = points_key
             self._draw_points(snapshot)
             self._draw_wrong(snapshot, force=True)
         else:
             self._draw_wrong(snapshot)
 
+    def _set_problem(self, problem: Problem) -> None:
+        """Title, colour bar and legend for ``problem``."""
+        self._problem = problem
+        self.plot.setTitle(TITLES[problem.kind], color="#333", size="10pt")
+        self.colorbar.setVisible(problem.kind != "multiclass")
+        self.colorbar.getAxis("left").setLabel(self.colour_bar_label)
+        if problem.kind == "binary":
+            self._value_range = BINARY_RANGE
+            self.colorbar.setLevels(values=BINARY_RANGE)
+        self.boundary.setVisible(problem.kind != "regression")
+        self._fill_legend()
+
+    def _fill_legend(self) -> None:
+        self.legend.clear()
+        entries = [
+            ("o", pg.mkPen("w"), pg.mkBrush("#555"), "train (filled)"),
+            ("s", pg.mkPen("#555", width=1.4), None, "test (hollow)"),
+        ]
+        if self._problem.is_classification:
+            entries.append(("o", pg.mkPen(WRONG, width=1.5), None, "misclassified"))
+        for symbol, pen, brush, label in entries:
+            self.legend.addItem(pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=9), label)
+
+    def _draw_output(self, snapshot: Snapshot) -> None:
+        """The heatmap and the boundaries (none for a regression) from the snapshot's grid."""
+        grid = np.asarray(snapshot.grid)
+        kind = snapshot.problem.kind
+        if grid.ndim != (3 if kind == "multiclass" else 2) or not np.all(np.isfinite(grid)):
+            return  # a diverged model's output: the last picture stays
+        if kind == "multiclass":
+            self.image.setImage(class_image(grid, self._discretize), autoLevels=False)
+        else:
+            low, high = self._value_range
+            self.image.setImage(value_image(grid, low, high, self._discretize), autoLevels=False)
+        if kind == "regression":
+            self.boundary.setData([], [])
+            return
+        xs, ys = cell_centres(snapshot.extent, grid.shape[:2])
+        if kind == "multiclass":
+            segments = class_boundaries(grid, xs, ys)
+        else:
+            segments = contour_segments(grid, BOUNDARY_LEVEL, xs, ys)
+        self.boundary.setData(segments[:, 0], segments[:, 1])
+
     def _draw_points(self, snapshot: Snapshot) -> None:
-        brushes = {0: pg.mkBrush(CLASS0), 1: pg.mkBrush(CLASS1)}
-        pens = {0: pg.mkPen(CLASS0, width=1.4), 1: pg.mkPen(CLASS1, width=1.4)}
         train, test = snapshot.train, snapshot.test
+        if snapshot.problem.kind == "regression":
+            low, high = self._value_range
+            train_colours, test_colours = value_colours(train.y, low, high), value_colours(test.y, low, high)
+            self.train_points.setData(pos=train.x, brush=[pg.mkBrush(*c) for c in train_colours])
+            self.test_points.setData(pos=test.x, pen=[pg.mkPen(*c, width=1.4) for c in test_colours], brush=None)
+            return
+        classes = snapshot.problem.classes
+        brushes = [pg.mkBrush(class_colour(c)) for c in range(classes)]
+        pens = [pg.mkPen(class_colour(c), width=1.4) for c in range(classes)]
         self.train_points.setData(pos=train.x, brush=[brushes[int(label)] for label in train.y])
         self.test_points.setData(pos=test.x, pen=[pens[int(label)] for label in test.y], brush=None)
 
@@ -123,3 +257,20 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if self._show_test:
             wrong.append(snapshot.test.x[snapshot.test_wrong])
         self.wrong_points.setData(pos=np.concatenate(wrong))
+
+
+def decision_panel(plot: DecisionPlot) -> QWidget:
+    """``plot`` with its view settings in a row below it (the "Discretize output" check box), as TensorFlow
+    Playground puts them under its heatmap."""
+    panel = QWidget()
+    panel.setObjectName("decisionPanel")
+    row = QHBoxLayout()
+    row.setContentsMargins(6, 0, 6, 2)
+    row.addStretch(1)
+    row.addWidget(plot.discretize_check, 0, Qt.AlignmentFlag.AlignRight)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(plot, 1)
+    layout.addLayout(row)
+    return panel

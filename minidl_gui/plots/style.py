@@ -1,12 +1,15 @@
-"""Colours shared by the plots: class 0 orange, class 1 blue (TensorFlow Playground's), train vs test."""
+"""Colours shared by the plots, as Qt takes them: the classes' (`minidl_gui.model.colours`), train vs test."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 
-CLASS0 = "#e8871e"
-CLASS1 = "#1f77b4"
-MIDDLE = "#f4f4f4"
+from minidl_gui.model.colours import CLASS_COLOURS, VALUE_STOPS, rgb_hex
+from minidl_gui.model.colours import MIDDLE as MIDDLE_RGB
+
+CLASS0 = rgb_hex(CLASS_COLOURS[0])
+CLASS1 = rgb_hex(CLASS_COLOURS[1])
+MIDDLE = rgb_hex(MIDDLE_RGB)
 TRAIN = "#1f77b4"
 TEST = "#e8871e"
 WRONG = "#d62728"
@@ -15,7 +18,12 @@ BOUNDARY = "#222222"
 
 def class_colormap() -> pg.ColorMap:
     """Output 0 → orange, 0.5 → near white, 1 → blue, lightened so points stay visible on top."""
-    return pg.ColorMap([0.0, 0.5, 1.0], ["#f6c089", MIDDLE, "#8fbde0"])
+    return pg.ColorMap([0.0, 0.5, 1.0], [rgb_hex(stop) for stop in VALUE_STOPS])
+
+
+def class_colour(index: int) -> str:
+    """Class ``index``'s colour (`CLASS_COLOURS`) as ``"#rrggbb"``."""
+    return rgb_hex(CLASS_COLOURS[index])
 
 
 def setup_plot(plot: pg.PlotItem, title: str, left: str, bottom: str, *, grid: bool = True) -> None:

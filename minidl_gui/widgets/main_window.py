@@ -25,8 +25,9 @@ from minidl_gui.model.history import History
 from minidl_gui.model.runs_log import MAX_RUNS
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.model.worker_state import WorkerState
+from minidl_gui.plots.confusion_matrix import ConfusionView
 from minidl_gui.plots.curves import CurvesView
-from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.plots.decision_plot import DecisionPlot, decision_panel
 from minidl_gui.plots.gradient_norms import GradientNormsView
 from minidl_gui.plots.network_view import NetworkView
 from minidl_gui.widgets.banner import MessageBanner
@@ -77,15 +78,17 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("plotSplitter")
-        self.splitter.addWidget(self.decision)
+        self.splitter.addWidget(decision_panel(self.decision))  # with its "Discretize output" check box
         self.network = NetworkView()
         self.gradients = GradientNormsView()
+        self.confusion = ConfusionView()
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.curves, "Curves")
         self.side_tabs.addTab(self.network, "Network")
         self.side_tabs.addTab(self.gradients, "Gradients")
+        self.side_tabs.addTab(self.confusion, "Confusion")
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setSizes([600, 340])
         central = QWidget()
@@ -149,9 +152,10 @@ class MainWindow(QMainWindow):
         self.history.truncate(snapshot.start)
         self.history.extend(snapshot.results)
         self.decision.show_snapshot(snapshot)
-        self.curves.show_history(self.history)
+        self.curves.show_history(self.history, snapshot.problem)
         self.network.show_snapshot(snapshot)
         self.gradients.show_history(self.history)
+        self.confusion.show_snapshot(snapshot)
         self.status.show_history(self.history)
         self.snapshotDrawn.emit()
 
@@ -227,6 +231,7 @@ class MainWindow(QMainWindow):
         settings.setValue("device", self.toolbar.device.currentData())
         settings.setValue("showTest", self.toolbar.show_test.isChecked())
         settings.setValue("logLoss", self.curves.log_check.isChecked())
+        settings.setValue("discretize", self.decision.discretize)
         settings.setValue("restorableRuns", self.runs.log.states_kept)
         settings.sync()
 
@@ -252,6 +257,7 @@ class MainWindow(QMainWindow):
         for key, default, apply in (
             ("showTest", True, self.toolbar.show_test.setChecked),
             ("logLoss", False, self.curves.set_log_loss),
+            ("discretize", False, self.decision.set_discretize),
         ):
             value = _boolean(settings.value(key, default))
             if value is None:

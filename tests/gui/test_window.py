@@ -56,7 +56,7 @@ def test_settings_chosen_in_the_widgets_train_and_fill_the_plots(qtbot, playgrou
     x, y = curves.curves["train_loss"].getData()
     assert len(x) == len(window.history) and np.all(np.isfinite(y))
     decision = find(window, DecisionPlot, "decisionPlot")
-    assert decision.image.image.shape == (100, 100)
+    assert decision.image.image.shape[:2] == (100, 100)  # RGBA pixels
     assert len(decision.train_points.data) == session.config.data.n_train
     assert find(window, QToolButton, "trainButton").text() == "Train"
     assert "epoch" in window.status.fields["epoch"].text()
