@@ -93,7 +93,8 @@ class DataPanel(FormGroup):
             DECIMALS,
             0.01,
             "noiseSpin",
-            "Disc: probability of flipping a label. Others: jitter of the points.",
+            "Disc: probability of flipping a label. Plane, Multi-Gaussian: each target is read at the point moved "
+            "by up to ±noise/2 (the point stays). Others: jitter of the points.",
         )
         self.seed = int_spin(0, MAX_SEED, "dataSeedSpin", "Seed of the random points (same seed, same points)")
         self.regenerate = QToolButton()
