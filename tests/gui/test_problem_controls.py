@@ -6,6 +6,7 @@ picked or the target value set. Everything found by objectName."""
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -17,10 +18,12 @@ from minidl.features import FEATURE_NAMES
 from minidl.problem import Problem
 from minidl_gui.model.config import ConfigEdit, DataConfig, fit_problem
 from minidl_gui.model.feature_fields import FEATURE_LABELS, all_feature_fields, feature_fields, grid_axes
+from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import AddPoint
 from minidl_gui.model.snapshot import Points, Snapshot
 from minidl_gui.widgets.control_panel import ControlPanel
 from minidl_gui.widgets.main_window import MainWindow
+from minidl_gui.widgets.status_bar import TrainingStatusBar
 
 TIMEOUT = 5_000
 
@@ -291,3 +294,18 @@ def test_all_feature_fields_cover_the_extent_at_cell_centres():
     fields = all_feature_fields((0.0, 2.0, -1.0, 1.0), 4)
     np.testing.assert_allclose(fields["x1"][:, 0], xs - 0.5)
     np.testing.assert_allclose(fields["x2"][0], ys - 0.5)
+
+
+# -- the status bar ---------------------------------------------------------------------------------------------
+def test_the_status_bar_shows_r2_for_a_regression_and_accuracy_for_a_classification(qtbot):
+    status = TrainingStatusBar()
+    qtbot.addWidget(status)
+    history = History()
+    history.append(SimpleNamespace(epoch=1, train_loss=0.1, test_loss=0.2, train_accuracy=0.9, test_accuracy=0.85))
+    status.show_history(history)
+    assert status.fields["accuracy"].text() == "accuracy train 90.0 % · test 85.0 %"
+    history.clear()
+    history.append(SimpleNamespace(epoch=1, train_loss=0.1, test_loss=0.2, train_r2=0.99512, test_r2=0.98))
+    status.show_history(history)
+    assert status.fields["accuracy"].text() == "R² train 0.9951 · test 0.9800"
+    assert "R²" in status.fields["accuracy"].toolTip()
