@@ -6,6 +6,7 @@ picked or the target value set. Everything found by objectName."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -309,3 +310,16 @@ def test_the_status_bar_shows_r2_for_a_regression_and_accuracy_for_a_classificat
     status.show_history(history)
     assert status.fields["accuracy"].text() == "R² train 0.9951 · test 0.9800"
     assert "R²" in status.fields["accuracy"].toolTip()
+
+
+def test_the_feature_thumbnails_are_computed_again_only_for_a_new_extent(window):
+    view = window.network
+    window.side_tabs.setCurrentWidget(view)
+    view.show_snapshot(fake_snapshot())
+    fields = view._fields
+    view.show_snapshot(fake_snapshot(3))
+    assert view._fields is fields  # the same domain: not recomputed
+    moved = replace(fake_snapshot(), extent=(-1.0, 2.0, -1.0, 2.0))
+    view.show_snapshot(moved)
+    assert view._fields is not fields
+    np.testing.assert_allclose(view._fields["x1"], all_feature_fields(moved.extent)["x1"])
