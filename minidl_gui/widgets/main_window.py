@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.runs.toggleViewAction())
         self.network.neuronSelected.connect(self.neuronSelected)
         self.network.featureToggled.connect(self.controls.toggle_feature)  # one owner: the Network group
+        self._problem_note, self._note_pending, self._note_data = "", False, ("", None)
         self.controls.problemMessage.connect(self._problem_message)
         self.keys = WindowKeys(self)  # Space and Esc reach the toolbar even from a spin box
 
@@ -202,11 +203,19 @@ class MainWindow(QMainWindow):
             self.controls.data.set_custom(self.app_state.custom_points)
 
     def _problem_message(self, text: str) -> None:
-        """What an edit changed to fit the data set's problem (say, the loss): on the banner and the status bar."""
-        self.banner.show_message(html.escape(text), "info")
+        """What an edit changed to fit the data set's problem (say, the loss): on the banner and the status bar,
+        until another data set (or class count) is chosen that needs no change."""
+        self._problem_note, self._note_pending = html.escape(text), True
+        self.banner.show_message(self._problem_note, "info")
         self.show_message(text)
 
     def _config_edited(self, config: Config, section: ConfigEdit) -> None:
+        data = (config.data.dataset, config.data.classes)
+        if self._note_pending:
+            self._note_data = data  # the data set the note is about
+        elif data != self._note_data and self.banner.isVisible() and self.banner.label.text() == self._problem_note:
+            self.banner.hide()
+        self._note_pending = False
         self.app_state.set_config(config)
         self.configChanged.emit(config, section)
 

@@ -323,3 +323,17 @@ def test_the_feature_thumbnails_are_computed_again_only_for_a_new_extent(window)
     view.show_snapshot(moved)
     assert view._fields is not fields
     np.testing.assert_allclose(view._fields["x1"], all_feature_fields(moved.extent)["x1"])
+
+
+def test_what_a_data_set_switch_changed_is_on_the_banner_until_the_next_switch(window):
+    dataset = find(window, QComboBox, "datasetCombo")
+    pick(dataset, "blobs")
+    assert window.banner.isVisible() and window.banner.kind == "info"
+    assert "3-class" in window.banner.label.text() and "cross_entropy" in window.banner.label.text()
+    assert "cross_entropy" in window.status.currentMessage()
+    find(window, QSpinBox, "trainPointsSpin").setValue(500)  # another edit: the note stays
+    assert window.banner.isVisible()
+    pick(dataset, "plane")  # changes the loss again: a new note
+    assert window.banner.isVisible() and "regression" in window.banner.label.text()
+    pick(dataset, "multi_gauss")  # nothing to change: the note goes
+    assert not window.banner.isVisible()
