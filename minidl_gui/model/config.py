@@ -289,19 +289,22 @@ class Config:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Config:
-        """Build from ``to_dict()``'s shape; missing keys keep their defaults, unknown keys are refused."""
+    def from_dict(cls, data: dict[str, Any], *, fit: bool = False) -> Config:
+        """Build from ``to_dict()``'s shape; missing keys keep their defaults, unknown keys are refused. With ``fit``
+        a loss or output activation that does not fit the data's problem is changed to one that does
+        (`fit_problem`) instead of refused."""
         _check(isinstance(data, dict), f"a config must be a JSON object, got {type(data).__name__}")
         data = dict(data)
         network = dict(_section(data, "network"))
         if "hidden" in network:
             _check(isinstance(network["hidden"], list), "network.hidden must be a list of {width, activation}")
             network["hidden"] = tuple(_build(LayerConfig, layer, "network.hidden[]") for layer in network["hidden"])
-        return cls(
-            data=_build(DataConfig, _section(data, "data"), "data"),
-            network=_build(NetworkConfig, network, "network"),
-            training=_build(TrainingConfig, _section(data, "training"), "training"),
+        sections = (
+            _build(DataConfig, _section(data, "data"), "data"),
+            _build(NetworkConfig, network, "network"),
+            _build(TrainingConfig, _section(data, "training"), "training"),
         )
+        return fit_problem(*sections)[0] if fit else cls(*sections)
 
     def replace(self, **sections: Any) -> Config:
         """A copy with some sections replaced: ``config.replace(training=...)``."""
@@ -323,6 +326,14 @@ def fit_problem(data: DataConfig, network: NetworkConfig, training: TrainingConf
     regression or two classes); k classes and a regression get the identity output; two classes get the report's
     ``mse`` with the identity output back only when the loss was ``cross_entropy``; BCE keeps its sigmoid.
     """
+    config, changes = fitted_changes(data, network, training)
+    if not changes:
+        return config, ""
+    return config, f"The {data.dataset} data is a {data.problem.adjective} problem: {', '.join(changes)}."
+
+
+def fitted_changes(data: DataConfig, network: NetworkConfig, training: TrainingConfig) -> tuple[Config, list[str]]:
+    """`fit_problem`'s configuration and its changes, each as ``"loss mse → cross_entropy"``."""
     problem = data.problem
     loss, output = training.loss, network.output_activation
     if loss not in problem.losses:
@@ -338,14 +349,8 @@ def fit_problem(data: DataConfig, network: NetworkConfig, training: TrainingConf
         for what, old, new in (("loss", training.loss, loss), ("output", network.output_activation, output))
         if old != new
     ]
-    config = Config(
-        data=data,
-        network=replace(network, output_activation=output),
-        training=replace(training, loss=loss),
-    )
-    if not changes:
-        return config, ""
-    return config, f"The {data.dataset} data is a {problem.adjective} problem: {', '.join(changes)}."
+    network, training = replace(network, output_activation=output), replace(training, loss=loss)
+    return Config(data=data, network=network, training=training), changes
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:

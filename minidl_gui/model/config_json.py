@@ -12,8 +12,9 @@ from minidl_gui.model.config import Config
 from minidl_gui.model.json_document import unique_keys
 
 
-def config_from_json(text: str) -> Config:
-    """The `Config` in ``text`` (shaped like ``Config.to_dict()``); ValueError with one line naming what is wrong."""
+def config_from_json(text: str, *, fit: bool = False) -> Config:
+    """The `Config` in ``text`` (shaped like ``Config.to_dict()``); ValueError with one line naming what is wrong.
+    ``fit``: a loss or output that does not fit the data's problem is fitted to it (`Config.from_dict`)."""
     try:
         data = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
@@ -27,7 +28,7 @@ def config_from_json(text: str) -> Config:
         where, problem = found
         raise ValueError(f"{where} is {problem}: a config holds finite numbers of sensible size only")
     try:
-        return Config.from_dict(data)
+        return Config.from_dict(data, fit=fit)
     except TypeError as error:
         raise ValueError(str(error)) from None
 
@@ -52,7 +53,9 @@ def unusable_number(data: Any) -> tuple[str, str] | None:
 def config_from_saved_json(text: str) -> tuple[Config, list[str]]:
     """The config saved in settings as ``text``, keeping every valid field: ``(config, reset)``, where
     ``reset`` names the fields that were invalid and got their defaults (``["config.training.lr"]``), or is
-    ``["config"]`` when ``text`` is not a config at all."""
+    ``["config"]`` when ``text`` is not a config at all. Fields are kept one by one, each checked with those kept
+    before it; the loss and output activation follow the data's problem (`fit_problem`), so that a kept data set
+    of k classes is not lost for want of the cross-entropy loss checked after it."""
     try:
         return config_from_json(text), []
     except ValueError:
@@ -69,9 +72,9 @@ def config_from_saved_json(text: str) -> tuple[Config, list[str]]:
         for key, value in values.items():
             candidate = {**kept, section: {**kept.get(section, {}), key: value}}
             try:
-                config_from_json(json.dumps(candidate))
+                config_from_json(json.dumps(candidate), fit=True)
             except ValueError:
                 reset.append(f"config.{section}.{key}")
             else:
                 kept = candidate
-    return config_from_json(json.dumps(kept)), reset
+    return config_from_json(json.dumps(kept), fit=True), reset

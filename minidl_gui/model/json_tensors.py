@@ -20,25 +20,30 @@ from minidl_gui.model.json_values import as_object, field, is_count, is_number
 
 MAX_DIM = 2**31 - 1
 MAX_NDIM = 8
-DTYPES = {"float32": torch.float32, "float64": torch.float64, "uint8": torch.uint8}
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "uint8": torch.uint8, "int64": torch.int64}
 DTYPE_NAMES = {dtype: name for name, dtype in DTYPES.items()}
+INTEGER_BUFFERS = ("features",)
+"""The names of the int64 buffers a model's state may hold (`minidl.Features`' indices of its input features);
+every other tensor of a state is a float parameter."""
 
 
 def encode_tensor(tensor: Tensor) -> dict[str, Any]:
-    """``{"dtype": "float32", "shape": [...], "data": [flat values]}``: exact for float32, float64, uint8."""
+    """``{"dtype": "float32", "shape": [...], "data": [flat values]}``: exact for float32, float64, uint8 and int64
+    (a buffer's indices, such as `minidl.Features`')."""
     if tensor.dtype not in DTYPE_NAMES:
-        raise ValueError(f"cannot save a tensor of dtype {tensor.dtype}: use float32, float64 or uint8")
+        raise ValueError(f"cannot save a tensor of dtype {tensor.dtype}: use float32, float64, uint8 or int64")
     return {"dtype": DTYPE_NAMES[tensor.dtype], "shape": list(tensor.shape), "data": tensor.reshape(-1).tolist()}
 
 
-def decode_tensor(value: Any, name: str, floating: bool = True) -> Tensor:
+def decode_tensor(value: Any, name: str, floating: bool = True, *, integers: bool = False) -> Tensor:
     """The tensor `encode_tensor` made; SessionFileError naming tensor ``name`` if ``value`` is not one.
 
-    Float tensors must hold finite numbers (that fit the dtype); ``floating=False`` accepts only uint8.
+    Float tensors must hold finite numbers (that fit the dtype); ``floating=False`` accepts only uint8;
+    ``integers`` accepts int64 too (whole numbers of at most 53 bits: a buffer's indices).
     """
     value = as_object(value, name)
     dtype_name = field(value, "dtype", name + ".")
-    allowed = ("float32", "float64") if floating else ("uint8",)
+    allowed = (("float32", "float64") if floating else ("uint8",)) + (("int64",) if integers else ())
     if dtype_name not in allowed:
         raise SessionFileError(f"tensor '{name}' has dtype {show_value(dtype_name)}; expected {' or '.join(allowed)}")
     shape = field(value, "shape", name + ".")
@@ -49,6 +54,10 @@ def decode_tensor(value: Any, name: str, floating: bool = True) -> Tensor:
         raise SessionFileError(f"tensor '{name}' has data {describe_kind(data)}; expected a list of numbers")
     if len(data) != math.prod(shape):
         raise SessionFileError(f"tensor '{name}' has {len(data)} values but shape {shape}")
+    if dtype_name == "int64":
+        if not all(type(v) is int and is_number(v) for v in data):
+            raise SessionFileError(f"tensor '{name}' should hold whole numbers")
+        return torch.tensor(data, dtype=torch.int64).reshape(shape)
     if not floating:
         if not all(is_count(v, 255) for v in data):
             raise SessionFileError(f"tensor '{name}' should hold whole numbers from 0 to 255")
@@ -67,5 +76,9 @@ def encode_state(state: Mapping[str, Tensor]) -> dict[str, Any]:
 
 
 def decode_state(value: Any, where: str) -> dict[str, Tensor]:
-    """The ``state_dict`` `encode_state` made; SessionFileError naming the first bad tensor."""
-    return {name: decode_tensor(tensor, f"{where}.{name}") for name, tensor in as_object(value, where).items()}
+    """The ``state_dict`` `encode_state` made (float parameters; int64 buffers named in `INTEGER_BUFFERS`);
+    SessionFileError naming the first bad tensor."""
+    return {
+        name: decode_tensor(tensor, f"{where}.{name}", integers=name.rsplit(".", 1)[-1] in INTEGER_BUFFERS)
+        for name, tensor in as_object(value, where).items()
+    }

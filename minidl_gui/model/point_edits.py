@@ -19,7 +19,7 @@ from torch import Tensor
 
 from minidl.data import CLASS_CHOICE, dataset_problem, infer_problem, train_test_split
 from minidl.problem import Problem
-from minidl_gui.model.config import Config, DataConfig, fit_problem
+from minidl_gui.model.config import Config, DataConfig, fitted_changes
 
 Data = tuple[Tensor, Tensor]
 BINARY = Problem()
@@ -217,10 +217,11 @@ class ReplacePoints:
         if problem == config.data.problem:
             return config, ""
         data = switched_data(config.data, problem)
-        adopted, fitted = fit_problem(data, config.network, config.training)
-        said = "" if data.dataset == config.data.dataset else f" (data set {config.data.dataset} → {data.dataset})"
-        message = f"The points are a {problem.adjective} problem{said}; a new model was built."
-        return adopted, " ".join(filter(None, (message, fitted)))
+        adopted, changes = fitted_changes(data, config.network, config.training)
+        if data.dataset != config.data.dataset:
+            changes.insert(0, f"data set {config.data.dataset} → {data.dataset}")
+        said = f": {', '.join(changes)}" if changes else ""
+        return adopted, f"They are a {problem.adjective} problem{said}; a new model was built."
 
     def __call__(self, train: Data, test: Data, problem: Problem = BINARY) -> Edited:
         misfit = label_misfit(problem, torch.cat([self.train[1], self.test[1]]))

@@ -50,8 +50,8 @@ def capture(
     return SessionData(
         config=copy.deepcopy(dict(config)),
         seed=seed,
-        train=(_cpu_copy(loader.x), _cpu_copy(loader.y)),
-        test=None if test is None else (_cpu_copy(test[0]), _cpu_copy(test[1])),
+        train=(_cpu_copy(loader.x), _labels(loader.y, loader.x.dtype)),
+        test=None if test is None else (_cpu_copy(test[0]), _labels(test[1], test[0].dtype)),
         history=plain_columns(history),
         trainer=trainer.state_dict(),
         gradient_norms=None if gradient_norms is None else _finite_rows(gradient_norms),
@@ -62,6 +62,12 @@ def capture(
 def _cpu_copy(tensor: torch.Tensor) -> torch.Tensor:
     """A copy of ``tensor`` on the CPU."""
     return tensor.to("cpu", copy=True)
+
+
+def _labels(y: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """A CPU copy of labels ``y`` as the points hold them, an (n, 1) column of ``dtype``: a trainer holds class
+    indices as int64 (n,) for cross-entropy."""
+    return _cpu_copy(y).reshape(len(y), 1).to(dtype)
 
 
 def _finite_rows(rows: Sequence[Sequence[float | None]]) -> list[list[float | None]]:

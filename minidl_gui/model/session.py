@@ -127,9 +127,10 @@ class Session:
 
     # -- building ---------------------------------------------------------------------------------
     def _build_data(self) -> None:
+        """The configuration's points; `_build_model` must follow (they may be another problem's)."""
         if self.custom_points:
             self._remember_points()  # drawn or imported points are not reproducible: Ctrl+Z brings them back
-        self.set_data(*build_data(self.config.data))
+        self._place(*build_data(self.config.data))
         self.custom_points = False
 
     def set_data(self, train: tuple[Tensor, Tensor], test: tuple[Tensor, Tensor], *, refit: bool = True) -> None:
@@ -137,10 +138,14 @@ class Session:
         unless ``refit`` is False (points drawn by hand) or there are no points.
 
         The model is kept; a built trainer gets the new points from its next epoch on."""
-        self.train_data, self.test_data = train, test
         if hasattr(self, "trainer"):
             self.trainer.set_train_data(*train)
             self.trainer.test = test if len(test[0]) else None
+        self._place(train, test, refit=refit)
+
+    def _place(self, train: tuple[Tensor, Tensor], test: tuple[Tensor, Tensor], *, refit: bool = True) -> None:
+        """The points and the plotted domain of `set_data`, but not the trainer's (a new one is to come)."""
+        self.train_data, self.test_data = train, test
         self.data_version += 1
         x = torch.cat([self.train_data[0], self.test_data[0]])
         if refit and len(x):
@@ -164,7 +169,7 @@ class Session:
         self._remember_points()
         if adopted != self.config:
             self.config = adopted
-            self.set_data(edited.train, edited.test, refit=edited.refit)
+            self._place(edited.train, edited.test, refit=edited.refit)  # the trainer of the old problem goes
             self._build_model()
         else:
             self.set_data(edited.train, edited.test, refit=edited.refit)

@@ -119,4 +119,5 @@ def test_the_app_offers_minidls_losses_but_the_logit_one_each_named_once(qtbot):
     qtbot.addWidget(panel)
     combo = panel.loss
     items = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
-    assert items == [("MSE", "mse"), ("MAE", "mae"), ("BCE", "bce")]
+    assert items[:3] == [("MSE", "mse"), ("MAE", "mae"), ("BCE", "bce")]
+    assert [data for _, data in items] == list(LOSS_NAMES)  # and cross-entropy, for k classes (issue #11)

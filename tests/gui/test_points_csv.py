@@ -64,9 +64,23 @@ def test_a_malformed_file_names_its_first_bad_line_and_changes_nothing(qtbot, pl
     assert np.array_equal(window.last_snapshot.train.x, before.train.x)
     assert not window.controls.data.custom
 
-    path.write_text("0.1,0.2,1\n0.3,0.4,2\n", encoding="utf-8")
+    path.write_text("0.1,0.2,1\n0.3,0.4,nan\n", encoding="utf-8")  # labels 0..5 are classes now (issue #11)
     assert not imported(qtbot, window, path)
-    assert "line 2" in window.banner.label.text() and "label must be 0 or 1" in window.banner.label.text()
+    assert "line 2" in window.banner.label.text() and "labels must be finite numbers" in window.banner.label.text()
+
+
+def test_a_file_of_another_problem_switches_the_data_set_and_says_so(qtbot, playground, tmp_path):
+    controller = playground()
+    window = controller.window
+    path = tmp_path / "targets.csv"
+    path.write_text("x1,x2,target\n0.1,0.2,0.25\n0.3,0.4,-0.5\n0.5,0.5,1\n0.7,0.1,0\n", encoding="utf-8")
+    assert imported(qtbot, window, path)
+    message = "They are a regression problem: data set disc → plane; a new model was built."
+    qtbot.waitUntil(lambda: message in window.status.currentMessage(), timeout=TIMEOUT)
+    assert "Imported 4 points from targets.csv" in window.status.currentMessage()
+    assert window.app_state.config.data.dataset == "plane" and controller.session.config == window.app_state.config
+    assert window.last_snapshot.problem.kind == "regression" and window.controls.data.custom
+    assert sorted(np.concatenate([window.last_snapshot.train.y, window.last_snapshot.test.y])) == [-0.5, 0, 0.25, 1]
 
 
 def test_missing_empty_or_binary_files_are_refused_with_a_reason(qtbot, playground, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from minidl.data import save_points
-from minidl.features import DEFAULT_FEATURES, FEATURE_NAMES
+from minidl.features import DEFAULT_FEATURES
 from minidl.problem import Problem
 from minidl_gui.model.config import Config, DataConfig, LayerConfig, NetworkConfig, TrainingConfig, fit_problem
 from minidl_gui.model.history import BASE_COLUMNS, REGRESSION_COLUMNS
@@ -99,7 +99,11 @@ def test_fit_problem_changes_the_loss_and_output_where_they_do_not_fit_and_says_
     config, message = fit_problem(DataConfig(), network, training)
     assert (config, message) == (Config(), "")
     config, message = fit_problem(DataConfig(dataset="spiral", classes=3), network, training)
-    assert (config.training.loss, config.network.output_activation, config.sizes[-1]) == ("cross_entropy", "identity", 3)
+    assert (config.training.loss, config.network.output_activation, config.sizes[-1]) == (
+        "cross_entropy",
+        "identity",
+        3,
+    )
     assert message == "The spiral data is a 3-class problem: loss mse → cross_entropy."
     back, message = fit_problem(DataConfig(dataset="disc"), config.network, config.training)
     assert (back.training.loss, back.network.output_activation) == ("mse", "identity")
@@ -119,7 +123,7 @@ def test_the_new_fields_round_trip_through_json_and_old_configs_load_as_before()
     text = json.dumps(config.to_dict())
     assert Config.from_dict(json.loads(text)) == config
     assert json.loads(text)["network"]["features"] == ["x1", "x2", "x1^2", "sin(x2)"]
-    old = Config().to_dict()
+    old = json.loads(json.dumps(Config().to_dict()))
     del old["data"]["classes"], old["network"]["features"]
     assert Config.from_dict(old) == Config()
     for section, values, message in (
@@ -191,7 +195,7 @@ def test_a_regression_snapshot_has_the_prediction_grid_and_no_classes():
     assert not snapshot.test_wrong.any()
     record = snapshot.results[-1]
     assert record.train_accuracy is None and record.test_accuracy is None
-    assert 0.0 <= record.train_rmse and record.test_r2 <= 1.0
+    assert record.train_rmse >= 0.0 and record.test_r2 <= 1.0
     assert np.isnan(session.history.column("test_accuracy")).all()
     assert session.history.last("test_r2") == record.test_r2
     assert session.history.last("train_rmse") == record.train_rmse
@@ -251,7 +255,9 @@ def test_imported_points_of_another_problem_switch_the_data_set_and_say_so(tmp_p
     assert session.edit_rebuilds(edit)
     message = session.edit_points(edit)
     assert message.startswith("Imported 40 points from three.csv")
-    assert "3-class problem (data set disc → blobs)" in message and "loss mse → cross_entropy" in message
+    assert message.endswith(
+        "They are a 3-class problem: data set disc → blobs, loss mse → cross_entropy; a new model was built."
+    )
     assert session.config.data == replace(config_of("disc").data, dataset="blobs", classes=3)
     assert session.model.forward(torch.zeros(1, 2)).shape == (1, 3) and session.custom_points
     assert len(session.train_data[0]) + len(session.test_data[0]) == 40
@@ -269,7 +275,8 @@ def test_imported_points_of_the_same_problem_keep_the_model(tmp_path):
     model = session.model
     edit = read_points(write_csv(tmp_path / "three.csv", Problem.classification(3)), session.config.data)
     assert not session.edit_rebuilds(edit)
-    assert session.edit_points(edit) == "Imported 40 points from three.csv: 26 for training, 14 for testing."
+    message = session.edit_points(edit)
+    assert message.startswith("Imported 40 points from three.csv: ") and message.endswith(" for testing.")
     assert session.model is model
 
 
@@ -316,7 +323,10 @@ def test_a_session_of_each_problem_round_trips_through_a_file(tmp_path, dataset,
     session = Session(config_of(dataset, classes, features=features), resolution=6)
     train(session, 2)
     path = tmp_path / "run.minidl"
-    save_session(path, capture_session(session))
+    captured = capture_session(session)
+    assert captured.train[1].shape == (60, 1) and captured.train[1].dtype == torch.float32  # not the trainer's int64
+    torch.testing.assert_close(captured.train[1], session.train_data[1], rtol=0, atol=0)
+    save_session(path, captured)
     document = json.loads(path.read_text())
     assert document["problem"] == str(session.config.data.problem)
     assert document["config"]["network"]["features"] == list(features)
@@ -325,9 +335,11 @@ def test_a_session_of_each_problem_round_trips_through_a_file(tmp_path, dataset,
         assert set(REGRESSION_COLUMNS) <= set(document["history"])
     restored = session_from_saved(load_session(path), resolution=6)
     assert restored.config == session.config and restored.epoch == 2
-    for a, b in zip((*restored.train_data, *restored.test_data), (*session.train_data, *session.test_data)):
+    for a, b in zip(
+        (*restored.train_data, *restored.test_data), (*session.train_data, *session.test_data), strict=True
+    ):
         assert torch.equal(a, b)
-    for (name, a), b in zip(restored.model.state_dict().items(), session.model.state_dict().values()):
+    for (name, a), b in zip(restored.model.state_dict().items(), session.model.state_dict().values(), strict=True):
         assert torch.equal(a, b), name
     assert restored.history.last("test_loss") == session.history.last("test_loss")
     if classes is None:
@@ -375,7 +387,7 @@ def test_a_file_whose_problem_does_not_fit_its_model_labels_or_configuration_is_
     bad_labels["data"]["train"]["y"][0] = 3
     assert "labels in 'data.train.y' should all be class indices from 0 to 2" in refused(bad_labels)
     binary = {key: value for key, value in document.items() if key != "problem"}
-    assert "gives 3 outputs, but a binary problem" in refused(binary)
+    assert "the labels in 'data.train.y' should all be 0 or 1" in refused(binary)
     other = json.loads(json.dumps(document))
     other["config"]["data"]["classes"] = 4
     assert "field 'problem' is '3 classes', but 'config.data' gives '4 classes'" in refused(other)
@@ -412,7 +424,7 @@ def test_the_new_presets_exist_and_fit_their_problem():
     assert PRESETS["regression-plane"][0] == "Regression — plane"
     spiral, plane = preset("spiral-3"), preset("regression-plane")
     assert spiral.data.problem == Problem.classification(3) and spiral.training.loss == "cross_entropy"
-    assert spiral.network.features == ("x1", "x2") and {layer.activation for layer in spiral.network.hidden} == {"tanh"}
+    assert spiral.network.features == ("x1", "x2") and {layer.activation for layer in spiral.network.hidden} == {"relu"}
     assert (plane.data.dataset, plane.data.problem, plane.training.loss) == ("plane", Problem.regression(), "mse")
     assert plane.network.output_activation == "identity"
 
@@ -427,3 +439,59 @@ def test_the_regression_plane_preset_reaches_r2_of_0_99_within_its_epochs():
     config = preset("regression-plane")
     epochs, r2 = epochs_to_reach(config, lambda record: record.test_r2 >= 0.99)
     assert r2 >= 0.99, f"R² {r2:.4f} after {epochs} epochs"
+
+
+def test_the_new_presets_are_choices_of_the_command_line():
+    from minidl_gui.app import parse_args
+
+    for key in ("spiral-3", "regression-plane"):
+        assert parse_args(["--preset", key]).preset == key
+
+
+def test_the_regression_preset_runs_scripted_from_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    shot = tmp_path / "plane.png"
+    command = ["--preset", "regression-plane", "--autostart", "--quit-after-epochs", "2", "--screenshot", str(shot)]
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from minidl_gui.app import main; sys.exit(main(sys.argv[1:]))", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {shot}" in done.stdout and shot.stat().st_size > 0
+
+
+def test_saved_settings_with_a_bad_field_keep_a_k_class_data_set_and_its_loss():
+    from minidl_gui.model.config_json import config_from_saved_json
+
+    saved = config_of("blobs", 4, features=("x1", "x2", "x1^2")).to_dict()
+    saved["training"]["lr"] = -1.0
+    config, reset = config_from_saved_json(json.dumps(saved))
+    assert reset == ["config.training.lr"]
+    assert (config.data.classes, config.training.loss, config.network.features) == (
+        4,
+        "cross_entropy",
+        ("x1", "x2", "x1^2"),
+    )
+
+
+def test_weights_of_a_features_model_export_and_refuse_a_model_of_other_features(tmp_path):
+    from minidl_gui.model.export import load_weights, save_weights
+    from minidl_gui.model.json_document import SessionFileError as WeightsError
+
+    session = Session(config_of("disc", features=("x1", "x2", "x1^2")), resolution=4)
+    train(session, 1)
+    path = tmp_path / "weights.json"
+    save_weights(path, session.model)
+    again = Session(config_of("disc", features=("x1", "x2", "x1^2")), resolution=4)
+    load_weights(path, again.model)
+    for a, b in zip(again.model.state_dict().values(), session.model.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    other = Session(config_of("disc", features=("x1", "x2", "x2^2")), resolution=4)
+    with pytest.raises(WeightsError):
+        load_weights(path, other.model)

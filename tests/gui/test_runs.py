@@ -103,6 +103,7 @@ def test_each_ended_run_gets_a_row(qtbot, playground, short_config):
     history = window.history
     assert cells[0] == "1" and cells[1] == summary_text(short_config) and cells[4] == "4" and cells[6] == "done"
     assert cells[3] == f"{100 * history.last('test_accuracy'):.1f} %"
+    assert cells[7:] == ["binary", "x1, x2"]  # the problem and the input features
     controller.submit(Train(2))  # a new run (the last one was done), paused after two epochs...
     qtbot.waitUntil(lambda: window.toolbar.state == "paused" and len(window.history) == 2, timeout=TIMEOUT)
     controller.submit(Reset())  # ...and interrupted by a reset

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from minidl import SGD, Adam, BCEWithLogitsLoss, CosineAnnealingLR, StepLR, mlp
 from minidl.data import make_disc
+from minidl.problem import MAX_CLASSES
 from minidl.training import StopRules, Trainer
 from minidl_gui.model import json_document
-from minidl.problem import MAX_CLASSES
 from minidl_gui.model.config import INPUTS, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_INPUTS, MAX_POINTS, MAX_WIDTH, Config
 from minidl_gui.model.history import COLUMNS
 from minidl_gui.model.saved_session import capture, capture_session, session_from_saved

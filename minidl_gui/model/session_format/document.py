@@ -114,6 +114,7 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
     as_integer(field(data, "features", "data."), "data.features", low=INPUTS, high=INPUTS)
     model = decode_state(field(document, "model"), "model")
     _check_outputs(model, problem)
+    parameters = {name: tensor for name, tensor in model.items() if tensor.is_floating_point()}  # not the buffers
     trainer = as_object(field(document, "trainer"), "trainer")
     history = decode_history(field(document, "history"))
     epochs = len(next(iter(history.values()), []))
@@ -123,7 +124,7 @@ def session_from_document(document: Mapping[str, Any]) -> SessionData:
     seed = _seed(field(document, "seed"))
     state = {
         "model": model,
-        "optimizer": decode_optimizer(field(document, "optimizer"), model),
+        "optimizer": decode_optimizer(field(document, "optimizer"), parameters),
         "scheduler": decode_scheduler(field(document, "scheduler")),
         "epoch": as_integer(field(trainer, "epoch", "trainer."), "trainer.epoch", high=MAX_EPOCHS),
         "elapsed": as_number(field(trainer, "elapsed", "trainer."), "trainer.elapsed", low=0.0),
@@ -170,7 +171,10 @@ def _encode_points(points: tuple[Tensor, Tensor], problem: Problem) -> dict[str,
     layout binary files always had)."""
     labels = points[1].reshape(-1).tolist()
     whole = problem.is_classification
-    return {"x": points[0].tolist(), "y": [int(v) if whole or v in (0.0, 1.0) else v for v in labels]}
+    return {
+        "x": points[0].tolist(),
+        "y": [int(v) if v in (0.0, 1.0) or (whole and float(v).is_integer()) else v for v in labels],
+    }
 
 
 def _decode_points(value: Any, where: str, problem: Problem) -> tuple[Tensor, Tensor]:

@@ -2,7 +2,8 @@
 
 A history holds the app's columns (`COLUMNS`; a regression's RMSE and R² only in a regression's file), one value
 per epoch: ``epoch`` counts 1, 2, 3…; the other columns hold numbers within their own range, or null (or NaN, as
-the app writes them) where a value is unknown (a regression's accuracy). ``gradient_norms`` holds one row per epoch of one norm per `Linear` layer.
+the app writes them) where a value is unknown (a regression's accuracy). ``gradient_norms`` holds one row per
+epoch of one norm per `Linear` layer.
 """
 
 from __future__ import annotations
