@@ -103,25 +103,26 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
 
     def _keep_square(self) -> None:
         """Pad the layout so the data area is square: the axes, colour bar and legend then hug the
-        heatmap instead of the aspect lock widening the range past the data. The free space is the
-        viewport's less what is not the data area (axes, title, colour bar, legend): measured from the
-        viewport rather than the layout, margins from a wider window never keep the layout wider than
-        the widget (clipped) after it shrinks."""
+        heatmap instead of the aspect lock widening the range past the data.
+
+        The free space is the viewport's less what is not the data area (axes, title, colour bar, legend),
+        measured from the viewport rather than the layout: margins from a wider window never hold the layout
+        wider than the widget after it shrinks. The square's side is at least what the layout's minimum
+        leaves the data area (a title wider than the plot): narrower than that, the plot is cut, but square."""
         view, layout = self.plot.vb, self.ci.layout
         left, top, right, bottom = layout.getContentsMargins()
-        frame = self.ci.geometry()
+        frame, least = self.ci.geometry(), layout.minimumSize()
         overhead_width = frame.width() - left - right - view.width()
         overhead_height = frame.height() - top - bottom - view.height()
         free_width = self.viewport().width() - overhead_width - 2 * MARGIN
         free_height = self.viewport().height() - overhead_height - 2 * MARGIN
+        least_width = max(0.0, least.width() - left - right - overhead_width)
+        least_height = max(0.0, least.height() - top - bottom - overhead_height)
         if free_width <= 0 or free_height <= 0:
             return
-        side = min(free_width, free_height)
-        x_margin, y_margin = MARGIN + (free_width - side) / 2, MARGIN + (free_height - side) / 2
-        # never more than the layout's minimum leaves free (the title or the legend may be wider than the side)
-        least = self.ci.layout.minimumSize()
-        x_margin = max(MARGIN, min(x_margin, (self.viewport().width() - (least.width() - left - right)) / 2))
-        y_margin = max(MARGIN, min(y_margin, (self.viewport().height() - (least.height() - top - bottom)) / 2))
+        side = max(min(free_width, free_height), least_width, least_height)
+        x_margin = MARGIN + max(0.0, (free_width - side) / 2)
+        y_margin = MARGIN + max(0.0, (free_height - side) / 2)
         if abs(x_margin - left) > 1 or abs(y_margin - top) > 1:
             layout.setContentsMargins(x_margin, y_margin, x_margin, y_margin)
             self.ci.resize(float(self.viewport().width()), float(self.viewport().height()))  # as small as it may be

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.network, "Network")
         self.side_tabs.addTab(self.gradients, "Gradients")
         self.side_tabs.addTab(self.confusion, "Confusion")
+        self.side_tabs.setMinimumWidth(self.side_tabs.tabBar().sizeHint().width())  # every tab in sight
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setSizes([600, 340])
         central = QWidget()
