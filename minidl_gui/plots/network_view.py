@@ -1,6 +1,13 @@
 """`NetworkView`: the network as a diagram — neurons in columns, links coloured by the sign of their
 weight and drawn thicker with its magnitude — and the activation field of the neuron under the mouse.
 
+The input column is TensorFlow Playground's: one node per input feature (all of `FEATURE_NAMES`), each
+showing its feature's field over the plotted domain as a thumbnail (`feature_fields`, recomputed only when
+the domain changes). The features the network takes are drawn solid and linked, the others faded; a click on
+an input node asks for that feature to be toggled (``featureToggled``): the control panel owns the
+configuration, and this view shows it back (``set_features``). The output column has one node per output:
+k for k classes, filled with the class colours.
+
 Links are grouped by (sign, thickness bucket) into a fixed set of `PlotCurveItem`s with
 ``connect="pairs"``, so an update of any network is a handful of ``setData`` calls. A layer wider
 than ``max_neurons`` shows its first ``max_neurons`` neurons and says so. The field of the selected
@@ -10,13 +17,19 @@ neuron comes computed from the worker (``Snapshot.neuron_field``): this view onl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from minidl.features import DEFAULT_FEATURES, FEATURE_NAMES
+from minidl.problem import Problem
+from minidl_gui.model.feature_fields import FEATURE_FORMULAS, FEATURE_LABELS, all_feature_fields
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.plots.palette import class_colours
 from minidl_gui.plots.style import CLASS0, CLASS1, MIDDLE, class_colormap
 
 MAX_NEURONS = 25
@@ -37,6 +50,15 @@ NEURON_SIZE = 11
 BIAS_SHADES = 17
 """Neuron fills are quantised to this many colours, so the symbol atlas renders each only once."""
 THUMBNAIL_SIZE = 130
+INPUT_SIZE = 26
+"""Side (px) of an input node: its feature's field as a small image."""
+RIGHT_MARGIN = 30
+"""Room (px) right of the output column, for its name under it."""
+SHORT_NAMES_BELOW = 64
+"""Columns closer than this (px) are named h1, h2, … instead of hidden 1, hidden 2, … (no label overlaps)."""
+FADED = 0.3
+"""Opacity of the thumbnail of a feature the network does not take."""
+INPUT_PEN, FADED_PEN = pg.mkPen("#333", width=1.5), pg.mkPen("#bbb", width=1)
 
 
 def diverging_colormap() -> pg.ColorMap:
@@ -63,22 +85,44 @@ def layer_name(layer: int, layers: int) -> str:
     return "output" if layer == layers - 1 else f"hidden layer {layer}"
 
 
-def neuron_name(layer: int, index: int, layers: int) -> str:
+def neuron_name(layer: int, index: int, layers: int, problem: Problem | None = None) -> str:
+    """How the field label names a neuron; input ``index`` is the feature ``FEATURE_NAMES[index]``."""
     if layer == 0:
-        return "input x₁" if index == 0 else "input x₂" if index == 1 else f"input {index + 1}"
+        return f"input {FEATURE_LABELS[FEATURE_NAMES[index]]}" if index < len(FEATURE_NAMES) else f"input {index + 1}"
     if layer == layers - 1:
+        if problem is not None and problem.kind == "multiclass":
+            return f"output {index + 1}: the logit of class {index}"
         return "output" if index == 0 else f"output {index + 1}"
     return f"hidden layer {layer}, neuron {index + 1}"
+
+
+def model_features(features: Sequence[str], inputs: int) -> tuple[str, ...]:
+    """The features a model with ``inputs`` inputs takes: ``features`` (the configuration's) when their number
+    fits, else (a snapshot of the model before a change of features reached it) the defaults or the first ones."""
+    if len(features) == inputs:
+        return tuple(features)
+    return DEFAULT_FEATURES if inputs == len(DEFAULT_FEATURES) else FEATURE_NAMES[:inputs]
+
+
+def input_positions(tallest: int) -> np.ndarray:
+    """The y of each feature's node: spread over the tallest column's height (at least one unit apart)."""
+    count = len(FEATURE_NAMES)
+    spacing = max(1.0, tallest / count)
+    return spacing * ((count - 1) / 2 - np.arange(count, dtype=float))
 
 
 class NetworkView(QWidget):
     """The diagram (``show_snapshot`` restyles items created once) and the selected neuron's field.
 
-    ``neuronSelected`` sends ``(layer, index)`` when the mouse hovers or clicks another neuron (or
-    None when the network changed under the selection); layer 0 is the input.
+    ``neuronSelected`` sends ``(layer, index)`` when the mouse hovers or clicks another neuron of a layer
+    above the input, None when the network changed under the selection or an input node is selected:
+    hovering input node ``i`` shows the field of feature ``FEATURE_NAMES[i]``, computed here.
+    ``featureToggled(name)`` asks for a feature to be toggled (a click on its input node). ``widths`` are the
+    model's layer widths (its inputs first).
     """
 
     neuronSelected = Signal(object)  # noqa: N815 (Qt naming)
+    featureToggled = Signal(str)  # noqa: N815
 
     def __init__(self, max_neurons: int = MAX_NEURONS) -> None:
         super().__init__()
@@ -87,7 +131,15 @@ class NetworkView(QWidget):
         self.selected: tuple[int, int] | None = None
         self.widths: list[int] = []
         self.column_labels: list[str] = []
+        self.features: tuple[str, ...] = DEFAULT_FEATURES
+        """The configuration's features (`set_features`)."""
+        self.inputs: tuple[str, ...] = ()
+        """The features the drawn model takes, in its input order."""
+        self.problem = Problem()
         self._drawn: list[int] = []
+        self._fields: dict[str, np.ndarray] = {}
+        self._fields_extent: tuple[float, ...] = ()
+        self._short_names = False
         self._last: Snapshot | None = None
         self._stale = False
         self.graphics = pg.GraphicsLayoutWidget()
@@ -106,7 +158,8 @@ class NetworkView(QWidget):
         self.field_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         legend = QLabel(
             f"Weights <span style='color:{CLASS1}'>■ positive</span> <span style='color:{CLASS0}'>■ negative</span>,"
-            " thicker = larger <nobr>|w|</nobr> in the layer; neuron fill = bias. Hover a neuron."
+            " thicker = larger <nobr>|w|</nobr> in the layer; neuron fill = bias. Hover a neuron;"
+            " click an input feature to use it or not."
         )
         legend.setWordWrap(True)
         legend.setStyleSheet("color: #444;")
@@ -145,14 +198,27 @@ class NetworkView(QWidget):
         self.neurons = pg.ScatterPlotItem(size=NEURON_SIZE, pen=pg.mkPen("#555", width=1), hoverable=True, tip=None)
         self.neurons.setZValue(10)
         self.neurons.sigHovered.connect(self._hovered)
-        self.neurons.sigClicked.connect(self._hovered)
+        self.neurons.sigClicked.connect(self._clicked)
         self.ring = pg.ScatterPlotItem(size=NEURON_SIZE + 8, pen=pg.mkPen("#222", width=2), brush=None)
         self.ring.setZValue(11)
         for item in (self.neurons, self.ring):
             plot.addItem(item)
         levels = np.linspace(0.0, 1.0, BIAS_SHADES)
         self._bias_brushes = [pg.mkBrush(c) for c in class_colormap().map(levels, mode="qcolor")]
-        self._input_brush = pg.mkBrush("#d0d0d0")
+        self._input_brush = pg.mkBrush(0, 0, 0, 0)  # see-through: the feature's image shows
+        self.input_images: dict[str, pg.ImageItem] = {}
+        self.input_labels: dict[str, pg.TextItem] = {}
+        for name in FEATURE_NAMES:
+            image = pg.ImageItem(axisOrder="col-major")
+            image.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)  # INPUT_SIZE px at any zoom
+            image.setColorMap(diverging_colormap())
+            image.setZValue(5)
+            label = pg.TextItem(FEATURE_LABELS[name], color="#333", anchor=(1.0, 0.5))
+            self.input_images[name], self.input_labels[name] = image, label
+            plot.addItem(image)
+            plot.addItem(label)
+        self._label_width = max(label.textItem.boundingRect().width() for label in self.input_labels.values())
+        plot.vb.sigResized.connect(self._fit_range)
 
     # -- drawing ------------------------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -162,43 +228,110 @@ class NetworkView(QWidget):
             self._stale = True  # drawn when shown: a hidden tab costs nothing
             return
         self._stale = False
+        self._show_feature_fields(snapshot.extent)
         layers = linear_weights(snapshot.weights)
         if not layers:
             return
         widths = [layers[0][0].shape[1], *(w.shape[0] for w, _ in layers)]
-        if widths != self.widths:
-            self._layout(widths)
+        inputs = model_features(self.features, widths[0])
+        if widths != self.widths or inputs != self.inputs or snapshot.problem != self.problem:
+            self.problem = snapshot.problem
+            self._layout(widths, inputs)
         self._style_links([w for w, _ in layers])
         self._style_neurons([b for _, b in layers])
         self._show_field(snapshot)
+
+    def set_features(self, features: Sequence[str]) -> None:
+        """Show ``features`` as the ones the network takes (the configuration's): solid, the others faded. The
+        links follow with the next snapshot of a model taking them."""
+        self.features = tuple(features)
+        self._fade_inputs()
+        if self._last is not None:
+            self.show_snapshot(self._last)
+
+    def _fade_inputs(self) -> None:
+        for name, image in self.input_images.items():
+            image.setOpacity(1.0 if name in self.features else FADED)
+            self.input_labels[name].setColor("#222" if name in self.features else "#aaa")
+
+    def _show_feature_fields(self, extent: tuple[float, float, float, float]) -> None:
+        """Draw each feature's field over ``extent`` in its input node (computed again only for a new extent)."""
+        if tuple(extent) == self._fields_extent:
+            return
+        self._fields_extent = tuple(extent)
+        self._fields = all_feature_fields(extent)
+        for name, field in self._fields.items():
+            scale = max(float(np.max(np.abs(field))), 1e-12)
+            # Device y grows downwards (the image ignores the view's flip): the last column of y at the top.
+            image = self.input_images[name]
+            image.setImage(field[:, ::-1], autoLevels=False, levels=(-scale, scale))
+            image.setRect(QRectF(-INPUT_SIZE / 2, -INPUT_SIZE / 2, INPUT_SIZE, INPUT_SIZE))  # px, centred
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if self._stale and self._last is not None:
             self.show_snapshot(self._last)
 
-    def _layout(self, widths: list[int]) -> None:
-        """Place the neurons of a new architecture (only when the layer sizes change)."""
-        self.widths = widths
-        self._drawn = [min(width, self.max_neurons) for width in widths]
-        self._positions = [
+    def _layout(self, widths: list[int], inputs: tuple[str, ...]) -> None:
+        """Place the neurons of a new architecture (only when the layer sizes or the features change): the
+        input column holds every feature; the model's inputs link from the nodes of ``inputs``."""
+        self.widths, self.inputs = widths, inputs
+        self._drawn = [len(FEATURE_NAMES), *(min(width, self.max_neurons) for width in widths[1:])]
+        tallest = max(self._drawn[1:] + [1])
+        self._positions = [np.column_stack([np.zeros(len(FEATURE_NAMES)), input_positions(tallest)])]
+        self._positions += [
             np.column_stack([np.full(n, float(layer)), (n - 1) / 2 - np.arange(n, dtype=float)])
-            for layer, n in enumerate(self._drawn)
+            for layer, n in enumerate(self._drawn[1:], start=1)
         ]
+        self._input_rows = np.array([FEATURE_NAMES.index(name) for name in inputs], dtype=int)
         self._segments = np.concatenate([self._layer_segments(k) for k in range(1, len(widths))])
         spots = [(layer, index) for layer, n in enumerate(self._drawn) for index in range(n)]
-        self.neurons.setData(pos=np.concatenate(self._positions), data=spots, brush=self._input_brush)
+        inputs_drawn = len(FEATURE_NAMES)
+        pens = [INPUT_PEN if name in inputs else FADED_PEN for name in FEATURE_NAMES]
+        pens += [pg.mkPen("#555", width=1)] * (len(spots) - inputs_drawn)
+        self.neurons.setData(
+            pos=np.concatenate(self._positions),
+            data=spots,
+            brush=self._input_brush,
+            symbol=["s"] * inputs_drawn + ["o"] * (len(spots) - inputs_drawn),
+            size=[INPUT_SIZE] * inputs_drawn + [NEURON_SIZE] * (len(spots) - inputs_drawn),
+            pen=pens,
+        )
+        for name, (_, y) in zip(FEATURE_NAMES, self._positions[0], strict=True):
+            self.input_images[name].setPos(0.0, y)
         self._name_columns()
-        tallest = max(self._drawn)
-        self.diagram.setRange(xRange=(-0.3, len(widths) - 0.7), yRange=(-tallest / 2, tallest / 2), padding=0.03)
+        top = max(tallest / 2, float(self._positions[0][0, 1]) + 0.5)
+        self.diagram.setYRange(-top, top, padding=0.03)
+        self._fit_range()
         if self.selected is not None and not self._valid(self.selected):
             self.selected = None
             self.neuronSelected.emit(None)
         self._draw_ring()
 
+    def _fit_range(self) -> None:
+        """The x range: the columns at 0, 1, …, with just the room in pixels that the feature labels take on the
+        left and the last column's name on the right; the labels placed there (again after each resize)."""
+        if not self._drawn:
+            return
+        span = len(self.widths) - 1
+        width = self.diagram.vb.width()
+        left_px = INPUT_SIZE / 2 + 6 + self._label_width
+        pixels = max(width - left_px - RIGHT_MARGIN, 1.0) / span  # per unit
+        self.diagram.setXRange(-left_px / pixels, span + RIGHT_MARGIN / pixels, padding=0)
+        short = pixels < SHORT_NAMES_BELOW
+        if short != self._short_names:
+            self._short_names = short
+            self._name_columns()
+        for name, (_, y) in zip(FEATURE_NAMES, self._positions[0], strict=True):
+            self.input_labels[name].setPos(-(INPUT_SIZE / 2 + 3) / pixels, y)
+
+    def _sources(self, layer: int) -> np.ndarray:
+        """The positions of the neurons feeding ``layer``: for the first, the nodes of the model's features."""
+        return self._positions[0][self._input_rows] if layer == 1 else self._positions[layer - 1]
+
     def _layer_segments(self, layer: int) -> np.ndarray:
         """The ``(2·links, 2)`` end points of the drawn links into ``layer``, ordered as ``W[:out, :in].ravel()``."""
-        targets, sources = self._positions[layer], self._positions[layer - 1]
+        targets, sources = self._positions[layer], self._sources(layer)
         out, inp = len(targets), len(sources)
         ends = np.empty((out, inp, 2, 2))
         ends[:, :, 0] = sources[None, :, :]
@@ -209,8 +342,8 @@ class NetworkView(QWidget):
         """Name each column on the bottom axis, with "16 of 128" under a capped layer, and say so below."""
         layers = len(self.widths)
         ticks, capped = [], []
-        for layer, (shown, width) in enumerate(zip(self._drawn, self.widths, strict=True)):
-            name = layer_name(layer, layers).replace("hidden layer ", "hidden ")
+        for layer, (shown, width) in enumerate(zip([self.widths[0], *self._drawn[1:]], self.widths, strict=True)):
+            name = layer_name(layer, layers).replace("hidden layer ", "h" if self._short_names else "hidden ")
             ticks.append((layer, f"{name}\n{shown} of {width}" if shown < width else f"{name}\n{width}"))
             if shown < width:
                 capped.append(f"{layer_name(layer, layers)}: showing {shown} of {width} neurons")
@@ -222,7 +355,7 @@ class NetworkView(QWidget):
     def _style_links(self, weights: list[np.ndarray]) -> None:
         values, strengths = [], []
         for layer, w in enumerate(weights, start=1):
-            drawn = w[: self._drawn[layer], : self._drawn[layer - 1]].ravel()
+            drawn = w[: self._drawn[layer], : len(self._sources(layer))].ravel()
             scale = float(np.max(np.abs(w))) if w.size else 0.0
             values.append(drawn)
             strengths.append(np.abs(drawn) / scale if scale > 0 else np.zeros_like(drawn))
@@ -234,7 +367,8 @@ class NetworkView(QWidget):
             curve.setData(ends[:, 0], ends[:, 1], connect="pairs")
 
     def _style_neurons(self, biases: list[np.ndarray | None]) -> None:
-        """Inputs grey; every other neuron coloured by its bias: 0.5 ± ½·b / max |b| of its layer."""
+        """Inputs see-through (their image shows); every other neuron coloured by its bias: 0.5 ± ½·b / max |b|
+        of its layer; k class outputs in their class's colour."""
         colors = [np.full(self._drawn[0], 0.5)]
         for layer, bias in enumerate(biases, start=1):
             n = self._drawn[layer]
@@ -247,6 +381,9 @@ class NetworkView(QWidget):
         shades = np.rint(levels * (BIAS_SHADES - 1)).astype(int).tolist()
         brushes = [self._bias_brushes[shade] for shade in shades]
         brushes[: self._drawn[0]] = [self._input_brush] * self._drawn[0]
+        if self.problem.kind == "multiclass":
+            outputs = self._drawn[-1]
+            brushes[-outputs:] = [pg.mkBrush(colour) for colour in class_colours(self.problem)[:outputs]]
         self.neurons.setBrush(brushes)
 
     # -- the selected neuron -----------------------------------------------------------------------
@@ -256,8 +393,31 @@ class NetworkView(QWidget):
             return
         self.selected = (layer, index)
         self._draw_ring()
-        self.field_label.setText(f"<b>{neuron_name(layer, index, len(self.widths))}</b><br>computing…")
+        if layer == 0:
+            self._show_feature(FEATURE_NAMES[index])
+            self.neuronSelected.emit(None)  # computed here: the worker need not send a field
+            return
+        self.field_label.setText(f"<b>{neuron_name(layer, index, len(self.widths), self.problem)}</b><br>computing…")
         self.neuronSelected.emit(self.selected)
+
+    def _show_feature(self, name: str) -> None:
+        """Show feature ``name``'s field (computed here: it needs no model) and whether the network takes it."""
+        field = self._fields.get(name)
+        if field is not None:
+            scale = max(float(np.max(np.abs(field))), 1e-12)
+            self.field_image.setImage(field, autoLevels=False, levels=(-scale, scale))
+            x0, x1, y0, y1 = self._fields_extent
+            self.field_image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self.field_view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        used = "the network takes it — click to leave it out" if name in self.features else "not used — click to use it"
+        self.field_label.setText(
+            f"<b>input feature {FEATURE_LABELS[name]}</b><br>{FEATURE_FORMULAS[name]}<br>{used}<br>"
+            f"<span style='color:{CLASS0}'>■</span> &lt; 0 &nbsp; <span style='color:{CLASS1}'>■</span> &gt; 0"
+        )
+
+    def toggle_feature(self, index: int) -> None:
+        """Ask for feature ``FEATURE_NAMES[index]`` to be toggled (what a click on its input node does)."""
+        self.featureToggled.emit(FEATURE_NAMES[index])
 
     def _valid(self, neuron: tuple[int, int]) -> bool:
         layer, index = neuron
@@ -266,6 +426,14 @@ class NetworkView(QWidget):
     def _hovered(self, _item: pg.ScatterPlotItem, points: list, _event: object) -> None:
         if len(points):
             self.select(*points[0].data())
+
+    def _clicked(self, _item: pg.ScatterPlotItem, points: list, _event: object) -> None:
+        if not len(points):
+            return
+        layer, index = points[0].data()
+        self.select(layer, index)
+        if layer == 0:
+            self.toggle_feature(index)
 
     def _draw_ring(self) -> None:
         if self.selected is None:
@@ -287,8 +455,10 @@ class NetworkView(QWidget):
         self.field_image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.field_view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         layer, index = snapshot.neuron
+        if layer == 0:
+            return  # an input: its feature's field is shown from here (`_show_feature`)
         self.field_label.setText(
-            f"<b>{neuron_name(layer, index, len(self.widths))}</b><br>activation over the data domain<br>"
+            f"<b>{neuron_name(layer, index, len(self.widths), self.problem)}</b><br>activation over the data domain<br>"
             f"{field_range_text(low, high)}<br>"
             f"<span style='color:{CLASS0}'>■</span> &lt; 0 &nbsp; <span style='color:{CLASS1}'>■</span> &gt; 0"
         )

@@ -1,6 +1,7 @@
 """`DataActions`: drawing, editing, importing and exporting the points, from the window's side.
 
-It adds a drawing row to the Data group (drawing class, Clear points, Add noise and its σ, Undo),
+It adds a drawing row to the Data group (what a click adds: a class picker with the problem's k classes, or
+for a regression a target value in [-1, 1]; Clear points, Add noise and its σ, Undo),
 "Import points…" / "Export points…" to the File menu and the same edits to an Edit menu, and turns
 the decision plot's clicks into edits (`minidl_gui.model.point_edits`) for the worker, which applies
 them between two epochs without touching the model. An imported file is read and split by
@@ -20,9 +21,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QStackedWidget, QWidget
 
 from minidl.data import CSVFormatError
+from minidl.problem import Problem
 from minidl_gui.background_load import BackgroundLoads
 from minidl_gui.model.app_state import AppState
 from minidl_gui.model.point_edits import (
@@ -37,8 +39,9 @@ from minidl_gui.model.point_edits import (
 from minidl_gui.model.points_file import PointsCountError, read_points, write_points
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots.decision_plot import DecisionPlot
-from minidl_gui.plots.point_editor import HINT
+from minidl_gui.plots.point_editor import HINT, hint
 from minidl_gui.widgets.banner import MessageBanner
+from minidl_gui.widgets.class_picker import ClassPicker
 from minidl_gui.widgets.data_panel import DataPanel
 from minidl_gui.widgets.spinboxes import float_spin
 
@@ -48,6 +51,7 @@ IMPORT_TIP = (
     "training and test points with the Data group's train/test ratio and seed, as `minidl train --data` does."
 )
 EXPORT_TIP = "Save every point, training then test, as x1,x2,label CSV rows (the format Import reads)."
+TARGET_TIP = "The target value a click on the plot adds (a regression's points carry a number in [-1, 1])"
 NOTHING_TO_EXPORT = "<b>Nothing to export:</b> there are no points. Draw some or import a CSV."
 
 
@@ -89,17 +93,22 @@ class DataActions(QObject):
         self._build_actions(file_menu, edit_menu)
         self.editor.addRequested.connect(lambda x1, x2, label: self.request(AddPoint(x1, x2, label)))
         self.editor.deleteRequested.connect(self._delete)
+        app_state.config_changed.connect(self._follow_problem)
+        self._follow_problem()
 
     def _build_row(self) -> None:
-        self.draw_class = QComboBox()
-        self.draw_class.setObjectName("drawClassCombo")
-        self.draw_class.addItem("1 (blue)", 1)
-        self.draw_class.addItem("0 (orange)", 0)
-        self.draw_class.setToolTip(HINT)
-        self.draw_class.currentIndexChanged.connect(self._draw_class_changed)
+        self.class_picker = ClassPicker()
+        self.class_picker.classChanged.connect(self._draw_label_changed)
+        self.target = float_spin(-1.0, 1.0, 2, 0.1, "targetSpin", TARGET_TIP)
+        self.target.setValue(1.0)
+        self.target.valueChanged.connect(self._draw_label_changed)
+        self.draw_choice = QStackedWidget()
+        self.draw_choice.setObjectName("drawChoice")
+        self.draw_choice.addWidget(self.class_picker)
+        self.draw_choice.addWidget(self.target)
         self.noise_std = float_spin(0.0, 1.0, 3, 0.01, "jitterSpin", "Standard deviation of Add noise's jitter")
         self.noise_std.setValue(NOISE_STD)
-        self.data_panel.row(("Draw class", self.draw_class), ("Jitter σ", self.noise_std))
+        self.draw_row_label = self.data_panel.row(("Draw", self.draw_choice), ("Jitter σ", self.noise_std))[0]
         buttons = QWidget()
         row = QHBoxLayout(buttons)
         row.setContentsMargins(0, 0, 0, 0)
@@ -115,12 +124,12 @@ class DataActions(QObject):
             button.clicked.connect(slot)
             row.addWidget(button)
         self.data_panel.wide(buttons)
-        hint = QLabel("Click the plot: draw · Shift: other class · Ctrl: delete")
-        hint.setObjectName("drawHint")
-        hint.setToolTip(HINT)
-        hint.setStyleSheet("color: #666;")
-        hint.setWordWrap(True)
-        self.data_panel.wide(hint)
+        self.hint = QLabel()
+        self.hint.setObjectName("drawHint")
+        self.hint.setToolTip(HINT)
+        self.hint.setStyleSheet("color: #666;")
+        self.hint.setWordWrap(True)
+        self.data_panel.wide(self.hint)
 
     def _build_actions(self, file_menu: QMenu, edit_menu: QMenu) -> None:
         self.import_action = _action(self, "Import points…", "Ctrl+Shift+O", IMPORT_TIP, self._import_dialog)
@@ -148,8 +157,31 @@ class DataActions(QObject):
     def _delete(self, x1: float, x2: float, radius: float) -> None:
         self.request(DeleteNearest(x1, x2, radius, include_test=self.decision.show_test))
 
-    def _draw_class_changed(self) -> None:
-        self.editor.draw_class = self.draw_class.currentData()
+    # -- what a click adds -------------------------------------------------------------------------
+    @property
+    def problem(self) -> Problem:
+        return self.editor.problem
+
+    def _follow_problem(self) -> None:
+        """Offer what the configuration's problem draws: its k classes, or a target value."""
+        problem = self.app_state.config.data.problem
+        if problem == self.editor.problem and self.hint.text():
+            return
+        self.editor.problem = problem
+        self.class_picker.set_problem(problem)
+        classification = problem.is_classification
+        self.draw_choice.setCurrentWidget(self.class_picker if classification else self.target)
+        self.draw_row_label.setText("Class" if classification else "Target")
+        self.draw_row_label.setToolTip(self.draw_choice.currentWidget().toolTip() or HINT)
+        self._draw_label_changed()
+
+    def _draw_label_changed(self) -> None:
+        """The class picked or the target set becomes what a click adds; the hint says so."""
+        if self.problem.is_classification:
+            self.editor.draw_label = float(self.class_picker.current())
+        else:
+            self.editor.draw_label = self.target.value()
+        self.hint.setText(hint(self.problem, self.editor.draw_label))
 
     # -- files --------------------------------------------------------------------------------------
     def import_points(self, path: str | Path) -> bool:

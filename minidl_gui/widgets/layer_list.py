@@ -1,4 +1,5 @@
-"""The hidden layers as an editable list: one row per layer (width, activation), reorderable."""
+"""The hidden layers as an editable list: one row per layer (width, activation), reorderable, then the
+output layer, read-only: its width follows the problem."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from minidl.activations import ACTIVATIONS
+from minidl.problem import Problem
 from minidl_gui.model.config import MAX_HIDDEN_LAYERS, MAX_WIDTH, LayerConfig
 from minidl_gui.widgets.forms import combo, select
 from minidl_gui.widgets.spinboxes import int_spin
@@ -46,6 +48,24 @@ class LayerRow(QWidget):
         layout.setStretch(2, 1)
 
 
+def outputs_text(problem: Problem) -> str:
+    """The output layer as the list shows it: ``1 output``, ``3 outputs (softmax)``."""
+    if problem.kind == "multiclass":
+        return f"{problem.out_features} outputs (softmax)"
+    return "1 output"
+
+
+def outputs_tip(problem: Problem) -> str:
+    if problem.kind == "multiclass":
+        return (
+            f"One output per class: {problem.classes} logits; softmax turns them into class probabilities "
+            "(the cross-entropy applies it). The width follows the data set's class count."
+        )
+    if problem.kind == "regression":
+        return "One output: the predicted value (a regression). The width follows the data set."
+    return "One output: class 1 where it is above 0.5 (two classes). The width follows the data set."
+
+
 class LayerList(QWidget):
     """Edits a tuple of `LayerConfig`; ``changed`` fires after every edit."""
 
@@ -64,7 +84,28 @@ class LayerList(QWidget):
         )
         self.add_button.setAutoRaise(False)
         self.add_button.clicked.connect(self._add)
-        self._box.addWidget(self.add_button)
+        self.outputs = QLabel()
+        self.outputs.setObjectName("outputWidthLabel")
+        out_row = QHBoxLayout()
+        out_row.setContentsMargins(0, 0, 0, 0)
+        out_row.setSpacing(3)
+        out_name = QLabel("Out")
+        out_name.setMinimumWidth(18)
+        out_row.addWidget(out_name)
+        out_row.addWidget(self.outputs, 1)
+        out_row.addWidget(self.add_button)  # a new hidden layer goes before the output
+        self._out_row = out_row
+        self._box.addLayout(out_row)
+        self.set_outputs(Problem())
+
+    def add_output_widget(self, widget: QWidget) -> None:
+        """Show ``widget`` (the output activation) in the output row, before the add button."""
+        self._out_row.insertWidget(self._out_row.count() - 1, widget)
+
+    def set_outputs(self, problem: Problem) -> None:
+        """Show the output layer ``problem`` asks for."""
+        self.outputs.setText(outputs_text(problem))
+        self.outputs.setToolTip(outputs_tip(problem))
 
     def layers(self) -> tuple[LayerConfig, ...]:
         return tuple(self._layers)

@@ -8,6 +8,7 @@ whether the points are custom, the session file and its unsaved changes: the con
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -139,6 +140,9 @@ class MainWindow(QMainWindow):
         self.runs.message.connect(self.show_message)
         view_menu.addAction(self.runs.toggleViewAction())
         self.network.neuronSelected.connect(self.neuronSelected)
+        self.network.featureToggled.connect(self.controls.toggle_feature)  # one owner: the Network group
+        self._problem_note, self._note_pending, self._note_data = "", False, ("", None)
+        self.controls.problemMessage.connect(self._problem_message)
         self.keys = WindowKeys(self)  # Space and Esc reach the toolbar even from a spin box
 
     # -- what the worker reports --------------------------------------------------------------------
@@ -186,8 +190,10 @@ class MainWindow(QMainWindow):
         state = self.app_state
         state.file_changed.connect(lambda: self.setWindowTitle(state.title))
         state.config_changed.connect(self._show_config)
+        state.config_changed.connect(lambda: self.network.set_features(state.config.network.features))
         state.custom_points_changed.connect(lambda: self.controls.data.set_custom(state.custom_points))
         self._show_config()
+        self.network.set_features(state.config.network.features)
         self.setWindowTitle(state.title)
 
     def _show_config(self) -> None:
@@ -197,7 +203,20 @@ class MainWindow(QMainWindow):
             self.controls.set_config(self.app_state.config)
             self.controls.data.set_custom(self.app_state.custom_points)
 
+    def _problem_message(self, text: str) -> None:
+        """What an edit changed to fit the data set's problem (say, the loss): on the banner and the status bar,
+        until another data set (or class count) is chosen that needs no change."""
+        self._problem_note, self._note_pending = html.escape(text), True
+        self.banner.show_message(self._problem_note, "info")
+        self.show_message(text)
+
     def _config_edited(self, config: Config, section: ConfigEdit) -> None:
+        data = (config.data.dataset, config.data.classes)
+        if self._note_pending:
+            self._note_data = data  # the data set the note is about
+        elif data != self._note_data and self.banner.isVisible() and self.banner.label.text() == self._problem_note:
+            self.banner.hide()
+        self._note_pending = False
         self.app_state.set_config(config)
         self.configChanged.emit(config, section)
 

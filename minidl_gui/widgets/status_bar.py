@@ -1,6 +1,9 @@
-"""`TrainingStatusBar`: epoch, losses, accuracies, steps/s and elapsed time of the current run."""
+"""`TrainingStatusBar`: epoch, losses, accuracies (a regression's R² instead), steps/s and elapsed time of the
+current run."""
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
@@ -19,6 +22,10 @@ STATE_TEXT = {
 }
 
 
+ACCURACY_TIP = "Accuracy on the training / test set after the last epoch"
+REGRESSION_TIP = "R² (1 − residual / total sum of squares) of the training / test targets after the last epoch"
+
+
 class TrainingStatusBar(QStatusBar):
     """Permanent fields on the right; ``showMessage`` for transient notes on the left."""
 
@@ -30,7 +37,7 @@ class TrainingStatusBar(QStatusBar):
             ("state", "What the training worker is doing"),
             ("epoch", "Epochs trained in this run"),
             ("loss", "Loss over the training / test set after the last epoch"),
-            ("accuracy", "Accuracy on the training / test set after the last epoch"),
+            ("accuracy", ACCURACY_TIP),
             ("speed", "Optimizer steps per second in the last epoch"),
             ("elapsed", "Training time of this run"),
         ):
@@ -51,8 +58,14 @@ class TrainingStatusBar(QStatusBar):
         epoch = last("epoch")
         f["epoch"].setText(f"epoch {int(epoch) if epoch is not None else 0}")
         f["loss"].setText(f"loss train {number(last('train_loss'))} · test {number(last('test_loss'))}")
-        f["accuracy"].setText(
-            f"accuracy train {percent(last('train_accuracy'))} · test {percent(last('test_accuracy'))}"
-        )
+        r2 = last("train_r2")
+        if r2 is not None and math.isfinite(r2):  # a regression: no accuracy, its fit's R²
+            f["accuracy"].setText(f"R² train {number(r2, '.4f')} · test {number(last('test_r2'), '.4f')}")
+            f["accuracy"].setToolTip(REGRESSION_TIP)
+        else:
+            f["accuracy"].setText(
+                f"accuracy train {percent(last('train_accuracy'))} · test {percent(last('test_accuracy'))}"
+            )
+            f["accuracy"].setToolTip(ACCURACY_TIP)
         f["speed"].setText(f"{number(last('steps_per_second'), ',.0f')} steps/s")
         f["elapsed"].setText(duration(last("elapsed")))

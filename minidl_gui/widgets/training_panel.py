@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QCheckBox, QWidget
 
+from minidl.problem import Problem
 from minidl_gui.model.config import (
     DECIMALS,
     LOSS_NAMES,
@@ -22,7 +24,15 @@ from minidl_gui.model.config import (
 from minidl_gui.widgets.forms import FormGroup, combo, select, signals_blocked
 from minidl_gui.widgets.spinboxes import float_spin, int_spin, sci_spin
 
-LOSS_ITEMS = tuple((name.upper(), name) for name in LOSS_NAMES)  # MSE, MAE, BCE
+LOSS_LABELS = {"cross_entropy": "Cross-entropy"}
+LOSS_ITEMS = tuple((LOSS_LABELS.get(name, name.upper()), name) for name in LOSS_NAMES)  # MSE, MAE, BCE, …
+LOSS_TIPS = {
+    "mse": "Mean squared error",
+    "mae": "Mean absolute error",
+    "bce": "Binary cross-entropy (needs the sigmoid output)",
+    "cross_entropy": "Cross-entropy of the softmax of the k outputs (k classes)",
+}
+LOSS_TIP = "The loss; only those that fit the data set's problem can be chosen (hover a greyed one: why)"
 OPTIMIZER_ITEMS = (("SGD", "sgd"), ("Adam", "adam"))
 SCHEDULE_ITEMS = (("constant", "none"), ("step", "step"), ("exponential", "exponential"), ("cosine", "cosine"))
 
@@ -41,7 +51,7 @@ class TrainingPanel(FormGroup):
 
     def __init__(self) -> None:
         super().__init__("Training", "trainingGroup")
-        self.loss = combo(LOSS_ITEMS, "lossCombo", "Loss: mean squared / absolute error, or binary cross-entropy")
+        self.loss = combo(LOSS_ITEMS, "lossCombo", LOSS_TIP)
         self.optimizer = combo(OPTIMIZER_ITEMS, "optimizerCombo", "The optimizer (switching keeps the weights)")
         self.lr = sci_spin(MIN_LR, MAX_LR, "learningRateSpin", LR_TIP, 1e-6)
         self.momentum = float_spin(0.0, MAX_BELOW_ONE, DECIMALS, 0.05, "momentumSpin", "SGD momentum μ (0: plain SGD)")
@@ -77,6 +87,17 @@ class TrainingPanel(FormGroup):
         for spin in self._spins():
             spin.valueChanged.connect(self._edited)
         self.nesterov.toggled.connect(self._edited)
+
+    def set_problem(self, problem: Problem) -> None:
+        """Enable the losses that fit ``problem``; the others stay listed, greyed, their tooltip saying why."""
+        model = self.loss.model()
+        assert isinstance(model, QStandardItemModel)  # QComboBox's own model
+        for index in range(self.loss.count()):
+            name = self.loss.itemData(index)
+            why_not = problem.why_not(name)
+            item = model.item(index)
+            item.setEnabled(why_not is None)
+            item.setToolTip(why_not or LOSS_TIPS.get(name, name))
 
     def _spins(self) -> tuple[QWidget, ...]:
         return (

@@ -65,22 +65,23 @@ def view(qtbot) -> NetworkView:
 
 
 def test_links_follow_the_sign_and_size_of_their_weight(view):
-    # 2 → 2 → 1: hidden neuron 0 sits at y = 0.5, neuron 1 at y = -0.5; inputs likewise; the output at 0.
+    # 2 → 2 → 1: hidden neuron 0 sits at y = 0.5, neuron 1 at y = -0.5; the output at 0. The input column holds
+    # every feature, one unit apart from y = 3 down: x1 (input 0) at y = 3, x2 (input 1) at y = 2.
     w1 = np.array([[4.0, -0.5], [-2.9, 1.5]], dtype=np.float32)  # |w| / 4: 1, 0.125, 0.725, 0.375
     w2 = np.array([[-0.1, 0.2]], dtype=np.float32)  # |w| / 0.2: 0.5, 1 (normalised per layer)
     view.show_snapshot(snapshot({"0.weight": w1, "0.bias": np.zeros(2), "2.weight": w2, "2.bias": np.zeros(1)}))
     top = len(LINK_WIDTHS) - 1
-    assert link_style(view, (0, 0.5), (1, 0.5)) == (POSITIVE, top)
-    assert link_style(view, (0, -0.5), (1, 0.5)) == (NEGATIVE, 0)
-    assert link_style(view, (0, 0.5), (1, -0.5)) == (NEGATIVE, 2)
-    assert link_style(view, (0, -0.5), (1, -0.5)) == (POSITIVE, 1)
+    assert link_style(view, (0, 3), (1, 0.5)) == (POSITIVE, top)
+    assert link_style(view, (0, 2), (1, 0.5)) == (NEGATIVE, 0)
+    assert link_style(view, (0, 3), (1, -0.5)) == (NEGATIVE, 2)
+    assert link_style(view, (0, 2), (1, -0.5)) == (POSITIVE, 1)
     assert link_style(view, (1, 0.5), (2, 0)) == (NEGATIVE, 2)
     assert link_style(view, (1, -0.5), (2, 0)) == (POSITIVE, top)
     assert [width for width in LINK_WIDTHS] == sorted(LINK_WIDTHS) and LINK_WIDTHS[0] < LINK_WIDTHS[-1]
     # The same items restyled when a weight flips: nothing is re-created.
     items = dict(view.links)
     view.show_snapshot(snapshot({"0.weight": -w1, "0.bias": np.zeros(2), "2.weight": w2, "2.bias": np.zeros(1)}))
-    assert link_style(view, (0, 0.5), (1, 0.5)) == (NEGATIVE, top)
+    assert link_style(view, (0, 3), (1, 0.5)) == (NEGATIVE, top)
     assert view.links == items
 
 
@@ -89,12 +90,12 @@ def test_a_wide_layer_is_capped_and_says_so(view):
     weights = {"0.weight": rng.normal(size=(40, 2)), "2.weight": rng.normal(size=(1, 40))}
     view.show_snapshot(snapshot(weights))
     assert view.widths == [2, 40, 1]
-    assert len(view.neurons.data) == 2 + 16 + 1
+    assert len(view.neurons.data) == 7 + 16 + 1  # every input feature, drawn or not
     assert view.cap_label.isVisible() and "showing 16 of 40" in view.cap_label.text()
     assert view.column_labels == ["input\n2", "hidden 1\n16 of 40", "output\n1"]
     assert drawn_links(view) == 2 * 16 + 16 * 1
     view.show_snapshot(snapshot({"0.weight": weights["0.weight"][:8], "2.weight": weights["2.weight"][:, :8]}))
-    assert not view.cap_label.isVisible() and len(view.neurons.data) == 2 + 8 + 1
+    assert not view.cap_label.isVisible() and len(view.neurons.data) == 7 + 8 + 1
 
 
 def test_hovering_a_neuron_selects_it(qtbot, view):

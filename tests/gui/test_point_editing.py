@@ -258,7 +258,7 @@ def test_clicks_add_shift_clicks_add_the_other_class_ctrl_clicks_delete(qtbot, p
     qtbot.waitUntil(lambda: len(train_points(window).x) == n + 2, timeout=TIMEOUT)
     assert train_points(window).y[-1] == 0
 
-    window.points.draw_class.setCurrentIndex(window.points.draw_class.findData(0))  # "Draw class: 0"
+    window.points.class_picker.set_current(0)  # "Class: 0"
     click_at(qtbot, window, 0.5, 0.5)
     click_at(qtbot, window, 0.5, 0.9, SHIFT)
     qtbot.waitUntil(lambda: len(train_points(window).x) == n + 4, timeout=TIMEOUT)
