@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
 from minidl.cli.limits import FLOAT32_MAX, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_SEED, MAX_WIDTH
@@ -117,17 +117,25 @@ def hidden_layers(inputs: int, outputs: int) -> Callable[[str], tuple[int, ...]]
             )
         if any(size > MAX_WIDTH for size in sizes):
             raise argparse.ArgumentTypeError(f"layer sizes must be at most {MAX_WIDTH} (MAX_WIDTH), got {text!r}")
-        layers = (inputs, *sizes, outputs)
-        count = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layers))
-        if count > MAX_PARAMETERS:
-            raise argparse.ArgumentTypeError(
-                f"a {'-'.join(map(str, layers))} net has {count:,} parameters: the limit is {MAX_PARAMETERS:,} "
-                f"(MAX_PARAMETERS); use fewer or narrower layers"
-            )
+        reason = too_many_parameters((inputs, *sizes, outputs))
+        if reason:
+            raise argparse.ArgumentTypeError(reason)
         return sizes
 
     parse.__name__ = "layer sizes"
     return parse
+
+
+def too_many_parameters(layers: Sequence[int]) -> str | None:
+    """Why a net of these layer widths (inputs, hidden..., outputs) is too large, or None when its weights and
+    biases, Σ (n_in + 1) · n_out, are within `MAX_PARAMETERS`."""
+    count = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layers))
+    if count <= MAX_PARAMETERS:
+        return None
+    return (
+        f"a {'-'.join(map(str, layers))} net has {count:,} parameters: the limit is {MAX_PARAMETERS:,} "
+        f"(MAX_PARAMETERS); use fewer or narrower layers"
+    )
 
 
 def name_list(choices: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import json
 import math
 import sys
@@ -31,46 +30,58 @@ from minidl.cli.arguments import (
 from minidl.cli.limits import MAX_POINTS
 from minidl.cli.progress import ProgressBar
 from minidl.cli.stopped import stopped_early
-from minidl.data import DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
+from minidl.cli.train_problem import (
+    FEATURES_EXAMPLE,
+    Fit,
+    feature_names,
+    file_problem,
+    fit,
+    generated_problem,
+    points_problem,
+)
+from minidl.cli.train_report import final_metrics, summary
+from minidl.data import CLASS_CHOICE, DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
 from minidl.experiments import REPORT_EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
-from minidl.formatting import duration, number, percent
+from minidl.features import FEATURE_NAMES
 from minidl.init import INIT_NAMES
 from minidl.losses import LOSSES
 from minidl.optim import OPTIMIZERS
+from minidl.problem import MAX_CLASSES, MIN_CLASSES, Problem
 from minidl.schedulers import NO_SCHEDULE, SCHEDULERS
 from minidl.seeds import RunSeeds
-from minidl.training import (
-    EpochResult,
-    RunSettings,
-    StopRules,
-    Trainer,
-    TrainingDiverged,
-    build_run,
-    confusion_matrix,
-)
+from minidl.training import EpochResult, RunSettings, StopRules, TrainingDiverged, build_run
 from minidl.training.run_settings import DTYPES
 
 DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in REPORT_EXPERIMENTS}
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
 POINTS = whole_number(0, MAX_POINTS, "MAX_POINTS")
 BATCH_SIZE = whole_number(1, MAX_POINTS, "MAX_POINTS")
-NO_EPOCH = "no epoch trained"
+CLASSES = whole_number(MIN_CLASSES, MAX_CLASSES, "MAX_CLASSES")
 DEVICES = ("cpu", "cuda", "auto")
 
 DESCRIPTION = """\
-Train a multilayer perceptron on a 2-D two-class data set and report losses and accuracies.
+Train a multilayer perceptron on a 2-D data set and report its losses and metrics.
 
 The defaults are the report's Adam experiment: the disc set (1000 + 1000 points), 2-25-25-25-1 ReLU
-net, MSE loss, Adam lr 5e-3, batch 1, 100 epochs. The accuracy threshold follows the loss: 0 for
-bce_logits (the output is a logit), 0.5 otherwise (outputs compared with labels 0/1).
+net, MSE loss, Adam lr 5e-3, batch 1, 100 epochs.
+
+The problem follows the data set (or the labels of a --data file): two classes (disc, xor, ...), k classes
+(blobs, spiral: --classes K) or a regression (plane, multi_gauss). So do the net's outputs (one, or k
+logits), the default loss (mse; cross_entropy for k classes) and the metrics: accuracy and confusion
+matrices for classes, RMSE, MAE and R² for a regression. The accuracy threshold of two classes follows
+the loss: 0 for bce_logits (the output is a logit), 0.5 otherwise (outputs compared with labels 0/1).
 """
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
   minidl train
   minidl train --optimizer sgd --epochs 500
   minidl train --dataset spiral --hidden 32,32 --activation tanh \\
      --loss bce_logits --lr 1e-2 --batch-size 16 --epochs 200
+  minidl train --dataset blobs --classes 4 --hidden 16 --epochs 20
+  minidl train --dataset plane --hidden 8 --activation tanh --epochs 20
+  minidl train --features {FEATURES_EXAMPLE} --hidden none --epochs 20
+     (quote --features: ^, * and parentheses are special to the shell)
   minidl train --data points.csv --test-fraction 0.25 --patience 10 --json > run.json
 """
 
@@ -98,6 +109,13 @@ def add_parser(subparsers: argparse._SubParsersAction, summary: str) -> argparse
 def _add_data_flags(group: argparse._ArgumentGroup) -> None:
     """Where the points come from."""
     group.add_argument("--dataset", choices=tuple(DATASETS), default="disc", help="generated data set")
+    group.add_argument(
+        "--classes",
+        type=CLASSES,
+        metavar="K",
+        help=f"number of classes ({MIN_CLASSES}..{MAX_CLASSES}) of {' and '.join(CLASS_CHOICE)} (default: the "
+        f"set's own); with --data, the labels are checked against K classes",
+    )
     group.add_argument(
         "--train-points", type=POINTS, default=REPORT_POINTS, metavar="N", help="generated training points"
     )
@@ -133,7 +151,15 @@ def _add_model_flags(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--output-activation",
         choices=tuple(ACTIVATIONS),
-        help="activation after the last layer (default: sigmoid for --loss bce, else identity)",
+        help="activation after the last layer (default: sigmoid for --loss bce, else identity; k classes and "
+        "cross_entropy take identity only)",
+    )
+    group.add_argument(
+        "--features",
+        type=feature_names,
+        metavar="NAME,NAME,...",
+        help=f"input features computed from the points, quoted for the shell like {FEATURES_EXAMPLE}: "
+        f"{', '.join(FEATURE_NAMES)} (default: the raw points x1,x2)",
     )
     group.add_argument("--init", choices=INIT_NAMES, default=REPORT_INIT, help="weight initialisation")
     group.add_argument(
@@ -154,7 +180,11 @@ def _add_model_flags(group: argparse._ArgumentGroup) -> None:
 
 def _add_training_flags(group: argparse._ArgumentGroup) -> None:
     """Loss, optimizer and its hyperparameters, batches and epochs."""
-    group.add_argument("--loss", choices=tuple(LOSSES), default="mse", help="loss function")
+    group.add_argument(
+        "--loss",
+        choices=tuple(LOSSES),
+        help="loss function (default: the problem's: mse for two classes and a regression, cross_entropy for k)",
+    )
     group.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default="adam", help="optimizer")
     group.add_argument(
         "--lr",
@@ -178,7 +208,10 @@ def _add_training_flags(group: argparse._ArgumentGroup) -> None:
     )
     group.add_argument("--epochs", type=non_negative_int, default=100, metavar="N", help="maximum number of epochs")
     group.add_argument(
-        "--threshold", type=finite_float, metavar="X", help="accuracy threshold on the output (default: chosen by loss)"
+        "--threshold",
+        type=finite_float,
+        metavar="X",
+        help="two classes: accuracy threshold on the output (default: chosen by loss)",
     )
 
 
@@ -240,16 +273,15 @@ def _add_output_flags(group: argparse._ArgumentGroup) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train as ``args`` say; 0 on success, 1 if training diverged. Bad combinations exit with code 2."""
     parser: argparse.ArgumentParser = args.parser
-    output_activation = _output_activation(args, parser)
     device = _device(args, parser)
     try:
-        train, test, validation = _load_data(args)
-        trainer = build_run(_run_settings(args, output_activation, device), train, test, validation)
+        choices, (train, test, validation) = _load_data(args)
+        trainer = build_run(_run_settings(args, choices, device), train, test, validation)
     except (ValueError, OSError) as error:  # CSVFormatError is a ValueError
         parser.error(str(error))
-    config = _config(args, output_activation, device, train, test, validation)
-    if args.loss == "bce" and args.output_activation is None:
-        print(f"note: --loss {args.loss} needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
+    config = _config(args, choices, device, train, test, validation)
+    if choices.loss == "bce" and args.output_activation is None:
+        print("note: --loss bce needs outputs in [0, 1], so the output activation is sigmoid", file=sys.stderr)
     history: list[EpochResult] = []
     stopped: TrainingDiverged | KeyboardInterrupt | None = None
     try:
@@ -264,32 +296,21 @@ def run(args: argparse.Namespace) -> int:
             return stopped_early(parser.prog, error, f"{len(history)} epochs")
         stopped = error  # --json still prints what was trained, for scripts that stop a long run
     diverged = stopped if isinstance(stopped, TrainingDiverged) else None
-    final = _final_metrics(trainer, history, diverged, interrupted=isinstance(stopped, KeyboardInterrupt))
+    interrupted = isinstance(stopped, KeyboardInterrupt)
+    final = final_metrics(trainer, choices.problem, history, diverged, interrupted=interrupted)
     if args.json:
         report = {"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}
         if diverged is not None:
             report["diverged"] = {"epoch": diverged.epoch, "message": str(diverged)}
-        if isinstance(stopped, KeyboardInterrupt):
+        if interrupted:
             report["interrupted"] = True
             final["stop_reason"] = "interrupted"
         print(json.dumps(_finite(report)))
     elif diverged is None:
-        print(_summary(config, history, final))
+        print(summary(config, history, final))
     if stopped is not None:
         return stopped_early(parser.prog, stopped, f"{len(history)} epochs")
     return 0
-
-
-def _output_activation(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
-    """BCE needs outputs in [0, 1]: sigmoid when the user did not choose, a clear error if they chose otherwise."""
-    if args.loss != "bce":
-        return args.output_activation or "identity"
-    if args.output_activation not in (None, "sigmoid"):
-        parser.error(
-            f"--loss bce needs outputs in [0, 1], which --output-activation {args.output_activation} does not "
-            f"guarantee: use --output-activation sigmoid, or --loss bce_logits with --output-activation identity"
-        )
-    return "sigmoid"
 
 
 def _device(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
@@ -315,26 +336,24 @@ def _activations(args: argparse.Namespace) -> str | tuple[str, ...]:
     return names
 
 
-def _threshold(args: argparse.Namespace) -> float:
-    """The output value separating the two predicted classes: 0 for logits, else halfway between labels."""
-    if args.threshold is not None:
-        return args.threshold
-    return 0.0 if args.loss == "bce_logits" else 0.5
+Data = tuple[Tensor, Tensor]
 
 
-def _load_data(
-    args: argparse.Namespace,
-) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor] | None, tuple[Tensor, Tensor] | None]:
-    """``(train, test, validation)``: generated, or read from ``--data`` and split; empty sets become None."""
+def _load_data(args: argparse.Namespace) -> tuple[Fit, tuple[Data, Data | None, Data | None]]:
+    """The run's problem and its choices (`Fit`), and ``(train, test, validation)``: generated, or read from
+    ``--data`` and split; empty sets become None. A generated set's flags are checked before it is drawn."""
     seeds = RunSeeds.from_seed(args.seed)
     if args.data is not None:
-        x, y = load_points(args.data)
+        x, y = load_points(args.data, problem=file_problem(args))
         if len(x) == 0:
             raise CSVFormatError(f"{args.data}: no points found; expected CSV rows 'x1,x2,label'")
+        choices = fit(args, points_problem(args, y))
         x_train, y_train, x_test, y_test = train_test_split(x, y, args.test_fraction, seed=seeds.test_points)
     else:
-        x_train, y_train = make_dataset(args.dataset, args.train_points, seed=seeds.train_points, noise=args.noise)
-        x_test, y_test = make_dataset(args.dataset, args.test_points, seed=seeds.test_points, noise=args.noise)
+        choices = fit(args, generated_problem(args))
+        drawn = {"noise": args.noise, "classes": args.classes}
+        x_train, y_train = make_dataset(args.dataset, args.train_points, seed=seeds.train_points, **drawn)
+        x_test, y_test = make_dataset(args.dataset, args.test_points, seed=seeds.test_points, **drawn)
     validation = None
     fraction_ = args.validation_fraction if args.validation_fraction is not None else (0.2 if args.patience else 0.0)
     if fraction_ > 0:
@@ -345,7 +364,7 @@ def _load_data(
     if len(x_train) == 0:
         raise ValueError("no training points: use --train-points >= 1 (or a --data file with points)")
     test = (x_test, y_test) if len(x_test) else None
-    return (x_train, y_train), test, validation
+    return choices, ((x_train, y_train), test, validation)
 
 
 def _lr(args: argparse.Namespace) -> float:
@@ -353,17 +372,19 @@ def _lr(args: argparse.Namespace) -> float:
     return args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
 
 
-def _run_settings(args: argparse.Namespace, output_activation: str, device: str) -> RunSettings:
+def _run_settings(args: argparse.Namespace, choices: Fit, device: str) -> RunSettings:
     """The run the flags describe: each flag named like the setting it sets (``--betas`` for Adam's betas, ...),
-    on ``device`` (``--device`` resolved)."""
+    with the problem and the choices that follow it, on ``device`` (``--device`` resolved)."""
     return RunSettings(
+        problem=choices.problem,
+        features=choices.features,
         hidden=args.hidden,
         activation=_activations(args),
-        output_activation=output_activation,
+        output_activation=choices.output_activation,
         init=args.init,
         init_mean=args.init_mean,
         init_std=args.init_std,
-        loss=args.loss,
+        loss=choices.loss,
         optimizer=args.optimizer,
         lr=_lr(args),
         momentum=args.momentum,
@@ -380,7 +401,7 @@ def _run_settings(args: argparse.Namespace, output_activation: str, device: str)
         T_max=args.t_max,
         eta_min=args.eta_min,
         stop=StopRules(max_epochs=args.epochs, target_loss=args.target_loss, patience=args.patience),
-        threshold=_threshold(args),
+        threshold=choices.threshold,
         seed=args.seed,
         device=device,
         dtype=args.dtype,
@@ -389,52 +410,32 @@ def _run_settings(args: argparse.Namespace, output_activation: str, device: str)
 
 def _config(
     args: argparse.Namespace,
-    output_activation: str,
+    choices: Fit,
     device: str,
-    train: tuple[Tensor, Tensor],
-    test: tuple[Tensor, Tensor] | None,
-    validation: tuple[Tensor, Tensor] | None,
+    train: Data,
+    test: Data | None,
+    validation: Data | None,
 ) -> dict[str, Any]:
-    """Every choice of the run, as JSON-ready values (the resolved ones, not the flags' None or ``auto``)."""
+    """Every choice of the run, as JSON-ready values (the resolved ones, not the flags' None or ``auto``): the
+    problem as ``str(Problem)``, its class count (None for a regression), the model's input features."""
     skip = {"command", "parser", "json", "quiet"}
     config = {key: value for key, value in vars(args).items() if key not in skip}
+    problem: Problem = choices.problem
     config.update(
         device=device,
-        output_activation=output_activation,
+        problem=str(problem),
+        classes=problem.classes if problem.is_classification else None,
+        features=choices.inputs,
+        loss=choices.loss,
+        output_activation=choices.output_activation,
         lr=_lr(args),
-        threshold=_threshold(args),
+        threshold=choices.threshold,
         train_points=len(train[0]),
         test_points=len(test[0]) if test else 0,
         validation_points=len(validation[0]) if validation else 0,
-        layers=[2, *args.hidden, 1],
+        layers=choices.layers(args.hidden),
     )
     return {key: list(value) if isinstance(value, tuple) else value for key, value in config.items()}
-
-
-def _final_metrics(
-    trainer: Trainer, history: list[EpochResult], diverged: TrainingDiverged | None, *, interrupted: bool = False
-) -> dict[str, Any]:
-    """The metrics of the model as it is now (the last finite epoch's after a divergence); none before an epoch.
-    An ``interrupted`` run stopped mid-epoch: its weights are no epoch's, so only the last epoch's numbers."""
-    last = history[-1] if history else None
-    if diverged is not None:
-        stop_reason = f"diverged at epoch {diverged.epoch}"
-    else:
-        stop_reason = last.stop_reason if last else NO_EPOCH
-    final: dict[str, Any] = {
-        "epochs": last.epoch if interrupted and last else trainer.epoch,
-        "stop_reason": stop_reason,
-        "train_loss": last.train_loss if last else None,
-        "train_accuracy": last.train_accuracy if last else None,
-        "test_loss": last.test_loss if last else None,
-        "test_accuracy": last.test_accuracy if last else None,
-        "seconds": trainer.elapsed,
-        "steps_per_second": sum(r.steps_per_second for r in history) / len(history) if history else None,
-    }
-    if trainer.test is not None and history and not interrupted:
-        x, y = trainer.test
-        final["test_confusion_matrix"] = confusion_matrix(trainer.model.forward(x), y, trainer.threshold).tolist()
-    return final
 
 
 def _finite(value: Any) -> Any:
@@ -446,53 +447,3 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite(item) for item in value]
     return value
-
-
-# The summary's missing values stay ASCII.
-_percent = functools.partial(percent, missing="-")
-_loss = functools.partial(number, missing="-")
-
-
-def _normal_init(config: dict[str, Any]) -> str:
-    """`` (std 1)`` or `` (mean 0.5, std 1)`` for the normal init, nothing for the others."""
-    if config["init"] != "normal":
-        return ""
-    mean = f"mean {config['init_mean']:g}, " if config["init_mean"] else ""
-    return f" ({mean}std {config['init_std']:g})"
-
-
-def _summary(config: dict[str, Any], history: list[EpochResult], final: dict[str, Any]) -> str:
-    """A short plain-text report: the set-up, about ten epochs of history, the final metrics."""
-    layers = "-".join(str(n) for n in config["layers"])
-    optimizer = f"{config['optimizer']} lr {config['lr']:g}"
-    source = config["data"] or config["dataset"]
-    lines = [
-        f"data     {source}: {config['train_points']} train, {config['validation_points']} validation, "
-        f"{config['test_points']} test points (seed {config['seed']})",
-        f"model    {layers}, {','.join(config['activation'])} -> {config['output_activation']}, "
-        f"init {config['init']}{_normal_init(config)}, {config['dtype']} on {config['device']}",
-        f"training {config['loss']} loss, {optimizer}, batch {config['batch_size']}, threshold {config['threshold']:g}",
-        "",
-    ]
-    if not history:
-        return "\n".join([*lines, f"stopped  {NO_EPOCH}"])
-    lines += [
-        f"{'epoch':>6}  {'train loss':>10}  {'test loss':>10}  {'train acc':>9}  {'test acc':>9}",
-    ]
-    every = max(1, math.ceil(len(history) / 10))
-    for result in history:
-        if result.epoch % every == 0 or result is history[-1]:
-            lines.append(
-                f"{result.epoch:>6}  {_loss(result.train_loss):>10}  {_loss(result.test_loss):>10}  "
-                f"{_percent(result.train_accuracy):>9}  {_percent(result.test_accuracy):>9}"
-            )
-    lines += [
-        "",
-        f"stopped  {final['stop_reason']}",
-        f"final    test accuracy {_percent(final['test_accuracy'])}, train accuracy {_percent(final['train_accuracy'])}"
-        f", {duration(final['seconds'])} of training",
-    ]
-    if "test_confusion_matrix" in final:
-        (tn, fp), (fn, tp) = final["test_confusion_matrix"]
-        lines.append(f"test     true 0 -> predicted 0: {tn}, -> 1: {fp};  true 1 -> predicted 0: {fn}, -> 1: {tp}")
-    return "\n".join(lines)

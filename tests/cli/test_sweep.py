@@ -272,3 +272,27 @@ def test_the_plan_line_counts_one_of_a_kind_in_the_singular(tmp_path: Path, caps
     assert run(args, InlineExecutor()) == 0
     plan = capsys.readouterr().err.splitlines()[0]
     assert "1 configuration x 1 seed = 1 run, 0 done in" in plan and plan.endswith("on 1 process")
+
+
+def test_vary_classes_on_blobs_trains_one_row_per_class_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sweep.csv"
+    train = [*TRAIN, "--dataset", "blobs"]
+    assert sweep(out, "--vary", "classes", "3", "4", executor=InlineExecutor(), train=train) == 0
+    found = {row["configuration"]: row for row in rows(out)}
+    assert set(found) == {"classes=3", "classes=4"}
+    assert all(row["error"] == "" and 0 <= float(row["test_accuracy"]) <= 1 for row in found.values())
+    capsys.readouterr()
+    assert main(["train", *train, "--classes", "4", "--seed", "0", "--json", "--quiet"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (
+        result["config"]["layers"][-1] == 4 and float(found["classes=4"]["test_loss"]) == result["final"]["test_loss"]
+    )
+
+
+def test_vary_classes_on_a_fixed_set_is_a_row_with_trains_message(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.csv"
+    assert sweep(out, "--vary", "classes", "3", executor=InlineExecutor()) == 0
+    (row,) = rows(out)
+    assert row["error"].startswith("minidl train: error: --classes 3 does not fit --dataset disc")

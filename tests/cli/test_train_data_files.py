@@ -14,10 +14,10 @@ SAMPLES = Path(__file__).parents[1] / "framework" / "csv_samples"
 SMALL = ["train", "--quiet", "--epochs", "1", "--hidden", "4"]
 
 
-def _refusal(capsys: pytest.CaptureFixture[str], path: Path | str) -> str:
-    """The one stderr line of a refused ``--data path``."""
+def _refusal(capsys: pytest.CaptureFixture[str], path: Path | str, *flags: str) -> str:
+    """The one stderr line of a refused ``--data path FLAGS``."""
     with pytest.raises(SystemExit) as raised:
-        main([*SMALL, "--data", str(path)])
+        main([*SMALL, "--data", str(path), *flags])
     assert raised.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -34,23 +34,25 @@ def test_files_from_real_tools_train(capsys: pytest.CaptureFixture[str], name: s
 
 
 @pytest.mark.parametrize(
-    ("row", "what"),
+    ("row", "what", "flags"),
     [
-        ("0.5,,1", "line 3: empty cell"),
-        ("0.5,nan,1", "line 3: coordinates must be finite numbers"),
-        ("1e39,0.5,1", "line 3: coordinate '1e39' is too large"),
-        ("0.5,0.25,2", "line 3: label must be 0 or 1"),
-        ("1_000,0.25,1", "line 3: not a number: '1_000'"),
-        ("0.5,0.25", "line 3: expected 3 values"),
-        ("0.5," * 500_000, "line 3: expected 3 values"),
+        ("0.5,,1", "line 3: empty cell", ()),
+        ("0.5,nan,1", "line 3: coordinates must be finite numbers", ()),
+        ("1e39,0.5,1", "line 3: coordinate '1e39' is too large", ()),
+        # A label 2 is a third class, unless two classes are asked for.
+        ("0.5,0.25,2", "line 3: label must be 0 or 1", ("--classes", "2")),
+        ("0.5,0.25,nan", "line 3: labels must be finite numbers", ()),
+        ("1_000,0.25,1", "line 3: not a number: '1_000'", ()),
+        ("0.5,0.25", "line 3: expected 3 values", ()),
+        ("0.5," * 500_000, "line 3: expected 3 values", ()),
     ],
 )
 def test_a_bad_row_is_one_line_naming_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, what: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, what: str, flags: tuple[str, ...]
 ) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(f"x1,x2,label\n0.1,0.2,1\n{row}\n", encoding="utf-8")
-    line = _refusal(capsys, path)
+    line = _refusal(capsys, path, *flags)
     assert f"bad.csv, {what}" in line and len(line) < 400
 
 
