@@ -495,3 +495,35 @@ def test_weights_of_a_features_model_export_and_refuse_a_model_of_other_features
     other = Session(config_of("disc", features=("x1", "x2", "x2^2")), resolution=4)
     with pytest.raises(WeightsError):
         load_weights(path, other.model)
+
+
+def test_an_import_of_another_problem_while_training_ends_the_run_and_trains_on_a_new_model(run_until_halted):
+    from minidl_gui.worker import TrainingWorker
+    from minidl_gui.worker_commands import EditPoints, Train
+
+    config = replace(config_of("disc"), training=replace(FAST, max_epochs=4))
+    worker = TrainingWorker(Session(config, resolution=4), interval=0.0)
+    runs, messages, snapshots = [], [], []
+    worker.runEnded.connect(runs.append)
+    worker.message.connect(messages.append)
+    x = torch.rand(30, 2, generator=torch.Generator().manual_seed(0))
+    targets = ReplacePoints((x[:20], x[:20, :1] - 0.5), (x[20:], x[20:, :1] - 0.5), "plane.csv")
+
+    def import_after_epoch_2(snapshot) -> None:  # noqa: ANN001
+        snapshots.append(snapshot)
+        worker.snapshot_consumed()
+        if snapshot.epoch == 2 and len(runs) == 0:
+            worker.submit(EditPoints(targets))
+
+    worker.yielded.connect(import_after_epoch_2)
+    worker.submit(Train())
+    run_until_halted(worker)
+    assert [(run.ended, run.epochs, str(run.config.data.problem)) for run in runs[:1]] == [("reset", 2, "binary")]
+    assert any(
+        m.endswith("They are a regression problem: data set disc → plane; a new model was built.") for m in messages
+    )
+    session = worker.session
+    assert session.config.data.dataset == "plane" and session.custom_points and len(session.train_data[0]) == 20
+    assert [record.epoch for record in session.history.records] == [1, 2, 3, 4]  # the new model's run, to its end
+    assert snapshots[-1].problem == Problem.regression() and snapshots[-1].train_confusion is None
+    assert session.history.last("train_r2") is not None
