@@ -150,7 +150,8 @@ class CurvesView(QWidget):
         plot = self.accuracy_plot.getPlotItem()
         shown, hidden = (REGRESSION_KEYS, CLASSIFICATION_KEYS) if regression else (CLASSIFICATION_KEYS, REGRESSION_KEYS)
         for key in hidden:
-            plot.removeItem(self.curves[key])
+            self.curves[key].setData([], [])  # put back empty: pyqtgraph clips a curve with data to the view it
+            plot.removeItem(self.curves[key])  # finds while it is added, and found the PlotWidget (AttributeError)
         for key in shown:
             plot.addItem(self.curves[key])
         title, label = METRIC_LABELS[regression]

@@ -93,3 +93,19 @@ def test_the_readout_names_the_problems_metrics():
     text = readout_text(regression_history(), 1, regression=True)
     assert text == "epoch 2 · loss train 0.0625 test 0.06875 · RMSE train 0.25 test 0.275 · R² train 0.750 test 0.725"
     assert "accuracy train 60.0 % test 58.0 %" in readout_text(classification_history(), 1)
+
+
+def test_switching_the_problem_back_and_forth_with_curves_drawn_raises_nothing(qtbot, view):
+    """Curves that hold data are taken out of the metric plot and put back (binary → plane → disc → plane): pyqtgraph
+    clips a curve to its view while it is being added, and found the PlotWidget there (AttributeError:
+    autoRangeEnabled, in the Qt event loop)."""
+    for history, problem in (
+        (classification_history(), Problem.classification(2)),
+        (regression_history(), Problem.regression()),
+        (classification_history(), Problem.classification(4)),
+        (regression_history(), Problem.regression()),
+    ):
+        view.show_history(history, problem)
+        assert metric_items(view) == set(REGRESSION_KEYS if problem.kind == "regression" else CLASSIFICATION_KEYS)
+    _, y = view.curves["test_r2"].getData()
+    assert np.allclose(y, regression_history().column("test_r2"))
