@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from minidl.float32 import FLOAT32_MAX
 
@@ -10,9 +11,22 @@ CELL_CHARS = 20
 
 
 def show(text: str, limit: int = CELL_CHARS) -> str:
-    """``text`` for an error message: stripped, quoted, cut to ``limit`` characters with "…" when longer."""
+    """``text`` for an error message: stripped, quoted, cut to ``limit`` characters with "…" when longer. A cut
+    number keeps its exponent (``'3.6717497355758…e-01'``): without it, it would read as another number."""
     text = text.strip()
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    if len(text) <= limit:
+        return repr(text)
+    exponent = re.search(r"[eE][+-]?\d{1,4}$", text)
+    tail = exponent.group() if exponent and _is_float(text) else ""
+    return repr(text[: limit - 1 - len(tail)] + "…" + tail)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_number(text: str, decimal_comma: bool = False) -> float:

@@ -162,3 +162,15 @@ def test_writing_labels_that_are_not_classes_of_the_problem_is_refused(problem: 
     x, y = torch.zeros(2, 2), torch.tensor([[0.0], [float(bad)]])
     with pytest.raises(ValueError, match=f"label {bad} is not a class of a {problem.adjective} problem"):
         format_points(x, y, problem)
+
+
+def test_a_long_number_cut_for_an_error_keeps_its_exponent() -> None:
+    """numpy's ``savetxt`` writes ``3.671749735575839946e-01``: cut to 20 characters it read '3.6717497355758399…',
+    ten times the label written."""
+    text = "x1,x2,label\n5e-01,5e-01,3.671749735575839946e-01\n"
+    with pytest.raises(CSVFormatError) as caught:
+        parse_points(text, problem=Problem.classification(3))
+    assert "got '3.6717497355758…e-01': fix the row, or choose a regression" in str(caught.value)
+    with pytest.raises(CSVFormatError) as caught:
+        parse_points("x1,x2,label\n5.000000000000000000e+39,0.5,1\n")
+    assert "'5.0000000000000…e+39'" in str(caught.value)
