@@ -41,7 +41,8 @@ at a time. Each run is 'minidl train' with the flags after --, the configuration
 
 Each finished run is appended to the results CSV (its first line records the flags after --); running the
 same command again skips the runs already there, so a sweep stopped with Ctrl-C resumes. At the end, one line
-per configuration: the final test accuracy's mean ± sample std over the seeds, best first.
+per configuration: the final test accuracy's mean ± sample std over the seeds (a regression's: test R²),
+best first.
 """
 
 EPILOG = """\

@@ -14,7 +14,8 @@ class RunRecord:
     """The final metrics of one run (None where it has none, e.g. no test set or no epoch trained), its
     stop reason, its wall time in seconds, and ``error``: why it failed (a divergence, a flag combination
     train refused, an exception), empty when it did not. An ``interrupted`` run (Ctrl-C) is no result:
-    the sweep does not record it, so a re-run trains it again."""
+    the sweep does not record it, so a re-run trains it again. ``test_r2``: a regression's final test R²
+    (a regression has no accuracy)."""
 
     test_accuracy: float | None = None
     train_accuracy: float | None = None
@@ -25,6 +26,7 @@ class RunRecord:
     seconds: float = 0.0
     error: str = ""
     interrupted: bool = False
+    test_r2: float | None = None
 
     @property
     def failed(self) -> bool:
@@ -46,6 +48,7 @@ class RunRecord:
             seconds=seconds,
             error=one_line(diverged["message"]) if diverged else "",
             interrupted=bool(report.get("interrupted")),
+            test_r2=final.get("test_r2"),
         )
 
 

@@ -2,9 +2,10 @@
 
 The file's first line, ``# minidl sweep; every run: minidl train FIXED FLAGS``, records the flags every run
 shares; the second is the CSV header: ``configuration``, one column per varied flag (``--lr``), ``seed``,
-then the run's final metrics, epochs, stop reason, seconds and error. Opening the file again for the same
-sweep (the same fixed flags and varied flags) resumes it: its rows are the runs already done. A last line
-without its newline (the sweep was killed while writing it) is cut off; the run is trained again.
+then the run's final metrics, epochs, stop reason, seconds, error and a regression's test R². Opening the
+file again for the same sweep (the same fixed flags and varied flags) resumes it: its rows are the runs
+already done. A last line without its newline (the sweep was killed while writing it) is cut off; the run is
+trained again. A file written before the ``test_r2`` column existed resumes with its own columns.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ MAX_RESULTS_BYTES = 2**30
 """A results file larger than this is refused (at ~200 bytes a row, five million runs)."""
 
 RECORD_COLUMNS = tuple(field.name for field in fields(RunRecord) if field.name != "interrupted")
-_FLOATS = {"test_accuracy", "train_accuracy", "test_loss", "train_loss", "seconds"}
+LEGACY_RECORD_COLUMNS = RECORD_COLUMNS[: RECORD_COLUMNS.index("test_r2")]
+"""The record's columns in files written before a regression's ``test_r2`` was recorded."""
+_FLOATS = {"test_accuracy", "train_accuracy", "test_loss", "train_loss", "seconds", "test_r2"}
 
 
 class ResultsFileError(ValueError):
@@ -59,6 +62,7 @@ class ResultsFile:
         self.first_line = " ".join(["# minidl sweep; every run: minidl train", shlex.join(fixed)]).rstrip()
         self.options = tuple(options)
         self.columns = ("configuration", *self.options, "seed", *RECORD_COLUMNS)
+        self.record_columns = RECORD_COLUMNS
         self.rows: dict[tuple[str, int], SweepRow] = {}
         self._file: TextIO | None = None
 
@@ -94,7 +98,7 @@ class ResultsFile:
     def append(self, row: SweepRow) -> None:
         """Write ``row`` as one line and flush it, so it survives the sweep being stopped."""
         cells = [row.label, *(row.values[option] for option in self.options), row.seed]
-        cells += [_cell(getattr(row.record, column)) for column in RECORD_COLUMNS]
+        cells += [_cell(getattr(row.record, column)) for column in self.record_columns]
         self._write([_csv_line(cells)])
         self.rows.setdefault(row.key, row)
 
@@ -139,6 +143,10 @@ class ResultsFile:
         header = tuple(next(csv.reader([line]), []))
         if header == self.columns:
             return
+        legacy = (*self.columns[: -len(RECORD_COLUMNS)], *LEGACY_RECORD_COLUMNS)
+        if header == legacy:
+            self.columns, self.record_columns = legacy, LEGACY_RECORD_COLUMNS
+            return
         if header[:1] != ("configuration",) or "seed" not in header:
             raise self._not_ours()
         varied = ", ".join(header[1 : header.index("seed")]) or "no flag"
@@ -155,7 +163,7 @@ class ResultsFile:
                 f"repair or remove that line, or choose another --out"
             )
         k = len(self.options)
-        named = dict(zip(RECORD_COLUMNS, cells[k + 2 :], strict=True))
+        named = dict(zip(self.record_columns, cells[k + 2 :], strict=True))
         try:
             record = RunRecord(**{name: _value(name, text) for name, text in named.items()})  # type: ignore[arg-type]
             seed = int(cells[k + 1])

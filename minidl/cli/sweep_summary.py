@@ -1,5 +1,5 @@
 """A sweep's summary: per configuration, the mean ± sample standard deviation of the final test accuracy over
-its seeds, best mean first. Torch-free.
+its seeds (a regression's: of the final test R², which has no accuracy), best mean first. Torch-free.
 
 A run that failed (diverged, refused, raised) or has no test accuracy (no test points) does not enter the
 mean; failures are counted beside it, so a configuration that diverged for some seeds is seen as such.
@@ -22,13 +22,30 @@ NOTE_LENGTH = 80
 @dataclass(frozen=True)
 class ConfigurationSummary:
     """The runs of one configuration: ``accuracies`` (final test accuracy of each run without error),
-    ``seconds`` (every run's wall time) and ``errors`` (each failed run's message)."""
+    ``seconds`` (every run's wall time), ``errors`` (each failed run's message) and ``r2``: a regression's
+    final test R² of each run without error (it has no accuracy)."""
 
     label: str
     values: dict[str, str]
     accuracies: tuple[float, ...]
     seconds: tuple[float, ...]
     errors: tuple[str, ...]
+    r2: tuple[float, ...] = ()
+
+    @property
+    def r2_mean(self) -> float | None:
+        """Mean test R² over the runs in ``r2``; None without any."""
+        return statistics.fmean(self.r2) if self.r2 else None
+
+    @property
+    def r2_std(self) -> float | None:
+        """Sample standard deviation (n − 1) of the test R²; None for fewer than two."""
+        return statistics.stdev(self.r2) if len(self.r2) > 1 else None
+
+    @property
+    def score(self) -> float | None:
+        """What ranks the configuration: its mean test accuracy, else (a regression) its mean test R²."""
+        return self.mean if self.mean is not None else self.r2_mean
 
     @property
     def mean(self) -> float | None:
@@ -61,11 +78,12 @@ def summarize(rows: Iterable[SweepRow], labels: Sequence[str]) -> list[Configura
             ),
             seconds=tuple(r.record.seconds for r in mine),
             errors=tuple(r.record.error for r in mine if r.record.failed),
+            r2=tuple(r.record.test_r2 for r in mine if not r.record.failed and r.record.test_r2 is not None),
         )
         for label, mine in grouped.items()
         if mine
     ]
-    return sorted(summaries, key=lambda s: (s.mean is None, -(s.mean or 0.0)))
+    return sorted(summaries, key=lambda s: (s.score is None, -(s.score or 0.0)))
 
 
 def format_summary(summaries: Sequence[ConfigurationSummary], options: Sequence[str]) -> str:
@@ -80,7 +98,13 @@ def format_summary(summaries: Sequence[ConfigurationSummary], options: Sequence[
         values = [summary.values[option] for option in options] or [summary.label]
         failed = f"{len(summary.errors)}: {_shorten(summary.errors[0])}" if summary.errors else ""
         table.append(
-            [*values, _accuracy(summary), str(len(summary.accuracies)), duration(summary.mean_seconds), failed]
+            [
+                *values,
+                _accuracy(summary),
+                str(len(summary.accuracies or summary.r2)),
+                duration(summary.mean_seconds),
+                failed,
+            ]
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     left = len(names)  # the values are left-aligned, the numbers right-aligned, the failures left
@@ -91,8 +115,11 @@ def format_summary(summaries: Sequence[ConfigurationSummary], options: Sequence[
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
+    metric = (
+        "test accuracy (a regression: test R²)" if any(s.mean is None and s.r2 for s in summaries) else "test accuracy"
+    )
     return "\n".join(
-        ["final test accuracy: mean ± sample std over seeds, best first; failed runs are not in the mean", "", *lines]
+        [f"final {metric}: mean ± sample std over seeds, best first; failed runs are not in the mean", "", *lines]
     )
 
 
@@ -105,7 +132,9 @@ def summary_json(summaries: Sequence[ConfigurationSummary]) -> dict[str, Any]:
                 "values": s.values,
                 "test_accuracy_mean": s.mean,
                 "test_accuracy_std": s.std,
-                "seeds": len(s.accuracies),
+                "test_r2_mean": s.r2_mean,
+                "test_r2_std": s.r2_std,
+                "seeds": len(s.accuracies or s.r2),
                 "failed": len(s.errors),
                 "errors": list(s.errors),
                 "seconds_mean": s.mean_seconds,
@@ -116,7 +145,10 @@ def summary_json(summaries: Sequence[ConfigurationSummary]) -> dict[str, Any]:
 
 
 def _accuracy(summary: ConfigurationSummary) -> str:
-    """``"97.5 ± 0.3 %"``; ``"97.5 %"`` for one seed; ``"-"`` without any."""
+    """``"97.5 ± 0.3 %"``; ``"97.5 %"`` for one seed; a regression's ``"R² 0.987 ± 0.002"``; ``"-"`` without any."""
+    if summary.mean is None and summary.r2_mean is not None:
+        spread = "" if summary.r2_std is None else f" ± {summary.r2_std:.3f}"
+        return f"R² {summary.r2_mean:.3f}{spread}"
     if summary.mean is None:
         return "-"
     if summary.std is None:

@@ -119,3 +119,19 @@ def test_a_file_killed_while_writing_its_first_line_is_completed(tmp_path: Path)
     path.write_text(first[:12])
     _write(path, _row("0.1", 0))
     assert path.read_text().splitlines()[0] == first and len(path.read_text().splitlines()) == 3
+
+
+def test_a_regressions_test_r2_is_recorded_and_a_file_written_before_that_column_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "sweep.csv"
+    regression = RunRecord(None, None, 0.01, 0.02, 3, "3 epochs done", 1.5, test_r2=0.97)
+    _write(path, _row("0.1", 0, regression))
+    with ResultsFile(path, FIXED, ["--lr"]) as results:
+        assert results.rows[("lr=0.1", 0)].record.test_r2 == 0.97
+    old = tmp_path / "old.csv"  # as written before test_r2 was recorded
+    lines = path.read_text().splitlines()
+    old.write_text("\n".join([lines[0], lines[1].removesuffix(",test_r2"), lines[2].removesuffix(",0.97")]) + "\n")
+    with ResultsFile(old, FIXED, ["--lr"]) as results:
+        assert results.rows[("lr=0.1", 0)].record == RunRecord(None, None, 0.01, 0.02, 3, "3 epochs done", 1.5)
+        results.append(_row("0.1", 1))
+    with ResultsFile(old, FIXED, ["--lr"]) as results:
+        assert set(results.rows) == {("lr=0.1", 0), ("lr=0.1", 1)}

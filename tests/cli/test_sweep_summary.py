@@ -65,3 +65,21 @@ def test_the_json_summary_holds_the_same_numbers_in_the_same_order() -> None:
     assert document[2]["test_accuracy_mean"] == pytest.approx(0.9)
     assert document[2]["test_accuracy_std"] == pytest.approx(0.1)
     assert document[0]["failed"] == 1 and document[0]["test_accuracy_std"] is None
+
+
+def test_a_regression_is_summarized_by_its_test_r2_which_it_has_in_place_of_an_accuracy() -> None:
+    """``minidl sweep -- --dataset plane`` showed '-' and 0 seeds for every configuration: a regression has no
+    accuracy. Its test R² is summarized (mean ± std, ranked), beside classifications ranked by their accuracy."""
+    plane = [
+        SweepRow("dataset=plane", {"--dataset": "plane"}, seed, RunRecord(test_r2=r2, seconds=1.0))
+        for seed, r2 in enumerate((0.99, 0.97))
+    ]
+    disc = SweepRow("dataset=disc", {"--dataset": "disc"}, 0, RunRecord(test_accuracy=0.9, seconds=1.0))
+    summaries = summarize([*plane, disc], ["dataset=disc", "dataset=plane"])
+    assert [s.label for s in summaries] == ["dataset=plane", "dataset=disc"]  # 0.98 before 0.9
+    assert summaries[0].r2_mean == pytest.approx(0.98) and summaries[0].mean is None
+    table = format_summary(summaries, ["--dataset"])
+    assert table.startswith("final test accuracy (a regression: test R²): mean ± sample std")
+    assert "plane    R² 0.980 ± 0.014      2" in table and "disc               90.0 %      1" in table
+    entry = summary_json(summaries)["configurations"][0]
+    assert entry["test_r2_mean"] == pytest.approx(0.98) and entry["seeds"] == 2 and entry["test_accuracy_mean"] is None
