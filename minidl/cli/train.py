@@ -417,7 +417,8 @@ def _config(
     validation: Data | None,
 ) -> dict[str, Any]:
     """Every choice of the run, as JSON-ready values (the resolved ones, not the flags' None or ``auto``): the
-    problem as ``str(Problem)``, its class count (None for a regression), the model's input features."""
+    problem as ``str(Problem)``, its class count (None for a regression), the model's input features, the threshold
+    of a binary output (None for k logits and a regression: they split nothing)."""
     skip = {"command", "parser", "json", "quiet"}
     config = {key: value for key, value in vars(args).items() if key not in skip}
     problem: Problem = choices.problem
@@ -429,7 +430,7 @@ def _config(
         loss=choices.loss,
         output_activation=choices.output_activation,
         lr=_lr(args),
-        threshold=choices.threshold,
+        threshold=choices.threshold if problem.kind == "binary" else None,
         train_points=len(train[0]),
         test_points=len(test[0]) if test else 0,
         validation_points=len(validation[0]) if validation else 0,

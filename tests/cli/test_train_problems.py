@@ -262,3 +262,11 @@ def test_k_classes_and_a_regression_train_on_cuda_as_on_the_cpu(
         assert _total(cuda["final"]["test_confusion_matrix"]) == 30
     else:
         assert cuda["final"]["test_mae"] == pytest.approx(cpu["final"]["test_mae"], rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("flags", "threshold"), [([], 0.5), (["--dataset", "blobs"], None), (["--dataset", "plane"], None)]
+)
+def test_the_json_threshold_is_a_binary_problems_only(capsys, flags, threshold) -> None:
+    """k logits and a regression split nothing at 0.5: --json said threshold 0.5 for them (--threshold is refused)."""
+    assert _train_json(capsys, *flags)["config"]["threshold"] == threshold
