@@ -10,7 +10,6 @@ import sys
 from typing import Any
 
 import torch
-from torch import Tensor
 
 from minidl.activations import ACTIVATIONS
 from minidl.cli.arguments import (
@@ -37,10 +36,17 @@ from minidl.cli.train_problem import (
     file_problem,
     fit,
     generated_problem,
-    points_problem,
 )
 from minidl.cli.train_report import final_metrics, summary
-from minidl.data import CLASS_CHOICE, DATASETS, CSVFormatError, load_points, make_dataset, train_test_split
+from minidl.data import (
+    CLASS_CHOICE,
+    DATASETS,
+    CSVFormatError,
+    infer_problem,
+    load_points,
+    make_dataset,
+    train_test_split,
+)
 from minidl.experiments import REPORT_EXPERIMENTS, REPORT_HIDDEN, REPORT_INIT, REPORT_INIT_STD, REPORT_POINTS
 from minidl.features import FEATURE_NAMES
 from minidl.init import INIT_NAMES
@@ -51,6 +57,7 @@ from minidl.schedulers import NO_SCHEDULE, SCHEDULERS
 from minidl.seeds import RunSeeds
 from minidl.training import EpochResult, RunSettings, StopRules, TrainingDiverged, build_run
 from minidl.training.run_settings import DTYPES
+from minidl.training.trainer import Data
 
 DEFAULT_LR = {experiment.optimizer: experiment.lr for experiment in REPORT_EXPERIMENTS}
 DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.95}
@@ -336,18 +343,16 @@ def _activations(args: argparse.Namespace) -> str | tuple[str, ...]:
     return names
 
 
-Data = tuple[Tensor, Tensor]
-
-
 def _load_data(args: argparse.Namespace) -> tuple[Fit, tuple[Data, Data | None, Data | None]]:
     """The run's problem and its choices (`Fit`), and ``(train, test, validation)``: generated, or read from
     ``--data`` and split; empty sets become None. A generated set's flags are checked before it is drawn."""
     seeds = RunSeeds.from_seed(args.seed)
     if args.data is not None:
-        x, y = load_points(args.data, problem=file_problem(args))
+        asked = file_problem(args)
+        x, y = load_points(args.data, problem=asked)
         if len(x) == 0:
             raise CSVFormatError(f"{args.data}: no points found; expected CSV rows 'x1,x2,label'")
-        choices = fit(args, points_problem(args, y))
+        choices = fit(args, asked or infer_problem(y))
         x_train, y_train, x_test, y_test = train_test_split(x, y, args.test_fraction, seed=seeds.test_points)
     else:
         choices = fit(args, generated_problem(args))

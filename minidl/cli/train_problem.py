@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from torch import Tensor
-
 from minidl.cli.arguments import too_many_parameters
-from minidl.data import CLASS_CHOICE, dataset_problem, infer_problem
+from minidl.data import CLASS_CHOICE, dataset_problem
 from minidl.features import DEFAULT_FEATURES, check_features
 from minidl.problem import Problem
 
@@ -69,13 +67,8 @@ def generated_problem(args: argparse.Namespace) -> Problem:
 
 def file_problem(args: argparse.Namespace) -> Problem | None:
     """The problem ``--classes`` asks of a ``--data`` file (its labels are checked against it), or None: the
-    labels decide."""
+    labels decide (`minidl.data.infer_problem`)."""
     return None if args.classes is None else Problem.classification(args.classes)
-
-
-def points_problem(args: argparse.Namespace, y: Tensor) -> Problem:
-    """The problem of the points of a ``--data`` file with labels ``y``."""
-    return file_problem(args) or infer_problem(y)
 
 
 def fit(args: argparse.Namespace, problem: Problem) -> Fit:
