@@ -33,14 +33,24 @@ class ConfigurationSummary:
     r2: tuple[float, ...] = ()
 
     @property
+    def mean(self) -> float | None:
+        """Mean test accuracy over the runs in ``accuracies``; None without any."""
+        return _mean(self.accuracies)
+
+    @property
+    def std(self) -> float | None:
+        """Sample standard deviation (n − 1) of the test accuracies; None for fewer than two."""
+        return _std(self.accuracies)
+
+    @property
     def r2_mean(self) -> float | None:
         """Mean test R² over the runs in ``r2``; None without any."""
-        return statistics.fmean(self.r2) if self.r2 else None
+        return _mean(self.r2)
 
     @property
     def r2_std(self) -> float | None:
         """Sample standard deviation (n − 1) of the test R²; None for fewer than two."""
-        return statistics.stdev(self.r2) if len(self.r2) > 1 else None
+        return _std(self.r2)
 
     @property
     def score(self) -> float | None:
@@ -48,18 +58,22 @@ class ConfigurationSummary:
         return self.mean if self.mean is not None else self.r2_mean
 
     @property
-    def mean(self) -> float | None:
-        """Mean test accuracy over the runs in ``accuracies``; None without any."""
-        return statistics.fmean(self.accuracies) if self.accuracies else None
-
-    @property
-    def std(self) -> float | None:
-        """Sample standard deviation (n − 1) of the test accuracies; None for fewer than two."""
-        return statistics.stdev(self.accuracies) if len(self.accuracies) > 1 else None
+    def seeds(self) -> int:
+        """How many runs the score is the mean of."""
+        return len(self.accuracies or self.r2)
 
     @property
     def mean_seconds(self) -> float | None:
-        return statistics.fmean(self.seconds) if self.seconds else None
+        return _mean(self.seconds)
+
+
+def _mean(values: tuple[float, ...]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def _std(values: tuple[float, ...]) -> float | None:
+    """The sample standard deviation (n − 1); None for fewer than two values."""
+    return statistics.stdev(values) if len(values) > 1 else None
 
 
 def summarize(rows: Iterable[SweepRow], labels: Sequence[str]) -> list[ConfigurationSummary]:
@@ -69,21 +83,21 @@ def summarize(rows: Iterable[SweepRow], labels: Sequence[str]) -> list[Configura
     for row in rows:
         if row.label in grouped:
             grouped[row.label].append(row)
-    summaries = [
-        ConfigurationSummary(
-            label=label,
-            values=mine[0].values,
-            accuracies=tuple(
-                r.record.test_accuracy for r in mine if not r.record.failed and r.record.test_accuracy is not None
-            ),
-            seconds=tuple(r.record.seconds for r in mine),
-            errors=tuple(r.record.error for r in mine if r.record.failed),
-            r2=tuple(r.record.test_r2 for r in mine if not r.record.failed and r.record.test_r2 is not None),
-        )
-        for label, mine in grouped.items()
-        if mine
-    ]
+    summaries = [_summary(label, mine) for label, mine in grouped.items() if mine]
     return sorted(summaries, key=lambda s: (s.score is None, -(s.score or 0.0)))
+
+
+def _summary(label: str, rows: Sequence[SweepRow]) -> ConfigurationSummary:
+    """The summary of one configuration's ``rows``: the metrics of the runs that did not fail, where measured."""
+    done = [row.record for row in rows if not row.record.failed]
+    return ConfigurationSummary(
+        label=label,
+        values=rows[0].values,
+        accuracies=tuple(r.test_accuracy for r in done if r.test_accuracy is not None),
+        seconds=tuple(row.record.seconds for row in rows),
+        errors=tuple(row.record.error for row in rows if row.record.failed),
+        r2=tuple(r.test_r2 for r in done if r.test_r2 is not None),
+    )
 
 
 def format_summary(summaries: Sequence[ConfigurationSummary], options: Sequence[str]) -> str:
@@ -97,15 +111,7 @@ def format_summary(summaries: Sequence[ConfigurationSummary], options: Sequence[
     for summary in summaries:
         values = [summary.values[option] for option in options] or [summary.label]
         failed = f"{len(summary.errors)}: {_shorten(summary.errors[0])}" if summary.errors else ""
-        table.append(
-            [
-                *values,
-                _accuracy(summary),
-                str(len(summary.accuracies or summary.r2)),
-                duration(summary.mean_seconds),
-                failed,
-            ]
-        )
+        table.append([*values, _accuracy(summary), str(summary.seeds), duration(summary.mean_seconds), failed])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     left = len(names)  # the values are left-aligned, the numbers right-aligned, the failures left
     lines = []
@@ -134,7 +140,7 @@ def summary_json(summaries: Sequence[ConfigurationSummary]) -> dict[str, Any]:
                 "test_accuracy_std": s.std,
                 "test_r2_mean": s.r2_mean,
                 "test_r2_std": s.r2_std,
-                "seeds": len(s.accuracies or s.r2),
+                "seeds": s.seeds,
                 "failed": len(s.errors),
                 "errors": list(s.errors),
                 "seconds_mean": s.mean_seconds,
