@@ -19,7 +19,6 @@ from minidl.training import EpochResult, Trainer, TrainingDiverged, confusion_ma
 from minidl.training.metrics import mean_absolute_error
 
 NO_EPOCH = "no epoch trained"
-REGRESSION_METRICS = ("rmse", "mae", "r2")
 
 
 def final_metrics(

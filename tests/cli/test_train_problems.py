@@ -3,13 +3,14 @@ and every flag combination that cannot train refused in one line with exit code 
 
 from __future__ import annotations
 
+import doctest
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from minidl.cli import main
+from minidl.cli import main, train_report
 from minidl.cli import train as train_command
 from minidl.data import make_blobs, make_plane, save_points
 from minidl.features import FEATURE_NAMES
@@ -31,6 +32,11 @@ def _train_text(capsys: pytest.CaptureFixture[str], *flags: str) -> str:
 
 def _total(matrix: list[list[int]]) -> int:
     return sum(map(sum, matrix))
+
+
+def test_the_confusion_table_docstring_example_holds() -> None:
+    results = doctest.testmod(train_report)
+    assert results.attempted >= 1 and results.failed == 0
 
 
 def test_blobs_with_four_classes_trains_four_logits_with_cross_entropy(capsys: pytest.CaptureFixture[str]) -> None:
