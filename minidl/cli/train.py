@@ -304,7 +304,7 @@ def run(args: argparse.Namespace) -> int:
         stopped = error  # --json still prints what was trained, for scripts that stop a long run
     diverged = stopped if isinstance(stopped, TrainingDiverged) else None
     interrupted = isinstance(stopped, KeyboardInterrupt)
-    final = final_metrics(trainer, choices.problem, history, diverged, interrupted=interrupted)
+    final = final_metrics(trainer, history, diverged, interrupted=interrupted)
     if args.json:
         report = {"config": config, "history": [dataclasses.asdict(r) for r in history], "final": final}
         if diverged is not None:

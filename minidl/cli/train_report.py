@@ -15,15 +15,13 @@ from typing import Any
 from minidl.features import DEFAULT_FEATURES
 from minidl.formatting import duration, number, percent
 from minidl.problem import Problem
-from minidl.training import EpochResult, Trainer, TrainingDiverged, confusion_matrix
-from minidl.training.metrics import mean_absolute_error
+from minidl.training import EpochResult, Trainer, TrainingDiverged, confusion_matrix, mean_absolute_error
 
 NO_EPOCH = "no epoch trained"
 
 
 def final_metrics(
     trainer: Trainer,
-    problem: Problem,
     history: list[EpochResult],
     diverged: TrainingDiverged | None,
     *,
@@ -34,7 +32,9 @@ def final_metrics(
 
     Every run has the losses and accuracies (None for a regression); a classification adds the
     ``train_confusion_matrix`` and ``test_confusion_matrix`` of a model that is an epoch's, a regression
-    ``train_rmse``, ``train_mae``, ``train_r2`` and the same for test (None where not measured)."""
+    ``train_rmse``, ``train_mae``, ``train_r2`` and the same for test (None where not measured). The problem is
+    the trainer's."""
+    problem = trainer.problem
     last = history[-1] if history else None
     if diverged is not None:
         stop_reason = f"diverged at epoch {diverged.epoch}"
