@@ -331,12 +331,11 @@ class Trainer:
         """``(loss, accuracy)`` of the model on ``data`` (moved to the model's device and dtype if it is not there),
         as Python floats, without touching any gradient; the accuracy is None for a regression (NaN loss and
         accuracy 0.0 for no points)."""
-        x, y = self._placed(data)
         classification = self.problem.is_classification
-        if len(x) == 0:
+        found = self._loss_and_output(data)
+        if found is None:
             return math.nan, 0.0 if classification else None
-        output = self.model.forward(x)
-        loss = self._criterion.forward(output, y).item()
+        loss, output, y = found
         return loss, accuracy(output, y, self.threshold) if classification else None
 
     def measure(self, data: tuple[Tensor, Tensor]) -> Measurement:
@@ -345,12 +344,20 @@ class Trainer:
         if self.problem.is_classification:
             loss, right = self.evaluate(data)
             return Measurement(loss, accuracy=right)
+        found = self._loss_and_output(data)
+        if found is None:
+            return Measurement(math.nan, rmse=math.nan, r2=math.nan)
+        loss, output, y = found
+        return Measurement(loss, rmse=rmse(output, y), r2=r2_score(output, y))
+
+    def _loss_and_output(self, data: Data) -> tuple[float, Tensor, Tensor] | None:
+        """The loss on ``data`` placed for the model and the criterion, the model's output and the placed
+        targets; None for no points (one forward pass, shared by `evaluate` and `measure`)."""
         x, y = self._placed(data)
         if len(x) == 0:
-            return Measurement(math.nan, rmse=math.nan, r2=math.nan)
+            return None
         output = self.model.forward(x)
-        loss = self._criterion.forward(output, y).item()
-        return Measurement(loss, rmse=rmse(output, y), r2=r2_score(output, y))
+        return self._criterion.forward(output, y).item(), output, y
 
     def train_epoch(self) -> int:
         """One pass over the shuffled training data; returns the number of optimizer steps.
