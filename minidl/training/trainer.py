@@ -189,8 +189,7 @@ class Trainer:
         replace = criterion.class_targets != self._criterion.class_targets
         self._criterion = criterion
         if replace:
-            self.set_train_data(self.loader.x, self.loader.y)
-            self.test, self.validation = self.test, self.validation
+            self._place_all()
 
     @property
     def batch_size(self) -> int:
@@ -243,10 +242,14 @@ class Trainer:
         Call it between epochs. The optimizer's state buffers follow on its next step (``Module.to``'s promise).
         """
         self.model.to(device=device, dtype=dtype)
-        self.set_train_data(self.loader.x, self.loader.y)
-        self.test, self.validation = self.test, self.validation
+        self._place_all()
         self._last_good = None  # the next epoch remembers its start where the model now is
         return self
+
+    def _place_all(self) -> None:
+        """Place the training, test and validation sets again (`_placed`), after the model or criterion changed."""
+        self.set_train_data(self.loader.x, self.loader.y)
+        self.test, self.validation = self.test, self.validation
 
     def _placement(self) -> tuple[torch.device, torch.dtype] | None:
         """``(device, dtype)`` of the model's first parameter, or None for a model without parameters."""
