@@ -78,10 +78,9 @@ def _centred(x: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def feature_values(names: Sequence[str], x: Tensor) -> Tensor:
-    """The features ``names`` of the raw points ``x`` (N, 2): a (N, len(names)) tensor in ``x``'s dtype."""
-    names = check_features(names)
-    a, b = _centred(x)
-    return torch.stack([_VALUES[name](a, b) for name in names], 1)
+    """The features ``names`` of the raw points ``x`` (N, 2): a (N, len(names)) tensor in ``x``'s dtype, computed
+    by `Features.forward` itself (what a model with these features sees)."""
+    return Features(names).forward(x)
 
 
 def _indices(names: tuple[str, ...]) -> list[int]:

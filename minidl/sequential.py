@@ -60,14 +60,14 @@ class Sequential(Module):
 
     def _edited(self, renumber: bool = True) -> None:
         """After the list changed: number the children 0, 1, ... again (as PyTorch does), bind again, and
-        give the modules this container's switches (only the first one may skip ∂L/∂x)."""
+        give the modules this container's switches (only the leading ones may skip ∂L/∂x)."""
         if renumber:
             self._names = [str(i) for i in range(len(self._modules))]
         self._bind()
-        leading = self._leading_modules()
-        for module in self._modules:
+        leading = len(self._leading_modules())  # a prefix of the modules
+        for index, module in enumerate(self._modules):
             if hasattr(module, "needs_input_grad"):
-                module.needs_input_grad = self._needs_input_grad if any(m is module for m in leading) else True
+                module.needs_input_grad = self._needs_input_grad if index < leading else True
             if hasattr(module, "accumulate_grad"):
                 module.accumulate_grad = self._accumulate_grad
 

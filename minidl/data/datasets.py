@@ -14,10 +14,10 @@ import torch
 from torch import Tensor
 
 from minidl._random import make_generator
-from minidl.data.drawing import DRAWN, check_classes, check_n, cyclic, placed, ring
+from minidl.data.drawing import CENTER, DRAWN, check_classes, check_n, cyclic, placed, ring
 from minidl.factory import DRAW_DTYPE, Device
 
-DISC_CENTER = (0.5, 0.5)
+DISC_CENTER = (CENTER, CENTER)
 DISC_RADIUS = 1.0 / math.sqrt(2.0 * math.pi)  # the disc then covers half of the unit square
 BLOB_RADIUS = 0.3
 """The blobs' centres lie evenly on the circle of this radius around (0.5, 0.5)."""
@@ -160,7 +160,7 @@ def make_blobs(
     label = cyclic(n, classes)
     angles = [math.pi / 2 + 2 * math.pi * c / classes for c in range(classes)]
     centers = torch.tensor(
-        [[0.5 + BLOB_RADIUS * math.cos(a), 0.5 + BLOB_RADIUS * math.sin(a)] for a in angles], **DRAWN
+        [[CENTER + BLOB_RADIUS * math.cos(a), CENTER + BLOB_RADIUS * math.sin(a)] for a in angles], **DRAWN
     )
     x = centers[label] + noise * torch.randn(n, 2, generator=generator, **DRAWN)
     return placed(x, label.to(DRAW_DTYPE).unsqueeze(1), device, dtype)

@@ -10,10 +10,11 @@ import torch
 from torch import Tensor
 
 from minidl.factory import DRAW_DTYPE, Device, place
+from minidl.features import CENTRE
 from minidl.problem import MAX_CLASSES, MIN_CLASSES
 
-CENTER = 0.5
-"""The centre of the unit square, on both axes: the origin of the playground's plane."""
+CENTER = CENTRE
+"""The centre of the unit square, on both axes: the origin of the playground's plane (and of the input features)."""
 
 CPU = torch.device("cpu")
 DRAWN = {"device": CPU, "dtype": DRAW_DTYPE}

@@ -23,9 +23,10 @@ DATASETS: dict[str, Callable[..., tuple[Tensor, Tensor]]] = {
     "multi_gauss": make_multi_gauss,
 }
 
-CLASS_CHOICE = ("blobs", "spiral")
-"""The sets whose class count is chosen: ``classes=`` of `make_blobs`, ``arms=`` of `make_spiral`."""
 _CLASS_KEYWORD = {"blobs": "classes", "spiral": "arms"}
+"""The keyword that chooses the class count of each set that takes one."""
+CLASS_CHOICE = tuple(_CLASS_KEYWORD)
+"""The sets whose class count is chosen: ``classes=`` of `make_blobs`, ``arms=`` of `make_spiral`."""
 _DEFAULT_CLASSES = {"blobs": 3, "spiral": 2}
 REGRESSION_SETS = ("plane", "multi_gauss")
 

@@ -189,8 +189,7 @@ class Trainer:
         replace = criterion.class_targets != self._criterion.class_targets
         self._criterion = criterion
         if replace:
-            self.set_train_data(self.loader.x, self.loader.y)
-            self.test, self.validation = self.test, self.validation
+            self._place_all()
 
     @property
     def batch_size(self) -> int:
@@ -243,10 +242,14 @@ class Trainer:
         Call it between epochs. The optimizer's state buffers follow on its next step (``Module.to``'s promise).
         """
         self.model.to(device=device, dtype=dtype)
-        self.set_train_data(self.loader.x, self.loader.y)
-        self.test, self.validation = self.test, self.validation
+        self._place_all()
         self._last_good = None  # the next epoch remembers its start where the model now is
         return self
+
+    def _place_all(self) -> None:
+        """Place the training, test and validation sets again (`_placed`), after the model or criterion changed."""
+        self.set_train_data(self.loader.x, self.loader.y)
+        self.test, self.validation = self.test, self.validation
 
     def _placement(self) -> tuple[torch.device, torch.dtype] | None:
         """``(device, dtype)`` of the model's first parameter, or None for a model without parameters."""
@@ -331,12 +334,11 @@ class Trainer:
         """``(loss, accuracy)`` of the model on ``data`` (moved to the model's device and dtype if it is not there),
         as Python floats, without touching any gradient; the accuracy is None for a regression (NaN loss and
         accuracy 0.0 for no points)."""
-        x, y = self._placed(data)
         classification = self.problem.is_classification
-        if len(x) == 0:
+        found = self._loss_and_output(data)
+        if found is None:
             return math.nan, 0.0 if classification else None
-        output = self.model.forward(x)
-        loss = self._criterion.forward(output, y).item()
+        loss, output, y = found
         return loss, accuracy(output, y, self.threshold) if classification else None
 
     def measure(self, data: tuple[Tensor, Tensor]) -> Measurement:
@@ -345,12 +347,20 @@ class Trainer:
         if self.problem.is_classification:
             loss, right = self.evaluate(data)
             return Measurement(loss, accuracy=right)
+        found = self._loss_and_output(data)
+        if found is None:
+            return Measurement(math.nan, rmse=math.nan, r2=math.nan)
+        loss, output, y = found
+        return Measurement(loss, rmse=rmse(output, y), r2=r2_score(output, y))
+
+    def _loss_and_output(self, data: Data) -> tuple[float, Tensor, Tensor] | None:
+        """The loss on ``data`` placed for the model and the criterion, the model's output and the placed
+        targets; None for no points (one forward pass, shared by `evaluate` and `measure`)."""
         x, y = self._placed(data)
         if len(x) == 0:
-            return Measurement(math.nan, rmse=math.nan, r2=math.nan)
+            return None
         output = self.model.forward(x)
-        loss = self._criterion.forward(output, y).item()
-        return Measurement(loss, rmse=rmse(output, y), r2=r2_score(output, y))
+        return self._criterion.forward(output, y).item(), output, y
 
     def train_epoch(self) -> int:
         """One pass over the shuffled training data; returns the number of optimizer steps.
