@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
 
 from minidl.problem import MAX_CLASSES, Problem
-from minidl_gui.plots.palette import class_colours
+from minidl_gui.plots.style import class_colours
 
 
 def _text_colour(background: str) -> str:
