@@ -135,15 +135,6 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self._keep_square()
 
     @property
-    def problem(self) -> Problem:
-        """The problem of the snapshot shown last (binary before the first)."""
-        return self._problem
-
-    @property
-    def colour_bar_label(self) -> str:
-        return "prediction" if self._problem.kind == "regression" else "output"
-
-    @property
     def show_test(self) -> bool:
         """The test points are drawn (and so Ctrl+click may delete one)."""
         return self._show_test
@@ -194,7 +185,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._problem = problem
         self.plot.setTitle(TITLES[problem.kind], color="#333", size="10pt")
         self.colorbar.setVisible(problem.kind != "multiclass")
-        self.colorbar.getAxis("left").setLabel(self.colour_bar_label)
+        self.colorbar.getAxis("left").setLabel("prediction" if problem.kind == "regression" else "output")
         if problem.kind == "binary":
             self._value_range = BINARY_RANGE
             self.colorbar.setLevels(values=BINARY_RANGE)
