@@ -68,7 +68,7 @@ def lookup_table(stops: tuple[RGB, ...] = VALUE_STOPS, size: int = LUT_SIZE) -> 
     """``size`` RGB bytes interpolated linearly between ``stops`` spread evenly over [0, 1] (entry i at
     i / (size − 1)), truncated to whole bytes as pyqtgraph's ``ColorMap.getLookupTable`` does."""
     positions = np.linspace(0.0, 1.0, len(stops))
-    colours = (np.asarray(stops, dtype=float) / 255.0 * 255.0).astype(np.uint8).astype(float)
+    colours = np.asarray(stops, dtype=float)
     x = np.linspace(0.0, 1.0, size)
     table = np.empty((size, 3), dtype=np.uint8)
     for channel in range(3):

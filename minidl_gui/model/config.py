@@ -366,6 +366,7 @@ def _build(cls: type, values: Any, where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     unknown = set(values) - set(known)
     _check(not unknown, f"unknown key(s) {sorted(unknown)} in {where}: expected {', '.join(known)}")
+    converted = dict(values)
     for name, value in values.items():
         expected = known[name].type
         if expected == "int | None" and value is not None:
@@ -380,8 +381,6 @@ def _build(cls: type, values: Any, where: str) -> Any:
             raise ValueError(f"{where}.{name} must be a string, got {value!r}")
         if expected == "bool" and not isinstance(value, bool):
             raise ValueError(f"{where}.{name} must be true or false, got {value!r}")
-    converted = {
-        k: int(v) if known[k].type == "int" or (known[k].type == "int | None" and v is not None) else v
-        for k, v in values.items()
-    }
+        if expected == "int":
+            converted[name] = int(value)
     return cls(**converted)

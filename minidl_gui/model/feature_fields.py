@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from minidl.features import FEATURE_NAMES, feature_values
+from minidl_gui.model.contour import cell_centres
 
 FEATURE_LABELS = {
     "x1": "X₁",
@@ -50,10 +51,9 @@ FIELD_SIZE = 32
 
 
 def grid_axes(extent: tuple[float, float, float, float], size: int = FIELD_SIZE) -> tuple[np.ndarray, np.ndarray]:
-    """The ``size`` cell centres along x and along y of ``extent`` ``(x_min, x_max, y_min, y_max)``."""
-    x0, x1, y0, y1 = extent
-    cells = (np.arange(size) + 0.5) / size
-    return x0 + (x1 - x0) * cells, y0 + (y1 - y0) * cells
+    """The ``size`` cell centres along x and along y of ``extent`` ``(x_min, x_max, y_min, y_max)``
+    (`cell_centres` of a ``size`` × ``size`` grid)."""
+    return cell_centres(extent, (size, size))
 
 
 def feature_fields(names: Sequence[str], xs: np.ndarray, ys: np.ndarray) -> dict[str, np.ndarray]:

@@ -187,11 +187,6 @@ def features_text(network: NetworkConfig) -> str:
     return ", ".join(network.features)
 
 
-def problem_text(config: Config) -> str:
-    """The problem the run learnt: ``binary``, ``3 classes``, ``regression``."""
-    return str(config.data.problem)
-
-
 def network_text(network: NetworkConfig) -> str:
     """``3×25 relu`` when the hidden layers are alike, else ``8 tanh, 4 relu``; ``no hidden layer``."""
     layers = network.hidden

@@ -25,7 +25,7 @@ from minidl_gui.model.colours import class_image, class_margins, value_colours, 
 from minidl_gui.model.contour import cell_centres, contour_segments
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots.point_editor import PointEditor
-from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, class_colour, setup_plot
+from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, class_colours, setup_plot
 
 BOUNDARY_LEVEL = 0.5
 MARGIN = 4
@@ -135,15 +135,6 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self._keep_square()
 
     @property
-    def problem(self) -> Problem:
-        """The problem of the snapshot shown last (binary before the first)."""
-        return self._problem
-
-    @property
-    def colour_bar_label(self) -> str:
-        return "prediction" if self._problem.kind == "regression" else "output"
-
-    @property
     def show_test(self) -> bool:
         """The test points are drawn (and so Ctrl+click may delete one)."""
         return self._show_test
@@ -194,7 +185,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._problem = problem
         self.plot.setTitle(TITLES[problem.kind], color="#333", size="10pt")
         self.colorbar.setVisible(problem.kind != "multiclass")
-        self.colorbar.getAxis("left").setLabel(self.colour_bar_label)
+        self.colorbar.getAxis("left").setLabel("prediction" if problem.kind == "regression" else "output")
         if problem.kind == "binary":
             self._value_range = BINARY_RANGE
             self.colorbar.setLevels(values=BINARY_RANGE)
@@ -241,9 +232,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self.train_points.setData(pos=train.x, brush=[pg.mkBrush(*c) for c in train_colours])
             self.test_points.setData(pos=test.x, pen=[pg.mkPen(*c, width=1.4) for c in test_colours], brush=None)
             return
-        classes = snapshot.problem.classes
-        brushes = [pg.mkBrush(class_colour(c)) for c in range(classes)]
-        pens = [pg.mkPen(class_colour(c), width=1.4) for c in range(classes)]
+        colours = class_colours(snapshot.problem)
+        brushes = [pg.mkBrush(colour) for colour in colours]
+        pens = [pg.mkPen(colour, width=1.4) for colour in colours]
         self.train_points.setData(pos=train.x, brush=[brushes[int(label)] for label in train.y])
         self.test_points.setData(pos=test.x, pen=[pens[int(label)] for label in test.y], brush=None)
 

@@ -29,8 +29,7 @@ from minidl.features import DEFAULT_FEATURES, FEATURE_NAMES
 from minidl.problem import Problem
 from minidl_gui.model.feature_fields import FEATURE_FORMULAS, FEATURE_LABELS, all_feature_fields
 from minidl_gui.model.snapshot import Snapshot
-from minidl_gui.plots.palette import class_colours
-from minidl_gui.plots.style import CLASS0, CLASS1, MIDDLE, class_colormap
+from minidl_gui.plots.style import CLASS0, CLASS1, MIDDLE, class_colormap, class_colours
 
 MAX_NEURONS = 25
 """Neurons drawn per layer (the report's 25-wide layers fit); wider layers show their first ``MAX_NEURONS``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
+from minidl.problem import Problem
 from minidl_gui.model.colours import CLASS_COLOURS, VALUE_STOPS, rgb_hex
 from minidl_gui.model.colours import MIDDLE as MIDDLE_RGB
 
@@ -21,9 +22,10 @@ def class_colormap() -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [rgb_hex(stop) for stop in VALUE_STOPS])
 
 
-def class_colour(index: int) -> str:
-    """Class ``index``'s colour (`CLASS_COLOURS`) as ``"#rrggbb"``."""
-    return rgb_hex(CLASS_COLOURS[index])
+def class_colours(problem: Problem) -> tuple[str, ...]:
+    """One colour per class of ``problem`` (`CLASS_COLOURS`) as ``"#rrggbb"``, class 0 first (none for a
+    regression): the points', the class picker's and the network diagram's outputs'."""
+    return tuple(rgb_hex(colour) for colour in CLASS_COLOURS[: problem.classes])
 
 
 def setup_plot(plot: pg.PlotItem, title: str, left: str, bottom: str, *, grid: bool = True) -> None:

@@ -6,12 +6,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
 
 from minidl.problem import MAX_CLASSES, Problem
-from minidl_gui.plots.palette import class_colours
+from minidl_gui.model.colours import hex_rgb
+from minidl_gui.plots.style import class_colours
 
 
 def _text_colour(background: str) -> str:
     """Black on light colours, white on dark ones (relative luminance above or below one half)."""
-    red, green, blue = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    red, green, blue = (channel / 255 for channel in hex_rgb(background))
     return "#000" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "#fff"
 
 

@@ -15,13 +15,13 @@ from minidl_gui.model.config import Config, ConfigEdit, fit_problem
 from minidl_gui.model.presets import PRESETS
 from minidl_gui.widgets.data_panel import DataPanel
 from minidl_gui.widgets.forms import FormGroup, signals_blocked
-from minidl_gui.widgets.network_panel import NetworkPanel
+from minidl_gui.widgets.network_panel import OUTPUT_TIP, NetworkPanel
 from minidl_gui.widgets.training_panel import TrainingPanel
 
 PRESET_COLUMNS = 3
 """Preset buttons per row: the report's three on the first, the others below."""
 OUTPUT_TIPS = {
-    "binary": "Activation of the single output; class 1 where the output is above 0.5",
+    "binary": OUTPUT_TIP,
     "multiclass": "{k} classes: the {k} outputs are logits (the cross-entropy applies the softmax), so no activation",
     "regression": "A regression predicts the target value itself: the output has no activation (identity)",
 }

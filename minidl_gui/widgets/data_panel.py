@@ -29,11 +29,6 @@ CUSTOM_LABEL = "Custom (drawn/imported)"
 CLASSES_TIP = f"Number of classes ({MIN_CLASSES}–{MAX_CLASSES}) of the {{sets}} sets: one output per class above two"
 
 
-def problem_text(problem: Problem) -> str:
-    """The Data group's short problem label: ``binary``, ``3 classes``, ``regression``."""
-    return str(problem)
-
-
 def problem_tip(problem: Problem) -> str:
     """What a problem means for the network (a tooltip)."""
     if problem.kind == "binary":
@@ -145,7 +140,7 @@ class DataPanel(FormGroup):
         name, problem = self.generated, self.problem()
         choice = name in CLASS_CHOICE
         with signals_blocked(self.classes):
-            self.classes.setValue(max(problem.classes, MIN_CLASSES))
+            self.classes.setValue(max(problem.classes, MIN_CLASSES))  # a regression's 0: the minimum, shown as "—"
         self.classes.setEnabled(choice)
         self.classes.setToolTip(
             CLASSES_TIP.format(sets=" and ".join(DATASET_LABELS[s] for s in CLASS_CHOICE))
@@ -153,10 +148,7 @@ class DataPanel(FormGroup):
             else classes_disabled_tip(name)
         )
         self.classes.setSpecialValueText("" if problem.is_classification else "—")
-        if not problem.is_classification:
-            with signals_blocked(self.classes):
-                self.classes.setValue(self.classes.minimum())  # shows "—"
-        self.problem_label.setText(problem_text(problem))
+        self.problem_label.setText(str(problem))  # binary, 3 classes, regression
         self.problem_label.setToolTip(problem_tip(problem))
 
     @property

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from minidl.formatting import duration
-from minidl_gui.model.runs_log import MAX_RUNS, Run, RunsLog, features_text, problem_text
+from minidl_gui.model.runs_log import MAX_RUNS, Run, RunsLog, features_text
 from minidl_gui.plots.run_overlays import RunOverlays, run_color
 from minidl_gui.widgets.forms import signals_blocked
 from minidl_gui.widgets.spinboxes import int_spin
@@ -167,7 +167,7 @@ class RunsDock(QDockWidget):
             str(run.epochs),
             duration(run.elapsed),
             run.ended,
-            problem_text(run.config),
+            str(run.config.data.problem),
             features_text(run.config.network),
         )
         for column, text in enumerate(cells):
