@@ -115,6 +115,8 @@ class Session:
         self.data_version = 0
         self.stopped = False
         self._sent = 0
+        self.progress: tuple[int, int] = (0, 0)
+        """``(step, steps)`` of the epoch in progress while a mid-epoch snapshot is taken; (0, 0) between epochs."""
         self.selected_neuron: tuple[int, int] | None = None
         """The ``(layer, index)`` whose field snapshots carry (see `activations_probe`), or None."""
         self.custom_points = False
@@ -364,6 +366,8 @@ class Session:
             problem=self.config.data.problem,
             train_confusion=train_confusion,
             test_confusion=test_confusion,
+            step=self.progress[0],
+            steps=self.progress[1],
         )
 
     def _assess(self, data: tuple[Tensor, Tensor]) -> tuple[np.ndarray, np.ndarray | None]:

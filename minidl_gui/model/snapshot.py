@@ -36,6 +36,9 @@ class Snapshot:
     ``train_wrong`` / ``test_wrong`` flag the misclassified points (all False for a regression);
     ``train_confusion`` / ``test_confusion`` are k×k int64 confusion matrices, ``[true, predicted]`` counts
     summing to the number of points (None for a regression).
+    ``step`` / ``steps``: a snapshot taken in the middle of an epoch (small batches: the plots move while it trains)
+    has ``step`` of the ``steps`` optimizer steps of epoch ``epoch + 1`` done; at an epoch's end both are 0. A mid-epoch
+    snapshot brings no history rows (``results`` is empty): an epoch is recorded only when it ends.
     """
 
     epoch: int
@@ -55,3 +58,5 @@ class Snapshot:
     problem: Problem = field(default_factory=Problem)
     train_confusion: np.ndarray | None = None
     test_confusion: np.ndarray | None = None
+    step: int = 0
+    steps: int = 0
