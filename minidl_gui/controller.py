@@ -48,7 +48,7 @@ class Controller(QObject):
         session = Session(
             window.config(), resolution=toolbar.resolution.currentData(), device=toolbar.device.currentData()
         )
-        self.worker = TrainingWorker(session)
+        self.worker = TrainingWorker(session, render_thread=True)
         self.thread = QThread()
         self.thread.setObjectName("trainingThread")
         self.worker.moveToThread(self.thread)

@@ -16,6 +16,7 @@ are somebody else's business.
 
 from __future__ import annotations
 
+import copy
 import queue
 import time
 from dataclasses import replace
@@ -24,12 +25,14 @@ from typing import Any
 import torch
 from PySide6.QtCore import QObject, Signal, Slot
 
+from minidl.sequential import Sequential
 from minidl.training import TrainingDiverged
 from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import PointsEdit
 from minidl_gui.model.saved_session import ended_run
 from minidl_gui.model.session import Session
 from minidl_gui.model.worker_state import WorkerState
+from minidl_gui.snapshot_renderer import SnapshotRenderer
 from minidl_gui.worker_commands import (
     Adopt,
     Call,
@@ -78,10 +81,16 @@ class TrainingWorker(QObject):
     closed = Signal()
     runEnded = Signal(object)  # noqa: N815
 
-    def __init__(self, session: Session, interval: float = SNAPSHOT_INTERVAL) -> None:
+    def __init__(self, session: Session, interval: float = SNAPSHOT_INTERVAL, *, render_thread: bool = False) -> None:
         super().__init__()
         self.session = session
         self.interval = interval
+        self.render_thread = render_thread
+        """Render the snapshots taken while training on a `SnapshotRenderer` thread (the app does): training goes on
+        meanwhile. Snapshots sent when training halts or the session changes are rendered here, in order."""
+        self._renderer: SnapshotRenderer | None = None
+        self._model_copy: tuple[Any, ...] = ()
+        """(live model, device, dtype, its copy) the renderer computes with."""
         self.state = WorkerState.READY
         self._commands: queue.SimpleQueue[WorkerCommand] = queue.SimpleQueue()
         self._epochs: Any = None
@@ -114,6 +123,7 @@ class TrainingWorker(QObject):
         torch.set_num_threads(1)  # small matrices: one thread is fastest, and leaves the UI a core
         torch.set_grad_enabled(False)  # minidl never needs autograd (restored: tests call run() on their thread)
         self._quit = False
+        self._renderer = SnapshotRenderer(self.yielded.emit) if self.render_thread else None
         try:
             while not self._quit:
                 if self.state == WorkerState.RUNNING:
@@ -124,6 +134,9 @@ class TrainingWorker(QObject):
                     self._handle(self._commands.get())
         finally:
             self._close_epochs()
+            if self._renderer is not None:
+                self._renderer.close()
+                self._renderer, self._model_copy = None, ()
             torch.set_num_threads(threads)
             torch.set_grad_enabled(grad)
             self.closed.emit()
@@ -391,8 +404,30 @@ class TrainingWorker(QObject):
         self.errored.emit(f"{type(error).__name__}: {error}")
 
     def _emit_snapshot(self, force: bool = False) -> None:
+        """Send a snapshot: ``force``, now, rendered here (after any the renderer is rendering: order is kept); else
+        only if the window drew the last one, ``interval`` passed and the renderer is free — rendered there."""
+        renderer = self._renderer
         now = time.monotonic()
-        if not force and (not self._drawn or now - self._last_emit < self.interval):
-            return
+        if not force:
+            failure = renderer.take_failure() if renderer is not None else None
+            if failure is not None:
+                error, source = failure
+                self.session.resend_from(source.start)  # its history rows go out with the next snapshot
+                raise error
+            if not self._drawn or now - self._last_emit < self.interval or (renderer is not None and renderer.busy):
+                return
         self._last_emit, self._drawn = now, False
-        self.yielded.emit(self.session.snapshot())
+        if force or renderer is None:
+            if renderer is not None:
+                renderer.wait_idle()
+            self.yielded.emit(self.session.snapshot())
+        else:
+            renderer.submit(self.session.capture(), self._render_model())
+
+    def _render_model(self) -> Sequential:
+        """A copy of the session's model for the renderer (made again only for another model, device or dtype)."""
+        trainer = self.session.trainer
+        live = (self.session.model, trainer.device, trainer.dtype)
+        if not self._model_copy or self._model_copy[0] is not live[0] or self._model_copy[1:3] != live[1:]:
+            self._model_copy = (*live, copy.deepcopy(self.session.model))
+        return self._model_copy[3]

@@ -29,14 +29,13 @@ from minidl.training import (
     check_available,
     update_run,
 )
-from minidl.training.metrics import confusion_matrix, predict_labels
-from minidl_gui.model.activations_probe import neuron_field
 from minidl_gui.model.config import Config, DataConfig
 from minidl_gui.model.devices import CPU, DEVICE_LABELS
 from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit, ReplacePoints, label_misfit
 from minidl_gui.model.snapshot import Points, Snapshot
+from minidl_gui.model.snapshot_source import SnapshotSource, grid_axes, grid_output, render_snapshot
 
 DOMAIN_MARGIN = 0.05
 """The plotted domain is the data's bounding box grown by this fraction on each side."""
@@ -309,80 +308,46 @@ class Session:
     # -- observing --------------------------------------------------------------------------------
     def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:
         """The cell centres of the decision grid along x and y."""
-        x0, x1, y0, y1 = self.extent
-        n = self.resolution
-        return (x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n)
-
-    def grid_points(self) -> Tensor:
-        """The grid's cell centres as rows ``(xs[i], ys[j])``, ``i`` major: reshape outputs to ``(n, n)``."""
-        xs, ys = (torch.from_numpy(a).float() for a in self.grid_axes())
-        return torch.cartesian_prod(xs, ys)
+        return grid_axes(self.extent, self.resolution)
 
     def grid_output(self) -> np.ndarray:
-        """The model's view of the grid: ``out[i, j] = f(xs[i], ys[j])`` for two classes or a regression; for k
-        classes the softmax of its logits, ``out[i, j, c]`` the probability of class ``c`` (shape (n, n, k))."""
-        with torch.no_grad():
-            output = self.model.forward(self._on_device(self.grid_points()))
-            if self.config.data.problem.kind == "multiclass":
-                output = torch.softmax(output, dim=1)
-        n, outputs = self.resolution, output.shape[1]
-        return output.view((n, n) if outputs == 1 else (n, n, outputs)).cpu().numpy()
+        """The model's view of the grid (see `snapshot_source.grid_output`)."""
+        return grid_output(self.capture(sent=False), self.model)
 
-    def selected_field(self) -> np.ndarray | None:
-        """The selected neuron's output on the grid (``field[i, j]`` at ``(xs[i], ys[j])``), or None."""
-        if self.selected_neuron is None:
-            return None
-        with torch.no_grad():
-            values = neuron_field(self.model, self._on_device(self.grid_points()), *self.selected_neuron)
-        return None if values is None else values.reshape(self.resolution, self.resolution).cpu().numpy()
-
-    def _on_device(self, tensor: Tensor) -> Tensor:
-        """``tensor`` where the model computes, in its dtype (itself when it is there already)."""
-        return tensor.to(device=self.trainer.device, dtype=self.trainer.dtype)
-
-    def snapshot(self) -> Snapshot:
-        """The current state, with the history rows not sent in an earlier snapshot."""
-        start, self._sent = self._sent, len(self.history)
-        with torch.no_grad():
-            (train_wrong, train_confusion), (test_wrong, test_confusion) = (
-                self._assess(data) for data in (self.train_data, self.test_data)
-            )
-        field = self.selected_field()
-        return Snapshot(
+    def capture(self, *, sent: bool = True) -> SnapshotSource:
+        """The current state as a `SnapshotSource` (cheap: the weights copied, the rest referenced), with the history
+        rows not sent in an earlier snapshot — counted as sent from now on unless ``sent`` is False."""
+        start = self._sent
+        if sent:
+            self._sent = len(self.history)
+        return SnapshotSource(
             epoch=self.trainer.epoch,
             start=start,
             results=tuple(self.history.records[start:]),
-            grid=self.grid_output(),
+            config=self.config,
+            resolution=self.resolution,
             extent=self.extent,
             data_version=self.data_version,
             custom_points=self.custom_points,
-            train=self._points[0],
-            test=self._points[1],
-            train_wrong=train_wrong,
-            test_wrong=test_wrong,
-            weights={name: p.cpu().numpy() for name, p in self.model.state_dict().items()},  # copies
-            neuron=self.selected_neuron if field is not None else None,
-            neuron_field=field,
-            problem=self.config.data.problem,
-            train_confusion=train_confusion,
-            test_confusion=test_confusion,
-            step=self.progress[0],
-            steps=self.progress[1],
+            points=self._points,
+            train_data=self.train_data,
+            test_data=self.test_data,
+            threshold=self.trainer.threshold,
+            device=self.trainer.device,
+            dtype=self.trainer.dtype,
+            weights=self.model.state_dict(),
+            selected_neuron=self.selected_neuron,
+            progress=self.progress,
         )
 
-    def _assess(self, data: tuple[Tensor, Tensor]) -> tuple[np.ndarray, np.ndarray | None]:
-        """``(wrong, confusion)`` of the model on ``data``: which points it misclassifies (none for a regression)
-        and the k×k confusion matrix, rows the true classes, columns the predicted ones (None for a regression)."""
-        x, y = data
-        problem = self.config.data.problem
-        if not problem.is_classification:
-            return np.zeros(len(x), dtype=bool), None
-        if len(x) == 0:
-            return np.zeros(0, dtype=bool), np.zeros((problem.classes, problem.classes), dtype=np.int64)
-        output = self.model.forward(self._on_device(x)).cpu()
-        labels = predict_labels(output, self.trainer.threshold)
-        confusion = confusion_matrix(output, y, self.trainer.threshold, classes=problem.classes)
-        return (labels != y).view(-1).numpy(), np.asarray(confusion, dtype=np.int64)
+    def resend_from(self, start: int) -> None:
+        """History rows from ``start`` on go out again with the next capture (those of one that was not delivered)."""
+        self._sent = min(self._sent, start)
+
+    def snapshot(self) -> Snapshot:
+        """The current state, with the history rows not sent in an earlier snapshot, rendered here with the live model
+        (between two steps: the worker's thread)."""
+        return render_snapshot(self.capture(), self.model)
 
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:
