@@ -60,7 +60,7 @@ class SnapshotRenderer:
             self._changed.wait_for(lambda: not self._busy)
 
     def take_failure(self) -> tuple[Exception, SnapshotSource] | None:
-        """``(exception, source)`` of the last rendering that raised (its snapshot was not delivered), once; else None."""
+        """``(exception, source)`` of the last rendering that raised (its snapshot not delivered), once; else None."""
         with self._changed:
             failure, self._failure = self._failure, None
         return failure
