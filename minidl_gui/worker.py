@@ -96,14 +96,21 @@ class TrainingWorker(QObject):
     """`Trainer.run`'s ``progress_every`` for the runs this worker starts; None: snapshots only between epochs."""
 
     def __init__(
-        self, session: Session, interval: float = SNAPSHOT_INTERVAL, clock: Callable[[], float] = time.perf_counter
+        self,
+        session: Session,
+        interval: float = SNAPSHOT_INTERVAL,
+        clock: Callable[[], float] = time.perf_counter,
+        work_clock: Callable[[], float] = time.thread_time,
     ) -> None:
+        """``clock`` (seconds) times the intervals between snapshots; ``work_clock`` (the worker thread's CPU
+        seconds) the work of preparing one, which is what it takes from training: waiting for the GIL while the
+        window paints is not the snapshot's cost (training would wait alike)."""
         super().__init__()
         self.session = session
         self.interval = interval
         """The seconds the window asks for between two snapshots (`set_interval`); the worker may wait longer."""
         self.budget = SnapshotBudget()
-        self._clock = clock
+        self._clock, self._work_clock = clock, work_clock
         self.state = WorkerState.READY
         self._commands: queue.SimpleQueue[WorkerCommand] = queue.SimpleQueue()
         self._epochs: Any = None
@@ -427,10 +434,11 @@ class TrainingWorker(QObject):
 
     def _emit_snapshot(self, force: bool = False) -> None:
         """Send a snapshot: ``force``d, or when the window drew the last one and `snapshot_interval` passed since
-        it went out; the time it takes to prepare and send is recorded in ``budget``."""
+        it went out; the CPU time it takes to prepare and send is recorded in ``budget``."""
         now = self._clock()
         if not force and (not self._drawn or now - self._last_emit < self.snapshot_interval()):
             return
         self._last_emit, self._drawn = now, False
+        work = self._work_clock()
         self.yielded.emit(self.session.snapshot())
-        self.budget.record(self._clock() - now)
+        self.budget.record(self._work_clock() - work)

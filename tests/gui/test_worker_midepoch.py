@@ -35,7 +35,8 @@ class FakeClock:
 
 
 def worker_of(config, progress_every: float | None = 0.0, interval: float = 0.0, clock=None) -> TrainingWorker:
-    worker = TrainingWorker(Session(config), interval=interval, clock=clock or FakeClock())
+    clock = clock or FakeClock()
+    worker = TrainingWorker(Session(config), interval=interval, clock=clock, work_clock=clock)
     worker.progress_every = progress_every
     return worker
 
@@ -150,8 +151,9 @@ def test_a_failing_mid_epoch_snapshot_fails_the_run_and_puts_the_progress_back(s
 
 
 def test_slow_snapshots_are_spaced_to_keep_the_worker_s_share(small_config, run_until_halted):
-    """Each snapshot takes 10 ms to prepare and each optimizer step 1 ms (fake): at most 5 % of the time goes to
-    snapshots, so they start 0.2 s apart, though the window asks for 40 ms."""
+    """Each snapshot takes 10 ms to prepare and each optimizer step 1 ms (one fake clock for the intervals and the
+    worker's CPU time): at most 5 % of the time goes to snapshots, so they start 0.2 s apart, though the window
+    asks for 40 ms."""
     clock = FakeClock()
     config = replace(small_config, training=replace(small_config.training, batch_size=1))
     worker = worker_of(config, interval=SNAPSHOT_INTERVAL, clock=clock)
