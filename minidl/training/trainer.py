@@ -141,7 +141,8 @@ class Trainer:
     - during each ``train_epoch``, on the calling thread: inference mode, and denormal floats flushed to
       zero (``torch.set_flush_denormal(True)``, a CPU flag of the thread); the model's
       ``needs_input_grad`` and ``accumulate_grad`` are False meanwhile. All three are restored when the
-      epoch ends, also on an exception (see `minidl.training.fast_path`);
+      epoch ends, also on an exception (see `minidl.training.fast_path`), and while ``run(progress_every)``
+      hands an `EpochProgress` to its caller in the middle of an epoch;
     - while ``run()`` is in progress, for the whole process: torch uses one intra-op thread
       (``torch.set_num_threads(1)``, fastest for these small matrices), also between two results; the
       previous count comes back when the generator finishes, raises or is closed.
