@@ -17,6 +17,7 @@ worker to report (and to send that source's history rows again).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import torch
@@ -30,8 +31,12 @@ class SnapshotRenderer:
     """A daemon thread rendering one `SnapshotSource` at a time with its model copy and passing the `Snapshot` to
     ``deliver`` (called on that thread). ``close()`` ends it, after the snapshot in progress."""
 
-    def __init__(self, deliver: Callable[[Snapshot], object]) -> None:
+    def __init__(
+        self, deliver: Callable[[Snapshot], object], measured: Callable[[float], object] | None = None
+    ) -> None:
+        """``measured`` is told the CPU seconds of this thread each rendering took (for the worker's budget)."""
         self._deliver = deliver
+        self._measured = measured
         self._changed = threading.Condition()
         self._pending: tuple[SnapshotSource, Sequential] | None = None
         self._busy = False
@@ -84,8 +89,12 @@ class SnapshotRenderer:
                 assert self._pending is not None
                 (source, model), self._pending = self._pending, None
             try:
+                start = time.thread_time()
                 model.load_state_dict(source.weights)
-                self._deliver(render_snapshot(source, model))
+                snapshot = render_snapshot(source, model)
+                if self._measured is not None:
+                    self._measured(time.thread_time() - start)
+                self._deliver(snapshot)
             except Exception as error:  # noqa: BLE001 - handed to the worker, which reports it
                 with self._changed:
                     self._failure = (error, source)

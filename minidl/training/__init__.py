@@ -9,6 +9,7 @@ from minidl.training.metrics import (
     r2_score,
     rmse,
 )
+from minidl.training.progress import EpochProgress
 from minidl.training.run_settings import (
     RunSettings,
     build_model,
@@ -21,6 +22,7 @@ from minidl.training.run_settings import (
 from minidl.training.trainer import EpochResult, StopRules, Trainer, TrainingDiverged
 
 __all__ = [
+    "EpochProgress",
     "EpochResult",
     "Measurement",
     "RunSettings",

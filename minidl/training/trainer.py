@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import operator
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from minidl.problem import MAX_CLASSES, MIN_CLASSES, Problem
 from minidl.schedulers import LRScheduler
 from minidl.training.fast_path import fast_training, loss_gradient
 from minidl.training.metrics import Measurement, accuracy, r2_score, rmse
+from minidl.training.progress import EpochProgress
 from minidl.training.trainer_state import check_fits, scheduler_state
 
 
@@ -140,7 +141,8 @@ class Trainer:
     - during each ``train_epoch``, on the calling thread: inference mode, and denormal floats flushed to
       zero (``torch.set_flush_denormal(True)``, a CPU flag of the thread); the model's
       ``needs_input_grad`` and ``accumulate_grad`` are False meanwhile. All three are restored when the
-      epoch ends, also on an exception (see `minidl.training.fast_path`);
+      epoch ends, also on an exception (see `minidl.training.fast_path`), and while ``run(progress_every)``
+      hands an `EpochProgress` to its caller in the middle of an epoch;
     - while ``run()`` is in progress, for the whole process: torch uses one intra-op thread
       (``torch.set_num_threads(1)``, fastest for these small matrices), also between two results; the
       previous count comes back when the generator finishes, raises or is closed.
@@ -368,46 +370,92 @@ class Trainer:
         Each step is zero_grad, forward, loss, backward, step, on the fast path of `fast_training`; the
         first batch goes through ``criterion.forward`` so a bad target shape fails at once.
         """
-        criterion = self._criterion
-        with fast_training(self.model) as needs_zero_grad:
-            forward, backward, step = self.model.forward, self.model.backward, self.optimizer.step
-            zero_grad = self.optimizer.zero_grad if needs_zero_grad else _nothing
-            gradient = loss_gradient(criterion)
-            steps = 0
-            for x, y in self.loader:
-                zero_grad()
-                if steps and gradient is not None:
-                    backward(gradient(forward(x), y))
-                else:
-                    criterion.forward(forward(x), y)
-                    backward(criterion.backward())
-                step()
-                steps += 1
-        return steps
+        steps = self._steps(None)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
 
-    def run(self) -> Iterator[EpochResult]:
+    def _steps(self, pause_every: float | None) -> Generator[int, None, int]:
+        """`train_epoch`'s steps, pausing between two of them: yields the number of steps done whenever
+        ``pause_every`` seconds (``time.perf_counter``) passed since it started or was resumed and steps remain
+        (None: never); returns the number of steps.
+
+        The fast path (`fast_training`) is left before each yield and entered again after it, so the caller
+        runs with its own thread state; the epoch goes on over the same shuffled batches. The cost per step of
+        pausing is one clock read and a comparison.
+        """
+        criterion, model, loader = self._criterion, self.model, self.loader
+        forward, backward, step = model.forward, model.backward, self.optimizer.step
+        gradient = loss_gradient(criterion)
+        batches, total, steps = iter(loader), len(loader), 0
+        pausing, clock = pause_every is not None, time.perf_counter
+        while True:
+            with fast_training(model) as needs_zero_grad:
+                zero_grad = self.optimizer.zero_grad if needs_zero_grad else _nothing
+                due = clock() + pause_every if pausing else math.inf
+                for x, y in batches:
+                    zero_grad()
+                    if steps and gradient is not None:
+                        backward(gradient(forward(x), y))
+                    else:
+                        criterion.forward(forward(x), y)
+                        backward(criterion.backward())
+                    step()
+                    steps += 1
+                    if pausing and clock() >= due and steps < total:
+                        break
+                else:
+                    return steps
+            yield steps
+
+    def run(self, progress_every: float | None = None) -> Iterator[EpochResult | EpochProgress]:
         """Train until a stop rule fires, yielding an `EpochResult` after every epoch.
+
+        ``progress_every`` (seconds): also yield an `EpochProgress` between two optimizer steps of an epoch
+        whenever that much training time passed since the last item was yielded (so a caller can show the
+        model as it trains, without waiting for the epoch); None yields results only. The time the caller spends
+        between two items does not count in ``elapsed`` nor ``steps_per_second``, and the thread state of
+        `fast_training` (inference mode, denormal flushing, the model's switches) is not in force meanwhile:
+        progress items change nothing of the training (the same results, bit for bit, as without them).
 
         Raises `TrainingDiverged` (after restoring the last finite state) if the loss is not finite.
         """
+        if progress_every is not None and not progress_every >= 0:
+            raise ValueError(f"progress_every must be None or >= 0 seconds, got {progress_every}")
         threads = torch.get_num_threads()
         try:
             while self.stop.max_epochs is None or self.epoch < self.stop.max_epochs:
-                result = self._one_epoch()
+                result = yield from self._one_epoch(progress_every)
                 yield result
                 if result.stop_reason is not None:
                     return
         finally:
             torch.set_num_threads(threads)
 
-    def _one_epoch(self) -> EpochResult:
+    def _one_epoch(self, progress_every: float | None) -> Generator[EpochProgress, None, EpochResult]:
         # One thread is fastest for these small matrices (and set here: the caller may be another thread).
         torch.set_num_threads(1)
+        clock = time.perf_counter
+        start = clock()
         with torch.no_grad():
-            start = time.perf_counter()
             self._remember_good_state()
-            steps = self.train_epoch()
-            seconds = time.perf_counter() - start
+        training, away, total = self._steps(progress_every), 0.0, len(self.loader)
+        try:
+            while True:
+                try:
+                    step = next(training)
+                except StopIteration as done:
+                    steps = done.value
+                    break
+                left = clock()
+                yield EpochProgress(self.epoch + 1, step, total)
+                away += clock() - left
+        finally:
+            training.close()  # closed mid-epoch: the epoch's steps end here, outside the fast path
+        seconds = clock() - start - away
+        with torch.no_grad():
             self.epoch += 1
             self.elapsed += seconds
             train = self.measure((self.loader.x, self.loader.y))

@@ -20,6 +20,7 @@ from minidl.optim import Optimizer
 from minidl.schedulers import LRScheduler
 from minidl.seeds import RunSeeds
 from minidl.training import (
+    EpochProgress,
     EpochResult,
     RunSettings,
     StopRules,
@@ -289,21 +290,31 @@ class Session:
         return Change(False)
 
     # -- training ---------------------------------------------------------------------------------
-    def epochs(self) -> Iterator[EpochResult]:
+    def epochs(self, progress_every: float | None = None) -> Iterator[EpochRecord | EpochProgress]:
         """Train from where the run is until ``max_epochs``, yielding (and recording) every epoch.
 
+        ``progress_every`` (seconds, `Trainer.run`'s): also yield an `EpochProgress` between two optimizer steps
+        that often, with ``progress`` set to its ``(step, steps)`` meanwhile (a `snapshot` then is a mid-epoch one);
+        ``progress`` is ``(0, 0)`` again when the epoch ends (also when it raises or is closed).
         Raises `TrainingDiverged` with the model back at its last finite weights.
         """
         try:
-            for result in self.trainer.run():
+            for item in self.trainer.run(progress_every):
+                if isinstance(item, EpochProgress):
+                    self.progress = (item.step, item.steps)
+                    yield item
+                    continue
+                self.progress = (0, 0)
                 trainer = self.trainer
                 norms = gradient_norms(self.model, trainer.criterion, trainer.loader.x, trainer.loader.y)
-                result = EpochRecord(**vars(result), gradient_norms=tuple(norms.tolist()))
+                result = EpochRecord(**vars(item), gradient_norms=tuple(norms.tolist()))
                 self.history.append(result)
                 yield result
         except TrainingDiverged:
             self.trainer.epoch = len(self.history)
             raise
+        finally:
+            self.progress = (0, 0)
 
     # -- observing --------------------------------------------------------------------------------
     def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:

@@ -73,6 +73,17 @@ def no_training_thread_left(monkeypatch) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def snapshots_between_epochs_only(monkeypatch) -> float | None:
+    """Workers send snapshots between epochs only (as before mid-epoch snapshots): whether an epoch pauses in its
+    middle depends on the wall clock (`TrainingWorker.progress_every`), and a test's sequence of snapshots must not.
+    The tests of mid-epoch snapshots set ``worker.progress_every`` themselves (0: a pause after every step).
+    Gives the app's own value."""
+    default = TrainingWorker.progress_every
+    monkeypatch.setattr(TrainingWorker, "progress_every", None)
+    return default
+
+
+@pytest.fixture(autouse=True)
 def torch_state_kept() -> Iterator[None]:
     """A test leaves this thread's autograd mode as it found it (the worker's ``run()`` turns it off when
     a test calls it here); the intra-op thread count, which training generators finalised at some later

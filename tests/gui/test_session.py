@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from minidl.training import TrainingDiverged
+from minidl.training import EpochProgress, TrainingDiverged
 from minidl_gui.model.config import LayerConfig
 from minidl_gui.model.session import Session
 
@@ -113,3 +113,39 @@ def test_divergence_keeps_the_last_finite_state(small_config):
         train(session, 50)
     assert session.epoch == len(session.history)
     assert np.isfinite(session.grid_output()).all()
+
+
+def test_progress_items_pass_through_and_set_the_progress_until_the_epoch_ends(small_config):
+    session, plain = Session(small_config), Session(small_config)
+    steps = len(session.trainer.loader)
+    seen = []
+    generator = session.epochs(progress_every=0)  # a pause after every step but an epoch's last
+    for item in generator:
+        if isinstance(item, EpochProgress):
+            assert session.progress == (item.step, item.steps) and session.epoch == item.epoch - 1
+            snapshot = session.snapshot()
+            assert (snapshot.step, snapshot.steps, snapshot.epoch) == (item.step, steps, item.epoch - 1)
+            assert snapshot.results == (), "an epoch is recorded when it ends"
+            seen.append((item.epoch, item.step))
+        else:
+            assert session.progress == (0, 0)
+            assert [r.epoch for r in session.snapshot().results] == [item.epoch]
+            if item.epoch == 2:
+                break
+    generator.close()
+    assert seen == [(epoch, step) for epoch in (1, 2) for step in range(1, steps)]
+    expected = train(plain, 2)
+    assert [untimed(r) for r in session.history.records] == [untimed(r) for r in expected]
+
+
+def test_closing_the_epochs_in_the_middle_of_one_puts_the_progress_back(small_config):
+    session = Session(small_config)
+    generator = session.epochs(progress_every=0)
+    assert isinstance(next(generator), EpochProgress) and session.progress == (1, len(session.trainer.loader))
+    generator.close()
+    assert session.progress == (0, 0) and session.snapshot().step == 0
+
+
+def untimed(record) -> tuple:
+    """A history row without its wall-clock timings."""
+    return tuple(value for name, value in vars(record).items() if name not in ("elapsed", "steps_per_second"))

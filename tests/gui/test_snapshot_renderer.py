@@ -170,3 +170,18 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
     finally:
         harness.close()
     assert [int(epoch) for epoch in harness.window.history.column("epoch")] == list(range(1, 41))
+
+
+def test_the_renderers_cpu_time_paces_the_worker(small_config):
+    session = trained(small_config, 1)
+    measured: list[float] = []
+    renderer = SnapshotRenderer(lambda _: None, measured.append)
+    renderer.submit(session.capture(), copy.deepcopy(session.model))
+    renderer.wait_idle()
+    renderer.close()
+    assert len(measured) == 1 and measured[0] >= 0
+    worker = TrainingWorker(Session(small_config), interval=0.04, render_thread=True)
+    worker.render_budget.record(0.06)  # 60 ms of rendering at RENDER_SHARE 0.3: one snapshot per 0.2 s at most
+    assert worker.snapshot_interval() == pytest.approx(0.06 / 0.3)
+    worker.set_interval(0.5)
+    assert worker.snapshot_interval() == 0.5
