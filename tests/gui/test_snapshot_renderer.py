@@ -165,6 +165,7 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
     harness = Harness(qtbot, worker)
     try:
         harness.train_until(WorkerState.FAILED)
+        qtbot.waitUntil(lambda: bool(errors))  # said on the worker's thread right after the state
         assert errors == ["ValueError: no picture today"] and worker.session.epoch < 40
         harness.train_until(WorkerState.DONE)  # Train goes on from where it failed
     finally:
