@@ -4,7 +4,10 @@ While training, a snapshot is taken at once (``take``: the window's history rows
 lost) and its views are drawn one per event-loop *slice*, in order (decision plot, side tab, status bar). Each
 slice after the first is started by a real 0 ms single-shot `QTimer` — not ``QTimer.singleShot(0, f)`` or a
 queued call, which Qt 6 posts as normal-priority events ahead of the low-priority ``UpdateRequest`` that paints
-the previous slice: a timer lets that paint, other timers and input run in between. After the last view's slice
+the previous slice: a timer lets other timers and input run in between. The timer starts once the slice is
+painted: a slice posts a low-priority event behind its paint (twice, see `PAINT_HOPS`) and starts the timer when
+it arrives — a 0 ms timer alone may fire before the paint (Qt's non-glib dispatcher, or a slice run outside the
+event loop). After the last view's slice
 one more slice ends the *frame* (so its paint ran): ``frameDrawn`` (the window's ``snapshotDrawn``, the worker's
 permission to send the next one), then the frame's UI-thread CPU and wall seconds go to the `RedrawBudget` and
 its interval goes out as ``intervalChanged`` (the worker's ``set_interval``).
@@ -23,13 +26,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 
 from minidl_gui.model.redraw_budget import RedrawBudget
 from minidl_gui.model.snapshot import Snapshot
 
 THROTTLE_SECONDS = 0.25
 """While training, the side tab and the status bar are redrawn at most this often (4 per second)."""
+PAINT_HOPS = 2
+"""Low-priority events a slice posts one after the other before it starts the next slice's timer: a widget's
+paint is a low-priority ``UpdateRequest`` posted by its ``update()`` — by a `QGraphicsScene` one queued call later —
+and posted events of one priority are delivered in order, so two hops come after the slice's paint."""
+_SLICE_PAINTED = QEvent.Type(QEvent.registerEventType())
+_LOW_PRIORITY = Qt.EventPriority.LowEventPriority.value
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,9 @@ class RedrawScheduler(QObject):
         self._catch_up = QTimer(self)
         self._catch_up.setSingleShot(True)
         self._catch_up.timeout.connect(self._begin_catch_up)
+        self._posted = self._delivered = 0  # low-priority hops posted and delivered (in order)
+        self._awaited: int | None = None  # the hop whose delivery goes on with the frame
+        self._hops_left = 0
 
     # -- what the window and the controller call ----------------------------------------------------
     @Slot(object)
@@ -114,6 +126,7 @@ class RedrawScheduler(QObject):
         """Draw every view that has not drawn the latest snapshot, now, throttled or not; end the frame."""
         self._slice.stop()
         self._catch_up.stop()
+        self._awaited = None  # a hop still on its way goes on with nothing
         if self.latest is not None:
             for view in self.views:
                 if view.name in self.dirty:
@@ -148,7 +161,27 @@ class RedrawScheduler(QObject):
             self._end_frame()
             return
         self._draw(view)
-        self._slice.start()  # the next view, or the frame's end once this slice is painted
+        self._hops_left = PAINT_HOPS  # the next view, or the frame's end, once this slice is painted
+        self._post_hop()
+
+    def _post_hop(self) -> None:
+        self._posted += 1
+        self._awaited = self._posted
+        QCoreApplication.postEvent(self, QEvent(_SLICE_PAINTED), _LOW_PRIORITY)
+
+    def event(self, event: QEvent) -> bool:
+        """A slice's hop (see `PAINT_HOPS`): after the last, the next slice's 0 ms timer starts."""
+        if event.type() != _SLICE_PAINTED:
+            return super().event(event)
+        self._delivered += 1
+        if self._delivered == self._awaited and self.in_frame:
+            self._hops_left -= 1
+            if self._hops_left > 0:
+                self._post_hop()
+            else:
+                self._awaited = None
+                self._slice.start()
+        return True
 
     def _end_frame(self) -> None:
         """After a frame's last slice: ``frameDrawn`` and the budget fed, if the frame drew a new snapshot (a
