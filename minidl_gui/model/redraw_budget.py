@@ -5,18 +5,18 @@ Why a budget: torch ops release and re-take the GIL, so while the UI thread runs
 ``1 − UI share``; keeping the UI thread busy at most `UI_SHARE` of the time keeps training near its
 headless speed, whatever a redraw costs on this machine, at this window size.
 
-The math. Each frame reports ``cpu``: the UI thread's CPU seconds since the previous frame ended (the
-frame's slices, their painting, and whatever else the UI thread did meanwhile), and ``wall``: the
-seconds since the previous frame ended. ``cost`` is a time-weighted moving average of ``cpu`` per frame
-(weight ``1 − exp(−wall / SMOOTHING_SECONDS)`` for the newest frame, so a burst of quick frames counts
-as much as one slow frame of the same duration). A frame every ``interval`` seconds then keeps the UI
-thread's share at ``cost / interval``; the interval asked of the worker is
+The math. Each frame reports ``cpu``: the UI thread's CPU seconds the frame cost (the scheduler counts its
+slices, their painting and whatever ran between them), and ``wall``: the seconds since the previous frame
+ended. ``cost`` is a time-weighted moving average of ``cpu`` per frame (weight ``1 − exp(−wall /
+SMOOTHING_SECONDS)`` for the newest frame, so a burst of quick frames counts as much as one slow frame of the
+same duration). A frame every ``interval`` seconds keeps the UI thread's share at ``cost / interval``; the
+interval asked of the worker is
 
     interval = clamp(cost / UI_SHARE, MIN_INTERVAL, MAX_INTERVAL).
 
-Other UI work at a share ``b`` (a timer, the user hovering) is part of ``cpu`` (``cpu = f + b·wall``): when
-frames follow the interval this settles at ``f / (UI_SHARE − b)``, the interval that keeps the UI thread's
-whole share at `UI_SHARE`. Pure: no Qt, no clock; the scheduler feeds it measured numbers.
+Fed the UI thread's whole CPU time between two frames instead (``cpu = f + b·wall``, other work at a share
+``b``), it settles, when frames follow the interval, at ``f / (UI_SHARE − b)``: the interval that keeps the
+UI thread's whole share at `UI_SHARE`. Pure: no Qt, no clock; the scheduler feeds it measured numbers.
 """
 
 from __future__ import annotations

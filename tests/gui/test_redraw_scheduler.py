@@ -246,15 +246,25 @@ def test_a_snapshot_while_halted_is_drawn_whole_and_synchronously(recorder) -> N
 
 
 def test_each_training_frame_feeds_the_budget_and_sends_its_interval(qtbot, recorder) -> None:
+    """The budget gets the CPU seconds of the frame's slices (and what ran between them), not of the idle time
+    before it, and the wall seconds since the last frame."""
     intervals: list[float] = []
     scheduler = training(recorder, budget=RedrawBudget(share=0.1))
     scheduler.intervalChanged.connect(intervals.append)
+
+    def cost(seconds: float):
+        def spend() -> None:
+            recorder.cpu.now += seconds
+
+        return spend
+
+    recorder.on_draw = {"decision": cost(0.015), "side": cost(0.005)}
     recorder.wall.now += 0.05
-    recorder.cpu.now += 0.02  # the UI thread's CPU seconds since training started: 20 ms
+    recorder.cpu.now += 0.5  # a timer's work while no frame was drawn
     with qtbot.waitSignal(scheduler.frameDrawn):
         scheduler.offer("s1")
     assert intervals == [pytest.approx(0.2)]  # 20 ms per frame at 10 % of a core
-    assert scheduler.budget.busy == pytest.approx(0.4)
+    assert scheduler.budget.busy == pytest.approx(0.4)  # 20 ms in 50 ms
 
 
 def test_halted_frames_do_not_feed_the_budget(recorder) -> None:
