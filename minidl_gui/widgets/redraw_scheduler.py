@@ -15,7 +15,7 @@ from its first slice to its end — the slices, their painting and whatever ran 
 between frames: other UI work (none while the app trains untouched; a benchmark's 5 ms probe timer, ~0.05 core)
 does not slow the redraws down.
 
-Throttled views (the side tab, the status bar) are drawn at most every ``throttle`` seconds while training; one
+Throttled views (the side tab, the status bar) are drawn at most every `period` seconds while training; one
 skipped is drawn by a later frame, or by a catch-up frame when no snapshot comes in time. A snapshot that
 arrives during a frame is merged: the views not drawn since then draw the newest. When training halts
 (`set_training(False)`: the worker sends the final snapshot *before* the state) every view still owing a
@@ -35,7 +35,11 @@ from minidl_gui.model.redraw_budget import RedrawBudget
 from minidl_gui.model.snapshot import Snapshot
 
 THROTTLE_SECONDS = 0.25
-"""While training, the side tab and the status bar are redrawn at most this often (4 per second)."""
+"""While training, the side tab and the status bar are redrawn at most this often (4 per second)..."""
+THROTTLE_FRAMES = 3
+"""...and at most every this many budget intervals: the side tab costs about twice the decision plot, so when the
+budget slows the frames down the decision plot keeps most of them (``period = max(THROTTLE_SECONDS,
+THROTTLE_FRAMES × interval)``)."""
 PAINT_HOPS = 2
 """Low-priority events a slice posts one after the other before it starts the next slice's timer: a widget's
 paint is a low-priority ``UpdateRequest`` posted by its ``update()`` — by a `QGraphicsScene` one queued call later —
@@ -148,7 +152,12 @@ class RedrawScheduler(QObject):
         if not (view.throttled and self.training):
             return True
         drawn = self._drawn_at.get(view.name)
-        return drawn is None or self.clock() - drawn >= self.throttle
+        return drawn is None or self.clock() - drawn >= self.period
+
+    @property
+    def period(self) -> float:
+        """Seconds between two redraws of a throttled view while training."""
+        return max(self.throttle, THROTTLE_FRAMES * self.budget.interval)
 
     def _draw(self, view: View) -> None:
         self.dirty.discard(view.name)
@@ -206,7 +215,7 @@ class RedrawScheduler(QObject):
 
     def _start_catch_up(self, now: float) -> None:
         """Throttled views skipped: drawn by the next frame, or by a catch-up frame when they are due, if none came."""
-        owed = [self._drawn_at.get(v.name, now) + self.throttle - now for v in self.views if v.name in self.dirty]
+        owed = [self._drawn_at.get(v.name, now) + self.period - now for v in self.views if v.name in self.dirty]
         if owed:
             self._catch_up.start(max(0, round(1000 * min(owed))))
 

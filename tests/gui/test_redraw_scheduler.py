@@ -224,6 +224,25 @@ def test_throttled_views_wait_their_turn_and_are_caught_up(qtbot, recorder) -> N
     assert recorder.log == [("decision", "s2"), ("drawn", None), ("side", "s2"), ("status", "s2")]
 
 
+def test_when_the_budget_slows_frames_down_throttled_views_skip_more_of_them(qtbot, recorder) -> None:
+    """Interval 0.2 s: the side tab and status bar wait three intervals (0.6 s), not only the 0.25 s throttle."""
+    budget = RedrawBudget(share=0.1, smoothing=1e9)  # the cost stays at its first frame's
+    budget.frame(cpu=0.02, wall=0.2)
+    scheduler = training(recorder, budget=budget, throttle=0.25)
+    assert scheduler.period == pytest.approx(0.6)
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    recorder.log.clear()
+    recorder.wall.now += 0.3
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s2")
+    assert recorder.names() == ["decision", "drawn"]
+    recorder.wall.now += 0.3
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s3")
+    assert recorder.names() == ["decision", "drawn", "decision", "side", "status", "drawn"]
+
+
 def test_halting_draws_the_last_snapshot_whole_at_once(qtbot, recorder) -> None:
     scheduler = training(recorder)
     with qtbot.waitSignal(scheduler.frameDrawn):
