@@ -116,7 +116,8 @@ class RedrawScheduler(QObject):
     def draw_now(self, snapshot: Snapshot) -> None:
         """Take ``snapshot`` and draw every view now (a frame in progress ends with it): synchronous."""
         self._accept(snapshot)
-        self.in_frame = True
+        if not self.in_frame:
+            self.in_frame, self._slices_since = True, self.cpu_clock()
         self.flush()
 
     def set_training(self, training: bool) -> None:

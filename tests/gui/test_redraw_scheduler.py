@@ -286,6 +286,21 @@ def test_each_training_frame_feeds_the_budget_and_sends_its_interval(qtbot, reco
     assert scheduler.budget.busy == pytest.approx(0.4)  # 20 ms in 50 ms
 
 
+def test_a_synchronous_draw_while_training_feeds_the_budget_only_its_own_cpu(recorder) -> None:
+    intervals: list[float] = []
+    scheduler = training(recorder, budget=RedrawBudget(share=0.1))
+    scheduler.intervalChanged.connect(intervals.append)
+    recorder.wall.now += 0.1
+    recorder.cpu.now += 5.0  # before the draw: not its cost
+
+    def spend() -> None:
+        recorder.cpu.now += 0.01
+
+    recorder.on_draw = {"decision": spend}
+    scheduler.draw_now("scripted")
+    assert intervals == [pytest.approx(0.1)]
+
+
 def test_halted_frames_do_not_feed_the_budget(recorder) -> None:
     intervals: list[float] = []
     scheduler = recorder.scheduler()
