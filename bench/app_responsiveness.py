@@ -107,7 +107,7 @@ class AppRun:
     process_cpu: float
     interval: float | None = None
     idle_ui_cpu: float = 0.0
-    """The UI thread's CPU per second while the app is idle and only the 5 ms probe ticks: the probe's own cost."""
+    """The UI thread's CPU per second while the app is idle (just shown, before training) and the 5 ms probe ticks."""
 
     @property
     def redraw_hz(self) -> float:
@@ -326,7 +326,7 @@ def format_app_table(measurements: list[AppMeasurement]) -> str:
             f"<= {UI_CPU_TARGET:g}",
             [r.ui_cpu <= UI_CPU_TARGET for r in runs],
         ),
-        row("  same, app idle: the probe's own (cores)", [f"{r.idle_ui_cpu:.2f}" for r in runs]),
+        row("  same, app idle (just shown) (cores)", [f"{r.idle_ui_cpu:.2f}" for r in runs]),
         row("  process CPU (cores)", [f"{r.process_cpu:.2f}" for r in runs]),
     ]
     legend = "  ".join(f"#{i + 1} = {m.name}" for i, m in enumerate(ms))
