@@ -2,7 +2,8 @@
 
 ``--quick`` uses fewer rounds and times only a few epochs of the report's runs (extrapolated, and
 labelled so). ``--app`` prints only the app responsiveness table, ``--framework`` only the others.
-The app table comes from ``bench/app_responsiveness.py``, whose ``run(quick: bool) -> None`` prints it.
+The app table comes from ``bench/app_responsiveness.py``, whose ``run(quick: bool) -> None`` prints it;
+``--switch-interval S`` measures it with the GIL's switch interval set to S seconds instead of the app's own.
 
 ``--device cpu`` / ``--device cuda`` print only the device table (``bench/device_timing.py``): step time of
 minidl and torch.nn at widths 25/256/1024 and batch 1/100/4096 on the CPU alone, or on the CPU and CUDA;
@@ -59,12 +60,17 @@ def framework(quick: bool, threads: int = DEFAULT_THREADS) -> None:
         devices("cuda", quick, threads)
 
 
-def app(quick: bool) -> None:
-    """Print the app responsiveness table, if that benchmark exists yet."""
+def app(quick: bool, switch_interval: float | None = None) -> None:
+    """Print the app responsiveness table, if that benchmark exists yet; ``switch_interval``: the GIL's, in place
+    of the app's own."""
     if importlib.util.find_spec(APP_MODULE) is None:
         print("\n## App responsiveness: not benchmarked yet (bench/app_responsiveness.py, issue 5 part 2)")
         return
-    importlib.import_module(APP_MODULE).run(quick)
+    module = importlib.import_module(APP_MODULE)
+    if switch_interval is None:
+        module.run(quick)
+    else:
+        module.run(quick, switch_interval=switch_interval)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,6 +92,13 @@ def main(argv: list[str] | None = None) -> None:
         default=DEFAULT_THREADS,
         help=f"torch threads of the device table's CPU columns (default: torch's own, {DEFAULT_THREADS} here)",
     )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="the app table: Python's GIL switch interval (sys.setswitchinterval) instead of the app's own",
+    )
     args = parser.parse_args(argv)
     if args.device == "cuda" and not device_timing.cuda_available():
         print(device_timing.unavailable_message())
@@ -98,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.app:
         framework(args.quick, args.threads)
     if not args.framework:
-        app(args.quick)
+        app(args.quick, args.switch_interval)
 
 
 if __name__ == "__main__":

@@ -66,24 +66,30 @@ class TimerProbe(QObject):
 
 
 class RedrawProbe(QObject):
-    """Counts the window's redraws and times its snapshot slot, without touching the window's code.
+    """Counts the window's redraws and times each snapshot's frame, without touching the window's code.
 
-    The worker's snapshot reaches ``window.show_snapshot`` as a queued call, i.e. a ``QEvent.MetaCall``
-    delivered to the window: an event filter notes when the latest one starts, and the window's own
-    ``snapshotDrawn`` (emitted at the end of ``show_snapshot``) closes the interval. ``on_drawn`` is
+    The worker's snapshot reaches ``receiver`` (the window, or the object drawing for it) as a queued call, i.e.
+    a ``QEvent.MetaCall`` delivered to it: an event filter notes when the latest one starts, and the window's
+    own ``snapshotDrawn`` (emitted once the snapshot is drawn) closes the interval. ``on_drawn`` is
     called after each redraw (e.g. to note the snapshot's epoch), then ``redrawn`` is emitted.
     """
 
     redrawn = Signal()
 
-    def __init__(self, window: QObject, drawn: Signal, on_drawn: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        window: QObject,
+        drawn: Signal,
+        on_drawn: Callable[[], None] | None = None,
+        receiver: QObject | None = None,
+    ) -> None:
         super().__init__(window)
         self.window, self.on_drawn = window, on_drawn
         self.recording = False
         self.times: list[float] = []
         self.slot_seconds: list[float] = []
         self._call_started = 0.0
-        window.installEventFilter(self)
+        (receiver if receiver is not None else window).installEventFilter(self)
         drawn.connect(self._drawn)
 
     def start(self) -> None:

@@ -79,8 +79,10 @@ class Controller(QObject):
         window.points.editRequested.connect(lambda edit: worker.submit(EditPoints(edit)), _DIRECT)
         window.points.undoRequested.connect(lambda: worker.submit(UndoPoints()), _DIRECT)
         window.snapshotDrawn.connect(worker.snapshot_consumed, _DIRECT)
+        window.redraws.intervalChanged.connect(worker.set_interval, _DIRECT)  # the UI thread's redraw budget
         # Reports come back queued, into the UI thread (said explicitly: the callee is a Python method).
-        worker.yielded.connect(window.show_snapshot, _QUEUED)
+        # Snapshots go to the window's scheduler: drawn in slices while training, whole at once otherwise.
+        worker.yielded.connect(window.redraws.offer, _QUEUED)
         worker.stateChanged.connect(window.set_state, _QUEUED)
         worker.message.connect(window.show_message, _QUEUED)
         worker.diverged.connect(window.show_divergence, _QUEUED)

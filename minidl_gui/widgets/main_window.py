@@ -35,6 +35,7 @@ from minidl_gui.widgets.control_panel import ControlPanel
 from minidl_gui.widgets.data_actions import DataActions
 from minidl_gui.widgets.file_actions import FileActions
 from minidl_gui.widgets.forms import signals_blocked
+from minidl_gui.widgets.redraw_scheduler import RedrawScheduler, View
 from minidl_gui.widgets.runs_table import RunsDock
 from minidl_gui.widgets.status_bar import TrainingStatusBar
 from minidl_gui.widgets.toolbar import TrainingToolbar
@@ -144,26 +145,45 @@ class MainWindow(QMainWindow):
         self._problem_note, self._note_pending, self._note_data = "", False, ("", None)
         self.controls.problemMessage.connect(self._problem_message)
         self.keys = WindowKeys(self)  # Space and Esc reach the toolbar even from a spin box
+        self.redraws = RedrawScheduler(  # the worker's snapshots, drawn in slices while it trains
+            self._take_snapshot,
+            (
+                View("decision", self.decision.show_snapshot),
+                View("side", self._draw_side_tabs, throttled=True),
+                View("status", self._draw_status, throttled=True),
+            ),
+            self,
+        )
+        self.redraws.frameDrawn.connect(self.snapshotDrawn)
 
     # -- what the worker reports --------------------------------------------------------------------
     @Slot(object)
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        """Draw a snapshot: extend the history, update the plots and the status bar."""
+        """Draw a snapshot now: extend the history, update the plots and the status bar, then ``snapshotDrawn``.
+        (The controller sends the worker's snapshots to ``redraws``, which draws them in slices while training.)"""
+        self.redraws.draw_now(snapshot)
+
+    def _take_snapshot(self, snapshot: Snapshot) -> None:
+        """What a snapshot changes at once, drawn or not yet: the history (no row is lost) and the app state."""
         self.last_snapshot = snapshot
         self.app_state.show_snapshot(snapshot)
         self.history.truncate(snapshot.start)
         self.history.extend(snapshot.results)
-        self.decision.show_snapshot(snapshot)
+
+    def _draw_side_tabs(self, snapshot: Snapshot) -> None:
+        """The side tabs: the one shown draws; the hidden ones only keep the data, drawn when shown."""
         self.curves.show_history(self.history, snapshot.problem)
         self.network.show_snapshot(snapshot)
         self.gradients.show_history(self.history)
         self.confusion.show_snapshot(snapshot)
-        self.status.show_history(self.history)
-        self.snapshotDrawn.emit()
+
+    def _draw_status(self, snapshot: Snapshot) -> None:
+        self.status.show_history(self.history, progress=(snapshot.step, snapshot.steps))
 
     @Slot(object)
     def set_state(self, state: WorkerState) -> None:
         """Show what the worker does (``stateChanged``): the toolbar's buttons, the status bar's word."""
+        self.redraws.set_training(state == WorkerState.RUNNING)  # halted: the last snapshot is drawn whole first
         self.toolbar.set_state(state)
         self.status.set_state(state)
         if state == WorkerState.RUNNING and self.banner.kind == "error":

@@ -53,10 +53,14 @@ class TrainingStatusBar(QStatusBar):
     def set_state(self, state: WorkerState) -> None:
         self.fields["state"].setText(STATE_TEXT[state])
 
-    def show_history(self, history: History) -> None:
+    def show_history(self, history: History, progress: tuple[int, int] = (0, 0)) -> None:
+        """The last epoch's numbers; ``progress`` ``(step, steps)`` of a mid-epoch snapshot (``steps`` > 0) adds how
+        far the next epoch is: "epoch 12 · 40 %"."""
         f, last = self.fields, history.last
         epoch = last("epoch")
-        f["epoch"].setText(f"epoch {int(epoch) if epoch is not None else 0}")
+        step, steps = progress
+        into = f" · {100 * step // steps} %" if steps > 0 else ""
+        f["epoch"].setText(f"epoch {int(epoch) if epoch is not None else 0}{into}")
         f["loss"].setText(f"loss train {number(last('train_loss'))} · test {number(last('test_loss'))}")
         r2 = last("train_r2")
         if r2 is not None and math.isfinite(r2):  # a regression: no accuracy, its fit's R²

@@ -14,6 +14,7 @@ from bench.app_responsiveness import (
     Mark,
     Throughput,
     bench_config,
+    cases,
     format_app_table,
     measure,
 )
@@ -50,8 +51,19 @@ def test_the_app_is_measured_while_it_trains_and_the_table_names_every_target() 
     assert measurement.headless.epochs >= 1 and measurement.headless.steps == 3 * measurement.headless.epochs
     assert math.isfinite(measurement.ratio) and measurement.ratio > 0
     assert app.ui_cpu >= 0 and app.process_cpu >= 0
+    assert app.interval is not None and 0.04 <= app.interval <= 1.0  # the window's redraw budget asked for it
     table = format_app_table([measurement, measurement])
-    for text in ("p99", "max", "redraws per second", "app / headless", "<= 5", "<= 20", ">= 20", ">= 70%"):
+    for text in ("p99", "max", "redraws per second", "app / headless", "<= 8", "<= 16", ">= 20", ">= 80%"):
         assert text in table, text
+    assert "UI thread CPU" in table and "<= 0.25" in table
     verdicts = table.count("pass") + table.count("MISS")
-    assert verdicts == 2 * 4  # four targets, two columns
+    assert verdicts == 2 * 5  # five targets, two columns
+
+
+def test_the_cases_are_batch_1_batch_100_and_a_wide_deep_network_at_batch_1000() -> None:
+    labels, configs = zip(*cases(), strict=True)
+    assert [c.training.batch_size for c in configs] == [1, 100, 1000]
+    assert [len(c.network.hidden) for c in configs[:2]] == [3, 3]
+    assert configs[2].network.hidden == tuple(configs[2].network.hidden[:1]) * 8
+    assert configs[2].network.hidden[0].width == 256
+    assert len(set(labels)) == 3
