@@ -145,11 +145,6 @@ class TrainingWorker(QObject):
         """Ask ``run()`` to return after the current epoch."""
         self.submit(Quit())
 
-    def set_interval(self, seconds: float) -> None:
-        """Keep at least ``seconds`` between two snapshots while training (the window's redraw budget;
-        thread-safe: one attribute write, read before each snapshot)."""
-        self.interval = seconds
-
     def snapshot_consumed(self) -> None:
         """The window drew the last snapshot: the next one may go out."""
         self._drawn = True
