@@ -12,6 +12,7 @@ thread, without Qt.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -43,19 +44,21 @@ P99_TARGET_MS, MAX_TARGET_MS, REDRAW_TARGET_HZ, THROUGHPUT_TARGET, UI_CPU_TARGET
 
 @dataclass(frozen=True)
 class Mark:
-    """Where a run was at ``time``: epochs done and the training loop's seconds so far."""
+    """Where a run was at ``time``: epochs done (with the done share of one in progress) and the training loop's
+    seconds so far (at the last epoch's end)."""
 
     time: float
-    epoch: int
+    epoch: float
     loop_seconds: float
 
 
 @dataclass(frozen=True)
 class Throughput:
-    """``epochs`` of ``steps`` optimizer steps in ``wall_seconds``, of which ``loop_seconds`` in the training loop."""
+    """``epochs`` of ``steps`` optimizer steps in ``wall_seconds``, of which ``loop_seconds`` in the training loop
+    (fractions of an epoch where a mark fell in the middle of one)."""
 
-    epochs: int
-    steps: int
+    epochs: float
+    steps: float
     wall_seconds: float
     loop_seconds: float
 
@@ -84,7 +87,7 @@ class Throughput:
 
     @property
     def loop_steps_per_second(self) -> float:
-        return self.steps / self.loop_seconds
+        return self.steps / self.loop_seconds if self.loop_seconds > 0 else math.nan
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,10 @@ def cases() -> list[tuple[str, Config]]:
 
 
 def session_mark(session: Session) -> Mark:
-    return Mark(time.perf_counter(), session.epoch, session.trainer.elapsed)
+    """Where ``session`` is now: its epochs done plus the done share of the epoch in progress (as its last mid-epoch
+    pause saw it; read from another thread, each value is one that training wrote)."""
+    step, steps = session.progress
+    return Mark(time.perf_counter(), session.epoch + (step / steps if steps else 0.0), session.trainer.elapsed)
 
 
 def measure_headless(config: Config, seconds: float) -> Throughput:
@@ -226,7 +232,7 @@ def _measure_app(create_window, config: Config, seconds: float, show: bool) -> A
             controller.submit(Train())
             if not run_event_loop(STARTUP_TIMEOUT, redraws.redrawn, lambda: bool(marks)):
                 raise RuntimeError(f"no epoch was trained and drawn within {STARTUP_TIMEOUT:g} s")
-            first = len(marks) - 1
+            first = session_mark(controller.session)  # the worker's own count: no redraw needed to see it
             ui_cpu, process_cpu = time.thread_time(), time.process_time()
             redraws.start()
             timer.start()
@@ -234,6 +240,7 @@ def _measure_app(create_window, config: Config, seconds: float, show: bool) -> A
             lateness = timer.stop()
             redraws.stop()
             ui_cpu, process_cpu = time.thread_time() - ui_cpu, time.process_time() - process_cpu
+            last = session_mark(controller.session)
             steps_per_epoch = len(controller.session.trainer.loader)
             interval = controller.worker.interval if hasattr(window, "redraws") else None
         finally:
@@ -246,7 +253,7 @@ def _measure_app(create_window, config: Config, seconds: float, show: bool) -> A
         lateness=lateness,
         redraws=len(redraws.times),
         slot_ms=np.asarray(redraws.slot_seconds) * 1e3,
-        throughput=Throughput.between(marks[first], marks[-1], steps_per_epoch),
+        throughput=Throughput.between(first, last, steps_per_epoch),
         ui_cpu=ui_cpu / seconds,
         process_cpu=process_cpu / seconds,
         interval=interval,
