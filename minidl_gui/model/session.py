@@ -37,6 +37,8 @@ from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit, ReplacePoints, label_misfit
 from minidl_gui.model.snapshot import Points, Snapshot
+from minidl_gui.model.snapshot_frames import FrameMaker
+from minidl_gui.model.view_options import ViewOptions
 
 DOMAIN_MARGIN = 0.05
 """The plotted domain is the data's bounding box grown by this fraction on each side."""
@@ -105,12 +107,17 @@ def run_settings(config: Config, device: str | None = None) -> RunSettings:
 class Session:
     """A trainable run of ``config``; ``resolution`` is the side of the decision grid in cells; ``device``
     (`minidl_gui.model.devices`) where the model trains. The points stay on the CPU, where the plots read
-    them; the trainer holds its own copies on the device."""
+    them; the trainer holds its own copies on the device. ``view``: the view settings its snapshots' frames are
+    drawn with (the decision plot's "Discretize output"), ``view_options`` from then on."""
 
-    def __init__(self, config: Config, resolution: int = 100, device: str = CPU) -> None:
+    def __init__(
+        self, config: Config, resolution: int = 100, device: str = CPU, view: ViewOptions | None = None
+    ) -> None:
         self.config = config
         self.resolution = resolution
         self.device = device
+        self.view_options = view or ViewOptions()
+        self._frames = FrameMaker()
         self.history = History()
         self.data_version = 0
         self.stopped = False
@@ -341,18 +348,22 @@ class Session:
         return tensor.to(device=self.trainer.device, dtype=self.trainer.dtype)
 
     def snapshot(self) -> Snapshot:
-        """The current state, with the history rows not sent in an earlier snapshot."""
+        """The current state, with the history rows not sent in an earlier snapshot, and the frames the plots draw
+        (`FrameMaker`: the parts that did not change since the last snapshot are the same objects again)."""
         start, self._sent = self._sent, len(self.history)
         with torch.no_grad():
             (train_wrong, train_confusion), (test_wrong, test_confusion) = (
                 self._assess(data) for data in (self.train_data, self.test_data)
             )
         field = self.selected_field()
+        grid, problem = self.grid_output(), self.config.data.problem
+        weights = {name: p.cpu().numpy() for name, p in self.model.state_dict().items()}  # copies
+        frames, wrong = self._frames, (train_wrong, test_wrong)
         return Snapshot(
             epoch=self.trainer.epoch,
             start=start,
             results=tuple(self.history.records[start:]),
-            grid=self.grid_output(),
+            grid=grid,
             extent=self.extent,
             data_version=self.data_version,
             custom_points=self.custom_points,
@@ -360,14 +371,19 @@ class Session:
             test=self._points[1],
             train_wrong=train_wrong,
             test_wrong=test_wrong,
-            weights={name: p.cpu().numpy() for name, p in self.model.state_dict().items()},  # copies
+            weights=weights,
             neuron=self.selected_neuron if field is not None else None,
             neuron_field=field,
-            problem=self.config.data.problem,
+            problem=problem,
             train_confusion=train_confusion,
             test_confusion=test_confusion,
             step=self.progress[0],
             steps=self.progress[1],
+            decision=frames.decision(
+                grid, self.extent, problem, self.data_version, self._points, wrong, self.view_options
+            ),
+            curves=frames.curves(self.history, problem),
+            network=frames.network(weights, self.config.network.features),
         )
 
     def _assess(self, data: tuple[Tensor, Tensor]) -> tuple[np.ndarray, np.ndarray | None]:
