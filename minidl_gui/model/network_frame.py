@@ -28,15 +28,17 @@ LinkKey = tuple[int, int]
 @dataclass(frozen=True, eq=False)
 class NetworkFrame:
     """The diagram of one model: its ``layout``, ``links[sign, bucket]`` the ``(2m, 2)`` end points of the links
-    of each group, and ``shades`` each drawn node's shade index (0 … `BIAS_SHADES` − 1; the inputs' 8, the middle)."""
+    of each group, ``shades`` each drawn node's shade index (0 … `BIAS_SHADES` − 1; the inputs' 8, the middle) and
+    ``groups`` each link's group (`link_group_ids`)."""
 
     layout: DiagramLayout
     links: dict[LinkKey, np.ndarray]
     shades: np.ndarray
+    groups: np.ndarray
 
 
-def link_groups(layout: DiagramLayout, weights: Sequence[np.ndarray]) -> dict[LinkKey, np.ndarray]:
-    """The drawn links' end points grouped by ``(sign, bucket)`` (every group present, maybe empty)."""
+def link_group_ids(layout: DiagramLayout, weights: Sequence[np.ndarray]) -> np.ndarray:
+    """Each drawn link's group, ``sign + 2·bucket``, in the order of ``layout.segments``."""
     values, strengths = [], []
     for layer, w in enumerate(weights, start=1):
         drawn = w[: layout.drawn[layer], : len(layout.sources(layer))].ravel()
@@ -46,12 +48,17 @@ def link_groups(layout: DiagramLayout, weights: Sequence[np.ndarray]) -> dict[Li
     value = np.concatenate(values) if values else np.zeros(0)
     strength = np.concatenate(strengths) if strengths else np.zeros(0)
     buckets = np.minimum((np.nan_to_num(strength) * LINK_BUCKETS).astype(int), LINK_BUCKETS - 1)
-    signs = np.where(value >= 0, POSITIVE, NEGATIVE)
-    return {
-        (sign, bucket): layout.segments[np.repeat((signs == sign) & (buckets == bucket), 2)]
-        for bucket in range(LINK_BUCKETS)
-        for sign in (NEGATIVE, POSITIVE)
-    }
+    return np.where(value >= 0, POSITIVE, NEGATIVE) + 2 * buckets
+
+
+def link_groups(layout: DiagramLayout, groups: np.ndarray) -> dict[LinkKey, np.ndarray]:
+    """The drawn links' end points by ``(sign, bucket)`` (every group present, maybe empty), each group's links
+    in their order in ``layout.segments``; ``groups`` from `link_group_ids`."""
+    order = np.argsort(groups, kind="stable")
+    counts = np.bincount(groups, minlength=2 * LINK_BUCKETS)
+    ends = layout.segments.reshape(-1, 2, 2)[order].reshape(-1, 2)
+    pieces = np.split(ends, 2 * np.cumsum(counts)[:-1])
+    return {(group % 2, group // 2): pieces[group] for group in range(2 * LINK_BUCKETS)}
 
 
 def neuron_shades(layout: DiagramLayout, biases: Sequence[np.ndarray | None]) -> np.ndarray:
@@ -85,6 +92,5 @@ def network_frame(
     )
     if layout is None or not fits:
         layout = diagram_layout(widths, features, max_neurons)
-    return NetworkFrame(
-        layout, link_groups(layout, [w for w, _ in layers]), neuron_shades(layout, [b for _, b in layers])
-    )
+    groups = link_group_ids(layout, [w for w, _ in layers])
+    return NetworkFrame(layout, link_groups(layout, groups), neuron_shades(layout, [b for _, b in layers]), groups)

@@ -85,8 +85,12 @@ class FrameMaker:
         if frame is None:
             return None
         if last is not None and last.layout is frame.layout:
-            links = {key: _kept(last.links[key], ends) for key, ends in frame.links.items()}
-            frame = NetworkFrame(frame.layout, links, _kept(last.shades, frame.shades))
+            if np.array_equal(last.groups, frame.groups):  # the usual case: no link changed its group
+                links, groups = last.links, last.groups
+            else:
+                links = {key: _kept(last.links[key], ends) for key, ends in frame.links.items()}
+                groups = frame.groups
+            frame = NetworkFrame(frame.layout, links, _kept(last.shades, frame.shades), groups)
         self._network = frame
         return frame
 

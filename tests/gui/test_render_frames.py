@@ -312,3 +312,40 @@ def session_points():
     from minidl_gui.model.snapshot import Points
 
     return Points(np.zeros((3, 2)), np.array([0.0, 1.0, 1.0])), Points(np.ones((1, 2)), np.array([1.0]))
+
+
+def reference_value_image(values, low, high, discretize=False):
+    """`value_image` as it was (three channel gathers and an alpha pass): the faster one must match it."""
+    from minidl_gui.model.colours import LUT_SIZE, lookup_table
+
+    values = np.asarray(values, dtype=float)
+    values = np.where(np.isfinite(values), values, np.nan)
+    if discretize:
+        values = np.where(np.isnan(values), np.nan, np.where(values >= (low + high) / 2, high, low))
+    span = high - low if high != low else 1.0
+    entries = np.clip((np.nan_to_num(values, nan=low) - low) * (LUT_SIZE / span), 0, LUT_SIZE - 1).astype(np.intp)
+    image = np.empty((*values.shape, 4), dtype=np.uint8)
+    image[..., :3] = lookup_table()[entries]
+    image[..., 3] = np.where(np.isnan(values), 0, 255)
+    return image
+
+
+@pytest.mark.parametrize("discretize", [False, True])
+def test_value_image_is_byte_for_byte_the_reference(discretize):
+    rng = np.random.default_rng(5)
+    values = rng.uniform(-3, 3, (40, 30)).astype(np.float32)
+    edges = np.linspace(0, 1, 257)  # every entry's edge, where rounding would show
+    for grid, low, high in (
+        (values, -2.0, 2.5),
+        (values / 3 + 0.5, 0.0, 1.0),
+        (edges[None, :], 0.0, 1.0),
+        (values.T, -1.0, 1.0),
+    ):
+        assert np.array_equal(
+            value_image(grid, low, high, discretize), reference_value_image(grid, low, high, discretize)
+        )
+    holes = values.astype(float)
+    holes[3, 4], holes[5, 6], holes[7, 8] = np.nan, np.inf, -np.inf
+    image = value_image(holes, -2.0, 2.0, discretize)
+    assert np.array_equal(image, reference_value_image(holes, -2.0, 2.0, discretize)) and image[3, 4, 3] == 0
+    assert np.array_equal(value_image(values, 1.0, 1.0), reference_value_image(values, 1.0, 1.0))  # a flat scale
