@@ -47,7 +47,8 @@ def link_group_ids(layout: DiagramLayout, weights: Sequence[np.ndarray]) -> np.n
         strengths.append(np.abs(drawn) / scale if scale > 0 else np.zeros_like(drawn))
     value = np.concatenate(values) if values else np.zeros(0)
     strength = np.concatenate(strengths) if strengths else np.zeros(0)
-    buckets = np.minimum((np.nan_to_num(strength) * LINK_BUCKETS).astype(int), LINK_BUCKETS - 1)
+    strength = np.where(np.isnan(strength), 0.0, strength)  # never infinite: |w| / max |w|
+    buckets = np.minimum((strength * LINK_BUCKETS).astype(int), LINK_BUCKETS - 1)
     return np.where(value >= 0, POSITIVE, NEGATIVE) + 2 * buckets
 
 
@@ -72,7 +73,8 @@ def neuron_shades(layout: DiagramLayout, biases: Sequence[np.ndarray | None]) ->
             continue
         scale = float(np.max(np.abs(bias))) if bias.size else 0.0
         colors.append(0.5 + 0.5 * bias[:n] / scale if scale > 0 else np.full(n, 0.5))
-    levels = np.clip(np.nan_to_num(np.concatenate(colors), nan=0.5), 0.0, 1.0)
+    levels = np.concatenate(colors)
+    levels = np.clip(np.where(np.isnan(levels), 0.5, levels), 0.0, 1.0)  # ±inf: clipped as nan_to_num's ±max
     return np.rint(levels * (BIAS_SHADES - 1)).astype(int)
 
 

@@ -349,3 +349,15 @@ def test_value_image_is_byte_for_byte_the_reference(discretize):
     image = value_image(holes, -2.0, 2.0, discretize)
     assert np.array_equal(image, reference_value_image(holes, -2.0, 2.0, discretize)) and image[3, 4, 3] == 0
     assert np.array_equal(value_image(values, 1.0, 1.0), reference_value_image(values, 1.0, 1.0))  # a flat scale
+
+
+def test_non_finite_weights_and_biases_style_as_before():
+    w1, b1 = np.array([[1.0, np.nan], [0.5, -2.0], [np.inf, 1.0]]), np.array([np.nan, np.inf, -1.0])
+    w2, b2 = np.array([[0.3, -0.1, 0.0]]), np.array([-np.inf])
+    with np.errstate(invalid="ignore"):  # inf / inf, as a diverged model gives
+        frame = network_frame({"0.weight": w1, "0.bias": b1, "2.weight": w2, "2.bias": b2}, ("x1", "x2"), 25)
+        drawn, _, _, segments, sources = old_layout([2, 3, 1], ("x1", "x2"), 25)
+        links, shades = old_links(drawn, segments, sources, [w1, w2]), old_shades(drawn, [b1, b2])
+    for key, ends in links.items():
+        assert np.array_equal(frame.links[key], ends), key
+    assert frame.shades.tolist() == shades
