@@ -25,6 +25,7 @@ from minidl_gui.worker_commands import (
     SendSnapshot,
     SetDevice,
     SetResolution,
+    SetView,
     StartAfresh,
     Step,
     Stop,
@@ -46,7 +47,10 @@ class Controller(QObject):
         self.window = window
         toolbar = window.toolbar
         session = Session(
-            window.config(), resolution=toolbar.resolution.currentData(), device=toolbar.device.currentData()
+            window.config(),
+            resolution=toolbar.resolution.currentData(),
+            device=toolbar.device.currentData(),
+            view=window.decision.view_options,  # restored settings reach the worker with its session
         )
         self.worker = TrainingWorker(session, render_thread=True)
         self.thread = QThread()
@@ -76,6 +80,7 @@ class Controller(QObject):
         toolbar.resolutionChanged.connect(lambda n: worker.submit(SetResolution(n)), _DIRECT)
         toolbar.deviceChanged.connect(lambda device: worker.submit(SetDevice(device)), _DIRECT)
         window.neuronSelected.connect(lambda neuron: worker.submit(SelectNeuron(neuron)), _DIRECT)
+        window.decision.viewOptionsChanged.connect(lambda options: worker.submit(SetView(options)), _DIRECT)
         window.points.editRequested.connect(lambda edit: worker.submit(EditPoints(edit)), _DIRECT)
         window.points.undoRequested.connect(lambda: worker.submit(UndoPoints()), _DIRECT)
         window.snapshotDrawn.connect(worker.snapshot_consumed, _DIRECT)

@@ -24,6 +24,7 @@ import torch
 
 from minidl.sequential import Sequential
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.model.snapshot_frames import FrameMaker
 from minidl_gui.model.snapshot_source import SnapshotSource, render_snapshot
 
 
@@ -37,6 +38,7 @@ class SnapshotRenderer:
         """``measured`` is told the CPU seconds of this thread each rendering took (for the worker's budget)."""
         self._deliver = deliver
         self._measured = measured
+        self._frames = FrameMaker()  # this thread's: it reuses the frame parts that did not change
         self._changed = threading.Condition()
         self._pending: tuple[SnapshotSource, Sequential] | None = None
         self._busy = False
@@ -91,7 +93,7 @@ class SnapshotRenderer:
             try:
                 start = time.thread_time()
                 model.load_state_dict(source.weights)
-                snapshot = render_snapshot(source, model)
+                snapshot = render_snapshot(source, model, self._frames)
                 if self._measured is not None:
                     self._measured(time.thread_time() - start)
                 self._deliver(snapshot)

@@ -40,6 +40,7 @@ from minidl_gui.model.point_edits import PointsEdit
 from minidl_gui.model.saved_session import ended_run
 from minidl_gui.model.session import Session
 from minidl_gui.model.snapshot_budget import RENDER_SHARE, SnapshotBudget
+from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.snapshot_renderer import SnapshotRenderer
 from minidl_gui.worker_commands import (
@@ -55,6 +56,7 @@ from minidl_gui.worker_commands import (
     SendSnapshot,
     SetDevice,
     SetResolution,
+    SetView,
     StartAfresh,
     Step,
     Stop,
@@ -79,7 +81,7 @@ RESET, REPLACED = "reset", "replaced"
 class TrainingWorker(QObject):
     """Trains ``session`` on command: ``submit(command)`` queues one of `worker_commands` (`Train`, `Pause`,
     `Step`, `Stop`, `Reset`, `Reinitialise`, `Configure`, `StartAfresh`, `SetResolution`, `SetDevice`, `SelectNeuron`,
-    `SendSnapshot`, `Quit`, `Adopt`, `Call`, `EditPoints`, `UndoPoints`).
+    `SetView`, `SendSnapshot`, `Quit`, `Adopt`, `Call`, `EditPoints`, `UndoPoints`).
     ``stateChanged(WorkerState)`` says what it does; ``runEnded(Run)`` reports each run that ends (done,
     stopped, diverged, reset).
     """
@@ -224,6 +226,8 @@ class TrainingWorker(QObject):
                 self._on_device(device)
             case SelectNeuron(neuron=neuron):
                 self._on_neuron(neuron)
+            case SetView(options=options):
+                self._on_view(options)
             case SendSnapshot():
                 self._emit_snapshot(force=True)
             case Quit():
@@ -323,6 +327,12 @@ class TrainingWorker(QObject):
         if self.state != WorkerState.RUNNING:
             self._emit_snapshot(force=True)
 
+    def _on_view(self, options: ViewOptions) -> None:
+        """Snapshots' frames are drawn with ``options`` from now on; a halted worker sends one at once."""
+        self.session.view_options = options
+        if self.state != WorkerState.RUNNING:
+            self._emit_snapshot(force=True)
+
     def _on_adopt(self, session: Session) -> None:
         """Train ``session`` from now on (an opened file, a restored run) on this worker's device; the current
         run ends here."""
@@ -332,6 +342,7 @@ class TrainingWorker(QObject):
         self._stop_at = None
         session.resolution = self.session.resolution
         session.selected_neuron = self.session.selected_neuron
+        session.view_options = self.session.view_options
         session.data_version = self.session.data_version + 1  # the window redraws the points
         self.session = session
         self._ended = (session.trainer, len(session.history), None)  # a restored run is listed already

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from minidl_gui.model.config import Config
 from minidl_gui.model.point_edits import PointsEdit
 from minidl_gui.model.session import Session
+from minidl_gui.model.view_options import ViewOptions
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,13 @@ class SelectNeuron:
 
 
 @dataclass(frozen=True)
+class SetView:
+    """Prepare the plots' frames with these view ``options`` (the decision plot's "Discretize output")."""
+
+    options: ViewOptions
+
+
+@dataclass(frozen=True)
 class SendSnapshot:
     """Send a snapshot of the session now."""
 
@@ -138,6 +146,7 @@ WorkerCommand = (
     | SetResolution
     | SetDevice
     | SelectNeuron
+    | SetView
     | SendSnapshot
     | Quit
     | Adopt

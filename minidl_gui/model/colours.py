@@ -80,11 +80,24 @@ _VALUE_LUT = lookup_table(VALUE_STOPS)
 _POINT_LUT = lookup_table(POINT_STOPS)
 
 
-def _entries(values: np.ndarray, low: float, high: float, size: int) -> np.ndarray:
-    """Each value's lookup-table entry: ``⌊size (v − low) / (high − low)⌋`` clipped to 0 … size − 1."""
+def _opaque_words(table: np.ndarray) -> np.ndarray:
+    """``table``'s RGB rows as opaque RGBA pixels, each one 32-bit word: one gather makes a whole image."""
+    rgba = np.full((len(table), 4), 255, dtype=np.uint8)
+    rgba[:, :3] = table
+    return rgba.view(np.uint32).reshape(-1)
+
+
+_VALUE_WORDS = _opaque_words(_VALUE_LUT)
+
+
+def _entries(values: np.ndarray, low: float, high: float, size: int, finite: bool = False) -> np.ndarray:
+    """Each value's lookup-table entry: ``⌊size (v − low) / (high − low)⌋`` clipped to 0 … size − 1 (NaN: 0).
+    ``finite``: the caller knows there is no NaN (nothing to replace)."""
     span = high - low if high != low else 1.0
-    scaled = (np.nan_to_num(np.asarray(values, dtype=float), nan=low) - low) * (size / span)
-    return np.clip(scaled, 0, size - 1).astype(np.intp)
+    values = np.asarray(values, dtype=float)
+    scaled = (values if finite else np.nan_to_num(values, nan=low)) - low
+    scaled *= size / span
+    return np.clip(scaled, 0, size - 1, out=scaled).astype(np.intp)
 
 
 def _discretized(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -106,12 +119,15 @@ def value_image(values: np.ndarray, low: float, high: float, discretize: bool = 
     (clipped beyond); non-finite values are transparent. ``discretize``: each value at the end of the scale
     on its side of the middle."""
     values = np.asarray(values, dtype=float)
-    values = np.where(np.isfinite(values), values, np.nan)
+    finite = bool(np.isfinite(values).all())
+    if not finite:
+        values = np.where(np.isfinite(values), values, np.nan)
     if discretize:
         values = _discretized(values, low, high)
-    image = np.empty((*values.shape, 4), dtype=np.uint8)
-    image[..., :3] = _VALUE_LUT[_entries(values, low, high, LUT_SIZE)]
-    image[..., 3] = np.where(np.isnan(values), 0, 255)
+    words = np.ascontiguousarray(_VALUE_WORDS[_entries(values, low, high, LUT_SIZE, finite)])
+    image = words.view(np.uint8).reshape(*values.shape, 4)
+    if not finite:
+        image[..., 3] = np.where(np.isnan(values), 0, 255)
     return image
 
 

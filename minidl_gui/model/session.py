@@ -36,7 +36,9 @@ from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit, ReplacePoints, label_misfit
 from minidl_gui.model.snapshot import Points, Snapshot
+from minidl_gui.model.snapshot_frames import FrameMaker
 from minidl_gui.model.snapshot_source import SnapshotSource, grid_axes, grid_output, render_snapshot
+from minidl_gui.model.view_options import ViewOptions
 
 DOMAIN_MARGIN = 0.05
 """The plotted domain is the data's bounding box grown by this fraction on each side."""
@@ -105,12 +107,17 @@ def run_settings(config: Config, device: str | None = None) -> RunSettings:
 class Session:
     """A trainable run of ``config``; ``resolution`` is the side of the decision grid in cells; ``device``
     (`minidl_gui.model.devices`) where the model trains. The points stay on the CPU, where the plots read
-    them; the trainer holds its own copies on the device."""
+    them; the trainer holds its own copies on the device. ``view``: the view settings its snapshots' frames are
+    drawn with (the decision plot's "Discretize output"), ``view_options`` from then on."""
 
-    def __init__(self, config: Config, resolution: int = 100, device: str = CPU) -> None:
+    def __init__(
+        self, config: Config, resolution: int = 100, device: str = CPU, view: ViewOptions | None = None
+    ) -> None:
         self.config = config
         self.resolution = resolution
         self.device = device
+        self.view_options = view or ViewOptions()
+        self._frames = FrameMaker()
         self.history = History()
         self.data_version = 0
         self.stopped = False
@@ -349,6 +356,8 @@ class Session:
             weights=self.model.state_dict(),
             selected_neuron=self.selected_neuron,
             progress=self.progress,
+            view=self.view_options,
+            curves=self._frames.curves(self.history, self.config.data.problem),
         )
 
     def resend_from(self, start: int) -> None:
@@ -358,7 +367,7 @@ class Session:
     def snapshot(self) -> Snapshot:
         """The current state, with the history rows not sent in an earlier snapshot, rendered here with the live model
         (between two steps: the worker's thread)."""
-        return render_snapshot(self.capture(), self.model)
+        return render_snapshot(self.capture(), self.model, self._frames)
 
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:

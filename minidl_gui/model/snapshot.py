@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 
 from minidl.problem import Problem
+from minidl_gui.model.curves_frame import CurvesFrame
+from minidl_gui.model.decision_frame import DecisionFrame
+from minidl_gui.model.network_frame import NetworkFrame
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Snapshot:
     ``step`` / ``steps``: a snapshot taken in the middle of an epoch (small batches: the plots move while it trains)
     has ``step`` of the ``steps`` optimizer steps of epoch ``epoch + 1`` done; at an epoch's end both are 0. A mid-epoch
     snapshot brings no history rows (``results`` is empty): an epoch is recorded only when it ends.
+    ``decision``, ``curves``, ``network``: what the decision plot, the curves (and gradient norms) and the network
+    diagram draw, prepared on the worker thread (`minidl_gui.model.snapshot_frames`); None in a snapshot built
+    without them (the views then prepare it themselves).
     """
 
     epoch: int
@@ -60,3 +66,6 @@ class Snapshot:
     test_confusion: np.ndarray | None = None
     step: int = 0
     steps: int = 0
+    decision: DecisionFrame | None = None
+    curves: CurvesFrame | None = None
+    network: NetworkFrame | None = None

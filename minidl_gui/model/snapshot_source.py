@@ -21,7 +21,10 @@ from minidl.sequential import Sequential
 from minidl.training.metrics import confusion_matrix, predict_labels
 from minidl_gui.model.activations_probe import neuron_field
 from minidl_gui.model.config import Config
+from minidl_gui.model.curves_frame import CurvesFrame
 from minidl_gui.model.snapshot import Points, Snapshot
+from minidl_gui.model.snapshot_frames import FrameMaker
+from minidl_gui.model.view_options import ViewOptions
 
 Data = tuple[Tensor, Tensor]
 Extent = tuple[float, float, float, float]
@@ -34,7 +37,9 @@ class SnapshotSource:
     ``start`` / ``results``: the history rows not sent before (`Snapshot`); ``points`` the train and test points as
     numpy arrays, ``train_data`` / ``test_data`` as the tensors the model assesses; ``threshold`` the trainer's label
     threshold; ``device`` / ``dtype`` where the model computes; ``weights`` a copy of its state dict;
-    ``selected_neuron`` the neuron whose field to carry; ``progress`` ``(step, steps)`` of an epoch in progress.
+    ``selected_neuron`` the neuron whose field to carry; ``progress`` ``(step, steps)`` of an epoch in progress;
+    ``view`` the view settings the frames are drawn with; ``curves`` the curves' frame, made at the capture (from the
+    history as it was then).
     """
 
     epoch: int
@@ -54,6 +59,8 @@ class SnapshotSource:
     weights: dict[str, Tensor]
     selected_neuron: tuple[int, int] | None = None
     progress: tuple[int, int] = (0, 0)
+    view: ViewOptions = ViewOptions()
+    curves: CurvesFrame | None = None
 
 
 def grid_axes(extent: Extent, resolution: int) -> tuple[np.ndarray, np.ndarray]:
@@ -91,19 +98,24 @@ def selected_field(source: SnapshotSource, model: Sequential, points: Tensor | N
     return None if values is None else values.reshape(source.resolution, source.resolution).cpu().numpy()
 
 
-def render_snapshot(source: SnapshotSource, model: Sequential) -> Snapshot:
-    """The `Snapshot` of ``source``, the model's views computed with ``model`` (which holds ``source.weights``)."""
+def render_snapshot(source: SnapshotSource, model: Sequential, frames: FrameMaker) -> Snapshot:
+    """The `Snapshot` of ``source``, the model's views computed with ``model`` (which holds ``source.weights``), the
+    plots' frames made by ``frames`` (one `FrameMaker` per thread that renders: it reuses what did not change)."""
     points = _on_device(source, grid_points(source.extent, source.resolution))
     with torch.no_grad():
         (train_wrong, train_confusion), (test_wrong, test_confusion) = (
             _assess(source, model, data) for data in (source.train_data, source.test_data)
         )
     field = selected_field(source, model, points)
+    grid, problem = grid_output(source, model, points), source.config.data.problem
+    weights = {name: p.cpu().numpy() for name, p in source.weights.items()}
+    wrong = (train_wrong, test_wrong)
+    decision = frames.decision(grid, source.extent, problem, source.data_version, source.points, wrong, source.view)
     return Snapshot(
         epoch=source.epoch,
         start=source.start,
         results=source.results,
-        grid=grid_output(source, model, points),
+        grid=grid,
         extent=source.extent,
         data_version=source.data_version,
         custom_points=source.custom_points,
@@ -111,14 +123,17 @@ def render_snapshot(source: SnapshotSource, model: Sequential) -> Snapshot:
         test=source.points[1],
         train_wrong=train_wrong,
         test_wrong=test_wrong,
-        weights={name: p.cpu().numpy() for name, p in source.weights.items()},
+        weights=weights,
         neuron=source.selected_neuron if field is not None else None,
         neuron_field=field,
-        problem=source.config.data.problem,
+        problem=problem,
         train_confusion=train_confusion,
         test_confusion=test_confusion,
         step=source.progress[0],
         steps=source.progress[1],
+        decision=decision,
+        curves=source.curves,
+        network=frames.network(weights, source.config.network.features),
     )
 
 

@@ -5,6 +5,8 @@ Cheap to redraw while training: the curves are fed only when the history changed
 grows in steps (`epoch_span`) so it is repainted only when it jumps, and the y auto-range is
 settled before painting (pyqtgraph would otherwise settle it during the paint and paint twice).
 Without a grid: grid lines make each axis cover the whole plot, so every data update repaints them.
+The arrays drawn come prepared (`minidl_gui.model.curves_frame`, made on the worker thread with each snapshot);
+without a frame for the history shown, the view makes it with the same function.
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.formatting import number, percent
 from minidl.problem import Problem
-from minidl_gui.model.history import History, downsample
+from minidl_gui.model.curves_frame import CLASSIFICATION_KEYS, REGRESSION_KEYS, CurvesFrame, curves_frame
+from minidl_gui.model.history import History
 from minidl_gui.plots.elided_label import ElidedLabel
 from minidl_gui.plots.log_axis import LogAxis
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
-CLASSIFICATION_KEYS = ("train_accuracy", "test_accuracy")
-REGRESSION_KEYS = ("train_rmse", "test_rmse", "train_r2", "test_r2")
 DASH = Qt.PenStyle.DashLine
 CURVES = (
     ("train_loss", "loss", TRAIN, "train", Qt.PenStyle.SolidLine),
@@ -37,12 +38,7 @@ CURVES = (
 )
 """Each curve: its history column, its plot (the loss or the metric plot), colour, legend label and line style.
 The metric plot shows the accuracies for a classification, RMSE (solid) and R² (dashed) for a regression."""
-R2_FLOOR = -1.0
-"""The lowest R² the regression plot shows: a bad start (R² of −50) would flatten the curves for the whole run."""
 METRIC_LABELS = {False: ("Accuracy", "accuracy (%)"), True: ("RMSE and R²", "RMSE · R²")}
-
-MAX_DRAWN_POINTS = 2000
-"""Points drawn per curve; the history keeps every epoch."""
 
 SPAN_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 """Mantissas of the epoch axis' lengths: consecutive ones differ by at most a quarter."""
@@ -126,6 +122,7 @@ class CurvesView(QWidget):
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
         self._history = History()
+        self._frame: CurvesFrame | None = None
         self._drawn: tuple[int, object] = (0, None)
         self._span = float(MIN_SPAN)
         self._stale = False
@@ -165,15 +162,18 @@ class CurvesView(QWidget):
         self._metric_range = None
         self._drawn = (0, None)
 
-    def show_history(self, history: History, problem: Problem | None = None) -> None:
+    def show_history(self, history: History, problem: Problem | None = None, frame: CurvesFrame | None = None) -> None:
         """Feed the curves from ``history``, unless they show it already (same length, same last record)
         or are hidden (another tab shown): then when they are shown again. ``problem`` picks the metric plot's
-        curves (`set_regression`); None: a history with RMSE values is a regression's."""
+        curves (`set_regression`); None: a history with RMSE values is a regression's. ``frame``: the history's
+        curves prepared by the worker (`Snapshot.curves`); made here when None or not of this history."""
         if problem is not None:
             self.set_regression(problem.kind == "regression")
         elif len(history):
             self.set_regression(bool(np.isfinite(history.last("train_rmse"))))
         self._history = history
+        if frame is not None:
+            self._frame = frame
         if not self.isVisible():
             self._stale = True
             return
@@ -182,31 +182,20 @@ class CurvesView(QWidget):
         if drawn[0] == self._drawn[0] and drawn[1] is self._drawn[1]:
             return
         self._drawn = drawn
-        epochs = history.column("epoch")
-        for key, curve in self.curves.items():
-            if key in (CLASSIFICATION_KEYS if self._regression else REGRESSION_KEYS):
-                continue  # not in the plot now
-            values = history.column(key)
-            if key.endswith("accuracy"):
-                values = 100 * values
-            if np.all(np.isnan(values)):
-                curve.setData([], [])
-                continue
-            x, y = downsample(epochs, values, MAX_DRAWN_POINTS)
-            curve.setData(x, y)
+        frame = self._frame
+        if frame is None or frame.regression != self._regression or not frame.matches(history):
+            frame = self._frame = curves_frame(history, self._regression)
+        for key, (x, y) in frame.curves.items():
+            self.curves[key].setData(x, y)
         if self._regression:
-            self._fit_regression_range(history)
+            self._fit_regression_range(frame.metric_range)
         self.fit_epochs()
         settle_auto_range(self.loss_plot, self.accuracy_plot)
 
-    def _fit_regression_range(self, history: History) -> None:
-        """The metric plot's y range for RMSE and R²: from ``min(0, lowest value)`` but not below `R2_FLOOR`
-        to ``max(1, highest value)``, set only when it changes."""
-        values = np.concatenate([history.column(key) for key in REGRESSION_KEYS])
-        values = values[np.isfinite(values)]
-        if not values.size:
+    def _fit_regression_range(self, y_range: tuple[float, float] | None) -> None:
+        """The metric plot's y range for RMSE and R² (`curves_frame.regression_range`), set only when it changes."""
+        if y_range is None:
             return
-        y_range = (max(min(0.0, float(values.min())), R2_FLOOR), max(1.0, float(values.max())))
         if y_range != self._metric_range:
             self._metric_range = y_range
             self.accuracy_plot.getPlotItem().setYRange(*y_range, padding=0.02)

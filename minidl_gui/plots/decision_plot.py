@@ -9,30 +9,41 @@
   points coloured by their target on that scale.
 
 "Discretize output" (`discretize_check`, a view setting) shows the hard decisions instead: the arg-max class,
-the thresholded output, the sign of a prediction; toggling it redraws the last snapshot.
+the thresholded output, the sign of a prediction; toggling it redraws the last snapshot and tells
+``viewOptionsChanged`` (the worker prepares the next snapshots' pictures with it).
+
+What it draws comes prepared (`Snapshot.decision`, a `minidl_gui.model.decision_frame.DecisionFrame` made on the
+worker thread): the plot only hands the arrays to its items, and only those that changed. A snapshot without a
+frame, or one drawn before the worker saw a toggle of "Discretize output", is prepared here by the same functions.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.problem import Problem
-from minidl_gui.model.colours import class_image, class_margins, value_colours, value_image, value_range
-from minidl_gui.model.contour import cell_centres, contour_segments
+from minidl_gui.model.decision_frame import (
+    BINARY_RANGE,
+    DecisionFrame,
+    Picture,
+    decision_picture,
+    point_colours,
+    problem_value_range,
+    wrong_positions,
+)
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.point_editor import PointEditor
-from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, class_colours, setup_plot
+from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
 
-BOUNDARY_LEVEL = 0.5
 MARGIN = 4
 """The layout's least margin (px) on each side; the rest of the free space keeps the plot square."""
 LEGEND_ROW_WIDTH = 480
 """Narrower than this (px), the legend lists its entries in one column rather than one row."""
-BINARY_RANGE = (0.0, 1.0)
 TITLES = {
     "binary": "Decision: model output, boundary at 0.5",
     "multiclass": "Decision: most likely class and boundaries",
@@ -44,21 +55,15 @@ DISCRETIZE_TIP = (
 )
 
 
-def class_boundaries(probabilities: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The boundaries between k classes as segments (rows 2i, 2i + 1 the ends of segment i): the 0-level
-    curves of each class's margin ``p_c − max_other p``, one curve per pair of neighbouring regions."""
-    margins = class_margins(probabilities)
-    pieces = [contour_segments(margins[..., c], 0.0, xs, ys) for c in range(margins.shape[-1])]
-    return np.concatenate(pieces) if pieces else np.zeros((0, 2))
-
-
 class DecisionPlot(pg.GraphicsLayoutWidget):
     """Heatmap (`ImageItem` of RGBA pixels from `minidl_gui.model.colours`), boundaries (segments from
     `contour_segments` drawn by one `PlotCurveItem` with ``connect="pairs"``), train points (filled circles),
     test points (hollow squares, toggle with ``set_show_test``), misclassified points ringed in red, and a
     `ColorBarItem` legend of the value scale (binary and regression). ``show_snapshot`` updates the items in
     place, and only those whose data changed: the points only when the data (``data_version``) or the
-    problem changes."""
+    problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output"."""
+
+    viewOptionsChanged = Signal(object)  # noqa: N815 (Qt naming) - a ViewOptions
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,7 +102,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._show_test = True
         self._discretize = False
         self._last: Snapshot | None = None
+        self._frame: DecisionFrame | None = None
         self._wrong_shown: tuple[np.ndarray, ...] = ()
+        self._picture_shown: tuple[object, object] = (None, None)  # the (image, boundary) arrays set last
         self.editor = PointEditor(self.plot, self)
         self.plot.vb.sigResized.connect(self._keep_square)
 
@@ -144,6 +151,11 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         """The heatmap shows hard decisions (`discretize_check`)."""
         return self._discretize
 
+    @property
+    def view_options(self) -> ViewOptions:
+        """The view settings the worker prepares the pictures with."""
+        return ViewOptions(discretize=self._discretize)
+
     def set_show_test(self, show: bool) -> None:
         self._show_test = show
         self.test_points.setVisible(show)
@@ -151,23 +163,31 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self._draw_wrong(self._last, force=True)
 
     def set_discretize(self, discretize: bool) -> None:
-        """Show hard decisions (or the model's confidence again), redrawn from the last snapshot."""
+        """Show hard decisions (or the model's confidence again), redrawn from the last snapshot at once (here:
+        the worker has not prepared it); ``viewOptionsChanged`` tells the worker."""
+        changed = discretize != self._discretize
         self._discretize = discretize
         if self.discretize_check.isChecked() != discretize:
             self.discretize_check.setChecked(discretize)
-        if self._last is not None:
-            self._draw_output(self._last)
+        if changed and self._last is not None:
+            self._show_picture(self._local_picture(self._last))
+        if changed:
+            self.viewOptionsChanged.emit(self.view_options)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self._last = snapshot
         if snapshot.problem != self._problem:
             self._set_problem(snapshot.problem)
+        frame = self._frame = snapshot.decision or self._local_frame(snapshot)
         points_key = (snapshot.data_version, snapshot.problem)
         new_points = points_key != self._points_key
-        if new_points and snapshot.problem.kind == "regression":
-            self._value_range = value_range(np.concatenate([snapshot.train.y, snapshot.test.y]))
+        if frame.value_range != self._value_range:  # a regression's new targets (or a new problem)
+            self._value_range = frame.value_range
             self.colorbar.setLevels(values=self._value_range)
-        self._draw_output(snapshot)
+        picture = frame.picture
+        if picture is not None and (picture.discretize, picture.value_range) != (self._discretize, self._value_range):
+            picture = self._local_picture(snapshot)  # a toggle the worker had not seen when it made the frame
+        self._show_picture(picture)
         if snapshot.extent != self._extent:
             self._extent = snapshot.extent
             x0, x1, y0, y1 = snapshot.extent
@@ -175,7 +195,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         if new_points:
             self._points_key = points_key
-            self._draw_points(snapshot)
+            self._draw_points(snapshot, frame)
             self._draw_wrong(snapshot, force=True)
         else:
             self._draw_wrong(snapshot)
@@ -203,40 +223,41 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         for symbol, pen, brush, label in entries:
             self.legend.addItem(pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=9), label)
 
-    def _draw_output(self, snapshot: Snapshot) -> None:
-        """The heatmap and the boundaries (none for a regression) from the snapshot's grid."""
-        grid = np.asarray(snapshot.grid)
-        kind = snapshot.problem.kind
-        if grid.ndim != (3 if kind == "multiclass" else 2) or not np.all(np.isfinite(grid)):
-            return  # a diverged model's output: the last picture stays
-        if kind == "multiclass":
-            self.image.setImage(class_image(grid, self._discretize), autoLevels=False)
-        else:
-            low, high = self._value_range
-            self.image.setImage(value_image(grid, low, high, self._discretize), autoLevels=False)
-        if kind == "regression":
-            self.boundary.setData([], [])
-            return
-        xs, ys = cell_centres(snapshot.extent, grid.shape[:2])
-        if kind == "multiclass":
-            segments = class_boundaries(grid, xs, ys)
-        else:
-            segments = contour_segments(grid, BOUNDARY_LEVEL, xs, ys)
-        self.boundary.setData(segments[:, 0], segments[:, 1])
-
-    def _draw_points(self, snapshot: Snapshot) -> None:
+    def _local_frame(self, snapshot: Snapshot) -> DecisionFrame:
+        """The frame of a snapshot that brings none, made here as the worker would."""
         train, test = snapshot.train, snapshot.test
-        if snapshot.problem.kind == "regression":
-            low, high = self._value_range
-            train_colours, test_colours = value_colours(train.y, low, high), value_colours(test.y, low, high)
-            self.train_points.setData(pos=train.x, brush=[pg.mkBrush(*c) for c in train_colours])
-            self.test_points.setData(pos=test.x, pen=[pg.mkPen(*c, width=1.4) for c in test_colours], brush=None)
+        scale = problem_value_range(snapshot.problem, train.y, test.y)
+        return DecisionFrame(
+            picture=decision_picture(snapshot.grid, snapshot.extent, snapshot.problem, scale, self._discretize),
+            value_range=scale,
+            train_wrong=wrong_positions(train.x, snapshot.train_wrong),
+            test_wrong=wrong_positions(test.x, snapshot.test_wrong),
+            points=point_colours(snapshot.problem, train.y, test.y, scale),
+        )
+
+    def _local_picture(self, snapshot: Snapshot) -> Picture | None:
+        """The snapshot's picture with this plot's discretize setting and scale (a one-off, on this thread)."""
+        return decision_picture(snapshot.grid, snapshot.extent, snapshot.problem, self._value_range, self._discretize)
+
+    def _show_picture(self, picture: Picture | None) -> None:
+        """Set the heatmap and the boundaries, each only if it is not the array shown already; None (a diverged
+        model's output): the last picture stays."""
+        if picture is None:
             return
-        colours = class_colours(snapshot.problem)
-        brushes = [pg.mkBrush(colour) for colour in colours]
-        pens = [pg.mkPen(colour, width=1.4) for colour in colours]
-        self.train_points.setData(pos=train.x, brush=[brushes[int(label)] for label in train.y])
-        self.test_points.setData(pos=test.x, pen=[pens[int(label)] for label in test.y], brush=None)
+        image, boundary = self._picture_shown
+        if picture.image is not image:
+            self.image.setImage(picture.image, autoLevels=False)
+        if picture.boundary is not boundary:
+            self.boundary.setData(picture.boundary[:, 0], picture.boundary[:, 1])
+        self._picture_shown = (picture.image, picture.boundary)
+
+    def _draw_points(self, snapshot: Snapshot, frame: DecisionFrame) -> None:
+        """The points in their colours (the frame's), train filled, test hollow; one brush or pen per colour."""
+        train, test = snapshot.train, snapshot.test
+        self.train_points.setData(pos=train.x, brush=_per_colour(frame.points.train, pg.mkBrush))
+        self.test_points.setData(
+            pos=test.x, pen=_per_colour(frame.points.test, lambda *c: pg.mkPen(*c, width=1.4)), brush=None
+        )
 
     def _draw_wrong(self, snapshot: Snapshot, *, force: bool = False) -> None:
         """Ring the misclassified points, unless the same points are ringed already (same data, same masks)."""
@@ -245,10 +266,20 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if same and not force:
             return
         self._wrong_shown = masks
-        wrong = [snapshot.train.x[snapshot.train_wrong]]
+        frame = self._frame if self._frame is not None else self._local_frame(snapshot)
+        wrong = [frame.train_wrong]
         if self._show_test:
-            wrong.append(snapshot.test.x[snapshot.test_wrong])
+            wrong.append(frame.test_wrong)
         self.wrong_points.setData(pos=np.concatenate(wrong))
+
+
+def _per_colour(colours: np.ndarray, make: object) -> list:
+    """``make(r, g, b, a)`` for each row of ``colours`` (RGBA bytes), made once per distinct colour."""
+    if not len(colours):
+        return []
+    distinct, index = np.unique(colours, axis=0, return_inverse=True)
+    made = [make(*(int(v) for v in colour)) for colour in distinct]
+    return [made[i] for i in np.asarray(index).reshape(-1)]
 
 
 def decision_panel(plot: DecisionPlot) -> QWidget:

@@ -2,7 +2,8 @@
 
 Vanishing gradients show as the curves of the layers near the input lying decades below the
 output's; exploding ones as curves climbing without bound. One curve per layer, created the first
-time a network has that many layers and then only fed with ``setData`` (downsampled like the curves).
+time a network has that many layers and then only fed with ``setData`` (downsampled like the curves: the arrays
+come prepared with the snapshot, `CurvesFrame.gradient_norms`, or are made here when it brings none).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import pyqtgraph as pg
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from minidl_gui.model.history import History, downsample
-from minidl_gui.plots.curves import MAX_DRAWN_POINTS, MIN_SPAN, epoch_span, settle_auto_range
+from minidl_gui.model.curves_frame import CurvesFrame, gradient_norm_curves
+from minidl_gui.model.history import History
+from minidl_gui.plots.curves import MIN_SPAN, epoch_span, settle_auto_range
 from minidl_gui.plots.style import setup_plot
 
 LAYER_COLORS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#b8a300", "#e8871e", "#d62728", "#8c564b")
@@ -27,7 +29,7 @@ def layer_label(layer: int, layers: int) -> str:
 
 
 class GradientNormsView(QWidget):
-    """Draws ``history.gradient_norms``: ``show_history(history)`` after each snapshot."""
+    """Draws ``history.gradient_norms``: ``show_history(history, frame)`` after each snapshot."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,27 +55,27 @@ class GradientNormsView(QWidget):
         layout.addWidget(self.readout)
         layout.addWidget(self.plot_widget, 1)
         self._history: History | None = None
+        self._frame: CurvesFrame | None = None
         self._layers = -1
         self._stale = False
         self._span = float(MIN_SPAN)
 
-    def show_history(self, history: History) -> None:
+    def show_history(self, history: History, frame: CurvesFrame | None = None) -> None:
+        """Draw ``history``'s gradient norms: ``frame``'s (`Snapshot.curves`) when it is of this history, else made
+        here (zeros left out: the axis is logarithmic). A hidden view draws when it is shown."""
         self._history = history
+        if frame is not None:
+            self._frame = frame
         if not self.isVisible():
             self._stale = True  # drawn when shown: a hidden tab costs nothing
             return
         self._stale = False
         norms = history.gradient_norms.values()
-        layers = norms.shape[1]
-        self._ensure_curves(layers)
-        epochs = history.column("epoch")
-        for layer, curve in enumerate(self.curves[:layers]):
-            values = norms[:, layer]
-            values = np.where(values > 0, values, np.nan)  # log axis: a zero gradient has no place on it
-            if np.all(np.isnan(values)):
-                curve.setData([], [])
-                continue
-            curve.setData(*downsample(epochs, values, MAX_DRAWN_POINTS))
+        frame = self._frame
+        curves = frame.gradient_norms if frame is not None and frame.matches(history) else gradient_norm_curves(history)
+        self._ensure_curves(len(curves))
+        for curve, (x, y) in zip(self.curves, curves, strict=False):
+            curve.setData(x, y)
         span = epoch_span(history.last("epoch") or 0.0)
         if span != self._span:
             self._span = span

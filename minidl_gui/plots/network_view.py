@@ -28,11 +28,10 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, Q
 from minidl.features import DEFAULT_FEATURES, FEATURE_NAMES
 from minidl.problem import Problem
 from minidl_gui.model.feature_fields import FEATURE_FORMULAS, FEATURE_LABELS, all_feature_fields
+from minidl_gui.model.network_frame import BIAS_SHADES, NEGATIVE, POSITIVE, network_frame
+from minidl_gui.model.network_layout import MAX_NEURONS, DiagramLayout
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots.style import CLASS0, CLASS1, MIDDLE, class_colormap, class_colours
-
-MAX_NEURONS = 25
-"""Neurons drawn per layer (the report's 25-wide layers fit); wider layers show their first ``MAX_NEURONS``."""
 
 LINK_WIDTHS = (1.0, 1.0, 2.0, 3.0)
 """Pen widths (px) of the links whose |w| / max |w| of their layer falls in each quarter."""
@@ -41,13 +40,10 @@ LINK_SHADES = (0.3, 0.55, 0.8, 1.0)
 """How much of the link colour (over white) each quarter gets. Opaque pens, drawn as separate
 segments, with antialiasing only for the 1 px ones: what Qt's raster engine draws fastest (a 3×25
 network in a few milliseconds, where translucent antialiased wide lines take tens)."""
-NEGATIVE, POSITIVE = 0, 1
 LINK_COLORS = {NEGATIVE: CLASS0, POSITIVE: CLASS1}
 """Negative weights orange, positive blue: the decision plot's colours for outputs below / above 0.5."""
 
 NEURON_SIZE = 11
-BIAS_SHADES = 17
-"""Neuron fills are quantised to this many colours, so the symbol atlas renders each only once."""
 THUMBNAIL_SIZE = 130
 INPUT_SIZE = 26
 """Side (px) of an input node: its feature's field as a small image."""
@@ -63,18 +59,6 @@ INPUT_PEN, FADED_PEN = pg.mkPen("#333", width=1.5), pg.mkPen("#bbb", width=1)
 def diverging_colormap() -> pg.ColorMap:
     """Field values: negative → orange, 0 → near white, positive → blue (the decision plot's colours)."""
     return pg.ColorMap([0.0, 0.5, 1.0], [CLASS0, MIDDLE, CLASS1])
-
-
-def linear_weights(weights: dict[str, np.ndarray]) -> list[tuple[np.ndarray, np.ndarray | None]]:
-    """``[(W_k, b_k), …]`` of the `Linear` layers in order, from a state dict ("0.weight", "0.bias", …)."""
-    names = sorted(
-        (name for name, value in weights.items() if name.endswith(".weight") and value.ndim == 2), key=_index
-    )
-    return [(weights[name], weights.get(name[: -len("weight")] + "bias")) for name in names]
-
-
-def _index(name: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in name.split(".")[:-1])
 
 
 def layer_name(layer: int, layers: int) -> str:
@@ -93,21 +77,6 @@ def neuron_name(layer: int, index: int, layers: int, problem: Problem | None = N
             return f"output {index + 1}: the logit of class {index}"
         return "output" if index == 0 else f"output {index + 1}"
     return f"hidden layer {layer}, neuron {index + 1}"
-
-
-def model_features(features: Sequence[str], inputs: int) -> tuple[str, ...]:
-    """The features a model with ``inputs`` inputs takes: ``features`` (the configuration's) when their number
-    fits, else (a snapshot of the model before a change of features reached it) the defaults or the first ones."""
-    if len(features) == inputs:
-        return tuple(features)
-    return DEFAULT_FEATURES if inputs == len(DEFAULT_FEATURES) else FEATURE_NAMES[:inputs]
-
-
-def input_positions(tallest: int) -> np.ndarray:
-    """The y of each feature's node: spread over the tallest column's height (at least one unit apart)."""
-    count = len(FEATURE_NAMES)
-    spacing = max(1.0, tallest / count)
-    return spacing * ((count - 1) / 2 - np.arange(count, dtype=float))
 
 
 class NetworkView(QWidget):
@@ -141,6 +110,9 @@ class NetworkView(QWidget):
         self._short_names = False
         self._last: Snapshot | None = None
         self._stale = False
+        self._shown_layout: DiagramLayout | None = None
+        self._links_shown: dict[tuple[int, int], np.ndarray] = {}
+        self._shades_shown: np.ndarray | None = None
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setObjectName("networkDiagram")
         self.graphics.setBackground("w")
@@ -221,23 +193,27 @@ class NetworkView(QWidget):
 
     # -- drawing ------------------------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        """Restyle the links and neurons from ``snapshot.weights``; show its neuron field if it is ours."""
+        """Restyle the links and neurons from ``snapshot.network`` (the diagram prepared by the worker; made here
+        from ``snapshot.weights`` when it brings none or was laid out for other features); show its neuron
+        field if it is ours."""
         self._last = snapshot
         if not self.isVisible():
             self._stale = True  # drawn when shown: a hidden tab costs nothing
             return
         self._stale = False
         self._show_feature_fields(snapshot.extent)
-        layers = linear_weights(snapshot.weights)
-        if not layers:
+        frame = snapshot.network
+        if frame is None or (frame.layout.features, frame.layout.max_neurons) != (self.features, self.max_neurons):
+            frame = network_frame(snapshot.weights, self.features, self.max_neurons, self._shown_layout)
+        if frame is None:
             return
-        widths = [layers[0][0].shape[1], *(w.shape[0] for w, _ in layers)]
-        inputs = model_features(self.features, widths[0])
-        if widths != self.widths or inputs != self.inputs or snapshot.problem != self.problem:
+        layout = frame.layout
+        if (list(layout.widths), layout.inputs) != (self.widths, self.inputs) or snapshot.problem != self.problem:
             self.problem = snapshot.problem
-            self._layout(widths, inputs)
-        self._style_links([w for w, _ in layers])
-        self._style_neurons([b for _, b in layers])
+            self._layout(layout)
+        self._shown_layout = layout
+        self._style_links(frame.links)
+        self._style_neurons(frame.shades)
         self._show_field(snapshot)
 
     def set_features(self, features: Sequence[str]) -> None:
@@ -271,19 +247,17 @@ class NetworkView(QWidget):
         if self._stale and self._last is not None:
             self.show_snapshot(self._last)
 
-    def _layout(self, widths: list[int], inputs: tuple[str, ...]) -> None:
-        """Place the neurons of a new architecture (only when the layer sizes or the features change): the
-        input column holds every feature; the model's inputs link from the nodes of ``inputs``."""
-        self.widths, self.inputs = widths, inputs
-        self._drawn = [len(FEATURE_NAMES), *(min(width, self.max_neurons) for width in widths[1:])]
-        tallest = max(self._drawn[1:] + [1])
-        self._positions = [np.column_stack([np.zeros(len(FEATURE_NAMES)), input_positions(tallest)])]
-        self._positions += [
-            np.column_stack([np.full(n, float(layer)), (n - 1) / 2 - np.arange(n, dtype=float)])
-            for layer, n in enumerate(self._drawn[1:], start=1)
-        ]
-        self._input_rows = np.array([FEATURE_NAMES.index(name) for name in inputs], dtype=int)
-        self._segments = np.concatenate([self._layer_segments(k) for k in range(1, len(widths))])
+    def _layout(self, layout: DiagramLayout) -> None:
+        """Place the neurons of a new architecture (only when the layer sizes or the features change) where
+        ``layout`` puts them: the input column holds every feature; the model's inputs link from the nodes of
+        ``layout.inputs``."""
+        self.widths, self.inputs = list(layout.widths), layout.inputs
+        inputs = layout.inputs
+        self._drawn = list(layout.drawn)
+        tallest = layout.tallest
+        self._positions = list(layout.positions)
+        self._links_shown = {}
+        self._shades_shown = None
         spots = [(layer, index) for layer, n in enumerate(self._drawn) for index in range(n)]
         inputs_drawn = len(FEATURE_NAMES)
         pens = [INPUT_PEN if name in inputs else FADED_PEN for name in FEATURE_NAMES]
@@ -324,19 +298,6 @@ class NetworkView(QWidget):
         for name, (_, y) in zip(FEATURE_NAMES, self._positions[0], strict=True):
             self.input_labels[name].setPos(-(INPUT_SIZE / 2 + 3) / pixels, y)
 
-    def _sources(self, layer: int) -> np.ndarray:
-        """The positions of the neurons feeding ``layer``: for the first, the nodes of the model's features."""
-        return self._positions[0][self._input_rows] if layer == 1 else self._positions[layer - 1]
-
-    def _layer_segments(self, layer: int) -> np.ndarray:
-        """The ``(2·links, 2)`` end points of the drawn links into ``layer``, ordered as ``W[:out, :in].ravel()``."""
-        targets, sources = self._positions[layer], self._sources(layer)
-        out, inp = len(targets), len(sources)
-        ends = np.empty((out, inp, 2, 2))
-        ends[:, :, 0] = sources[None, :, :]
-        ends[:, :, 1] = targets[:, None, :]
-        return ends.reshape(-1, 2)
-
     def _name_columns(self) -> None:
         """Name each column on the bottom axis, with "16 of 128" under a capped layer, and say so below."""
         layers = len(self.widths)
@@ -351,34 +312,21 @@ class NetworkView(QWidget):
         self.cap_label.setText("; ".join(capped) + (" (the first ones)." if capped else ""))
         self.cap_label.setVisible(bool(capped))
 
-    def _style_links(self, weights: list[np.ndarray]) -> None:
-        values, strengths = [], []
-        for layer, w in enumerate(weights, start=1):
-            drawn = w[: self._drawn[layer], : len(self._sources(layer))].ravel()
-            scale = float(np.max(np.abs(w))) if w.size else 0.0
-            values.append(drawn)
-            strengths.append(np.abs(drawn) / scale if scale > 0 else np.zeros_like(drawn))
-        value, strength = np.concatenate(values), np.concatenate(strengths)
-        buckets = np.minimum((np.nan_to_num(strength) * len(LINK_WIDTHS)).astype(int), len(LINK_WIDTHS) - 1)
-        signs = np.where(value >= 0, POSITIVE, NEGATIVE)
-        for (sign, bucket), curve in self.links.items():
-            ends = self._segments[np.repeat((signs == sign) & (buckets == bucket), 2)]
-            curve.setData(ends[:, 0], ends[:, 1], connect="pairs")
+    def _style_links(self, links: dict[tuple[int, int], np.ndarray]) -> None:
+        """Hand each (sign, bucket) group's segments to its curve, unless it shows these already."""
+        for key, curve in self.links.items():
+            ends = links[key]
+            if self._links_shown.get(key) is not ends:
+                curve.setData(ends[:, 0], ends[:, 1], connect="pairs")
+                self._links_shown[key] = ends
 
-    def _style_neurons(self, biases: list[np.ndarray | None]) -> None:
-        """Inputs see-through (their image shows); every other neuron coloured by its bias: 0.5 ± ½·b / max |b|
-        of its layer; k class outputs in their class's colour."""
-        colors = [np.full(self._drawn[0], 0.5)]
-        for layer, bias in enumerate(biases, start=1):
-            n = self._drawn[layer]
-            if bias is None:
-                colors.append(np.full(n, 0.5))
-                continue
-            scale = float(np.max(np.abs(bias))) if bias.size else 0.0
-            colors.append(0.5 + 0.5 * bias[:n] / scale if scale > 0 else np.full(n, 0.5))
-        levels = np.clip(np.nan_to_num(np.concatenate(colors), nan=0.5), 0.0, 1.0)
-        shades = np.rint(levels * (BIAS_SHADES - 1)).astype(int).tolist()
-        brushes = [self._bias_brushes[shade] for shade in shades]
+    def _style_neurons(self, shades: np.ndarray) -> None:
+        """Inputs see-through (their image shows); every other neuron in its bias shade (`neuron_shades`);
+        k class outputs in their class's colour. Set only when the shades changed."""
+        if shades is self._shades_shown:
+            return
+        self._shades_shown = shades
+        brushes = [self._bias_brushes[shade] for shade in shades.tolist()]
         brushes[: self._drawn[0]] = [self._input_brush] * self._drawn[0]
         if self.problem.kind == "multiclass":
             outputs = self._drawn[-1]

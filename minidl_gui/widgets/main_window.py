@@ -172,9 +172,9 @@ class MainWindow(QMainWindow):
 
     def _draw_side_tabs(self, snapshot: Snapshot) -> None:
         """The side tabs: the one shown draws; the hidden ones only keep the data, drawn when shown."""
-        self.curves.show_history(self.history, snapshot.problem)
+        self.curves.show_history(self.history, snapshot.problem, snapshot.curves)
         self.network.show_snapshot(snapshot)
-        self.gradients.show_history(self.history)
+        self.gradients.show_history(self.history, snapshot.curves)
         self.confusion.show_snapshot(snapshot)
 
     def _draw_status(self, snapshot: Snapshot) -> None:

@@ -68,7 +68,7 @@ def test_one_snapshot_at_a_time(small_config):
 def test_a_rendering_that_raised_is_kept_once_with_its_source(small_config, monkeypatch):
     session = trained(small_config, 1)
 
-    def broken(source, model):
+    def broken(source, model, frames):
         raise ValueError("no picture today")
 
     monkeypatch.setattr(snapshot_renderer, "render_snapshot", broken)
@@ -152,11 +152,11 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
     real = snapshot_renderer.render_snapshot
     calls: list[int] = []
 
-    def fails_once(source, model):
+    def fails_once(source, model, frames):
         calls.append(source.epoch)
         if len(calls) == 1:
             raise ValueError("no picture today")
-        return real(source, model)
+        return real(source, model, frames)
 
     monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_once)
     worker = TrainingWorker(Session(config), interval=0.0, render_thread=True)
