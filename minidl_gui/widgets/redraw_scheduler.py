@@ -15,8 +15,11 @@ from its first slice to its end — the slices, their painting and whatever ran 
 between frames: other UI work (none while the app trains untouched; a benchmark's 5 ms probe timer, ~0.05 core)
 does not slow the redraws down.
 
-Throttled views (the side tab, the status bar) are drawn at most every `period` seconds while training; one
-skipped is drawn by a later frame, or by a catch-up frame when no snapshot comes in time. A snapshot that
+Throttled views (the side tab, the status bar) are drawn at most every `period` seconds while training, and a
+costly one less often: each has a budget of its own, `THROTTLED_SHARE` of the UI thread (its slice's CPU, painting
+included, over the seconds between two of its redraws), and its cost is left out of the frame's (the frames' budget
+paces the decision plot, which animates). One skipped is drawn by a later frame, or by a catch-up frame when no
+snapshot comes in time. A snapshot that
 arrives during a frame is merged: the views not drawn since then draw the newest. When training halts
 (`set_training(False)`: the worker sends the final snapshot *before* the state) every view still owing a
 snapshot is drawn at once (`flush`), so whoever sees "done" or "paused" sees the whole final picture. A snapshot
@@ -40,6 +43,9 @@ THROTTLE_FRAMES = 3
 """...and at most every this many budget intervals: the side tab costs about twice the decision plot, so when the
 budget slows the frames down the decision plot keeps most of them (``period = max(THROTTLE_SECONDS,
 THROTTLE_FRAMES × interval)``)."""
+THROTTLED_SHARE = 0.05
+"""The most of a core each throttled view may take while training: a side tab whose slice costs 25 ms (its curves'
+updates and paint) redraws every 0.5 s, not every 0.25 s."""
 PAINT_HOPS = 2
 """Low-priority events a slice posts one after the other before it starts the next slice's timer: a widget's
 paint is a low-priority ``UpdateRequest`` posted by its ``update()`` — by a `QGraphicsScene` one queued call later —
@@ -101,6 +107,10 @@ class RedrawScheduler(QObject):
         self._posted = self._delivered = 0  # low-priority hops posted and delivered (in order)
         self._awaited: int | None = None  # the hop whose delivery goes on with the frame
         self._hops_left = 0
+        self._slice_started: tuple[View, float] | None = None  # the view of the slice in progress, its start's CPU
+        self.view_cost: dict[str, float] = {}
+        """Each throttled view's smoothed CPU seconds per slice (its painting included)."""
+        self._throttled_cpu = 0.0  # the frame's CPU spent in throttled views' slices (not the frames' budget's)
 
     # -- what the window and the controller call ----------------------------------------------------
     @Slot(object)
@@ -134,7 +144,7 @@ class RedrawScheduler(QObject):
         """Draw every view that has not drawn the latest snapshot, now, throttled or not; end the frame."""
         self._slice.stop()
         self._catch_up.stop()
-        self._awaited = None  # a hop still on its way goes on with nothing
+        self._awaited, self._slice_started = None, None  # a hop still on its way goes on with nothing
         if self.latest is not None:
             for view in self.views:
                 if view.name in self.dirty:
@@ -153,12 +163,17 @@ class RedrawScheduler(QObject):
         if not (view.throttled and self.training):
             return True
         drawn = self._drawn_at.get(view.name)
-        return drawn is None or self.clock() - drawn >= self.period
+        return drawn is None or self.clock() - drawn >= self.period_of(view.name)
 
     @property
     def period(self) -> float:
-        """Seconds between two redraws of a throttled view while training."""
+        """Seconds between two redraws of a throttled view while training, whatever it costs."""
         return max(self.throttle, THROTTLE_FRAMES * self.budget.interval)
+
+    def period_of(self, name: str) -> float:
+        """Seconds between two redraws of throttled view ``name``: `period`, or longer for a view whose slice costs
+        more than `THROTTLED_SHARE` of that."""
+        return max(self.period, self.view_cost.get(name, 0.0) / THROTTLED_SHARE)
 
     def _draw(self, view: View) -> None:
         self.dirty.discard(view.name)
@@ -173,6 +188,7 @@ class RedrawScheduler(QObject):
         if view is None:
             self._end_frame()
             return
+        self._slice_started = (view, self.cpu_clock())
         self._draw(view)
         self._hops_left = PAINT_HOPS  # the next view, or the frame's end, once this slice is painted
         self._post_hop()
@@ -193,8 +209,20 @@ class RedrawScheduler(QObject):
                 self._post_hop()
             else:
                 self._awaited = None
+                self._slice_painted()
                 self._slice.start()
         return True
+
+    def _slice_painted(self) -> None:
+        """A throttled view's slice is over (painted): its CPU goes to its own budget, not the frames'."""
+        started, self._slice_started = self._slice_started, None
+        if started is None or not started[0].throttled:
+            return
+        view, cpu = started
+        cost = max(0.0, self.cpu_clock() - cpu)
+        self._throttled_cpu += cost
+        last = self.view_cost.get(view.name)
+        self.view_cost[view.name] = cost if last is None else (last + cost) / 2
 
     def _end_frame(self) -> None:
         """After a frame's last slice: ``frameDrawn`` and the budget fed, if the frame drew a new snapshot (a
@@ -209,14 +237,16 @@ class RedrawScheduler(QObject):
             return
         self._unsignalled = False
         if self.training:
-            self.budget.frame(self._frame_cpu, now - self._last_end)
+            self.budget.frame(max(0.0, self._frame_cpu - self._throttled_cpu), now - self._last_end)
             self.intervalChanged.emit(self.budget.interval)
-        self._last_end, self._frame_cpu = now, 0.0
+        self._last_end, self._frame_cpu, self._throttled_cpu = now, 0.0, 0.0
         self.frameDrawn.emit()
 
     def _start_catch_up(self, now: float) -> None:
         """Throttled views skipped: drawn by the next frame, or by a catch-up frame when they are due, if none came."""
-        owed = [self._drawn_at.get(v.name, now) + self.period - now for v in self.views if v.name in self.dirty]
+        owed = [
+            self._drawn_at.get(v.name, now) + self.period_of(v.name) - now for v in self.views if v.name in self.dirty
+        ]
         if owed:
             self._catch_up.start(max(0, round(1000 * min(owed))))
 

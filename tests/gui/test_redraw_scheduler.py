@@ -265,8 +265,8 @@ def test_a_snapshot_while_halted_is_drawn_whole_and_synchronously(recorder) -> N
 
 
 def test_each_training_frame_feeds_the_budget_and_sends_its_interval(qtbot, recorder) -> None:
-    """The budget gets the CPU seconds of the frame's slices (and what ran between them), not of the idle time
-    before it, and the wall seconds since the last frame."""
+    """The budget gets the CPU seconds of the frame's slices (and what ran between them) but the throttled views'
+    (which have budgets of their own), not of the idle time before it, and the wall seconds since the last frame."""
     intervals: list[float] = []
     scheduler = training(recorder, budget=RedrawBudget(share=0.1))
     scheduler.intervalChanged.connect(intervals.append)
@@ -282,8 +282,9 @@ def test_each_training_frame_feeds_the_budget_and_sends_its_interval(qtbot, reco
     recorder.cpu.now += 0.5  # a timer's work while no frame was drawn
     with qtbot.waitSignal(scheduler.frameDrawn):
         scheduler.offer("s1")
-    assert intervals == [pytest.approx(0.2)]  # 20 ms per frame at 10 % of a core
-    assert scheduler.budget.busy == pytest.approx(0.4)  # 20 ms in 50 ms
+    assert intervals == [pytest.approx(0.15)]  # the decision plot's 15 ms per frame at 10 % of a core
+    assert scheduler.budget.busy == pytest.approx(0.3)  # 15 ms in 50 ms
+    assert scheduler.view_cost["side"] == pytest.approx(0.005)
 
 
 def test_a_synchronous_draw_while_training_feeds_the_budget_only_its_own_cpu(recorder) -> None:
@@ -372,3 +373,36 @@ def test_the_controller_routes_snapshots_through_the_scheduler_and_the_budget_to
     window.redraws.intervalChanged.emit(0.3)
     assert controller.worker.interval == 0.3
     assert np.isfinite(controller.worker.interval)
+
+
+def test_a_costly_throttled_view_redraws_less_often_and_is_not_the_frames_cost(qtbot, recorder) -> None:
+    """The side tab's slice costs 30 ms of CPU: at THROTTLED_SHARE 0.05 it waits 0.6 s between redraws, and the
+    frames' budget (which paces the worker) is fed the frame's CPU without it."""
+    from minidl_gui.widgets.redraw_scheduler import THROTTLED_SHARE
+
+    budget = RedrawBudget(share=0.5, smoothing=1e9)
+    scheduler = training(recorder, budget=budget, throttle=0.25)
+
+    def costs(seconds: float):
+        def hook() -> None:
+            recorder.cpu.now += seconds
+
+        return hook
+
+    recorder.on_draw = {"decision": costs(0.004), "side": costs(0.030)}
+    recorder.wall.now += 0.1
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    assert scheduler.view_cost["side"] == pytest.approx(0.030)
+    assert scheduler.period_of("side") == pytest.approx(0.030 / THROTTLED_SHARE)
+    assert budget.cost == pytest.approx(0.004)  # the decision plot's 4 ms, not the side tab's 30
+    recorder.log.clear()
+    recorder.wall.now += 0.3  # past the 0.25 s throttle, not the side tab's 0.6 s
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s2")
+    assert recorder.names() == ["decision", "status", "drawn"]
+    recorder.log.clear()
+    recorder.wall.now += 0.35  # 0.65 s since its last redraw
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s3")
+    assert recorder.names() == ["decision", "side", "status", "drawn"]
