@@ -26,13 +26,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs a CUDA GPU (torch.cuda.is_available() is False)")
 
 
+def _device(name: str) -> torch.device:
+    """``name`` as torch reports a tensor's device: CUDA with its index (``cuda:0``; ``torch.device("cuda")`` is not
+    equal to it), the others as named."""
+    if name == "cuda" and torch.cuda.is_available():
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device(name)
+
+
 @pytest.fixture(params=["cpu", CUDA])
 def device(request: pytest.FixtureRequest) -> torch.device:
     """A device that holds values: the CPU, and CUDA (marked ``cuda``)."""
-    return torch.device(request.param)
+    return _device(request.param)
 
 
 @pytest.fixture(params=["cpu", "meta", CUDA])
 def any_device(request: pytest.FixtureRequest) -> torch.device:
     """A device to put tensors on: the CPU, ``meta`` (no values: for where things land) and CUDA."""
-    return torch.device(request.param)
+    return _device(request.param)
