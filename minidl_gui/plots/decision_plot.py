@@ -61,9 +61,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
     problem changes.
 
     The train and test points are painted from a pixmap of their last paint (``DeviceCoordinateCache``) while
-    only the heatmap under them changes. Not bit-identical to painting them each time: where antialiased
-    points overlap, compositing them onto transparency and then onto the heatmap rounds differently in 8 bits
-    (at most 2/255 per channel, on those pixels; tests/gui/test_point_cache.py)."""
+    only the heatmap under them changes. Not bit-identical to painting them each time: their translucent
+    pixels (antialiased edges, overlaps), composited onto transparency and then onto the heatmap, round
+    differently in 8 bits (at most 2/255 per channel, on those pixels; tests/gui/test_point_cache.py)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,7 +1,7 @@
-"""The decision plot's cached train and test points (``DeviceCoordinateCache``): the plot looks as one that paints
-them afresh every time, within 2/255 per channel where points overlap — rendered afresh (``grab``) and as painted
-on screen after each redraw (the window's backing store, updated piecewise), after new points and after the data
-area moves by a fraction of a pixel."""
+"""The decision plot's cached train and test points (``DeviceCoordinateCache``): the plot looks as one that
+paints them afresh every time, within 2/255 per channel on their translucent pixels (antialiased edges,
+overlaps) — rendered afresh (``grab``) and as painted on screen after each redraw (the window's backing
+store, updated piecewise), after new points and after the data area moves by a fraction of a pixel."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from minidl_gui.plots.decision_plot import DecisionPlot
 from tests.gui.conftest import SMALL
 
 TOLERANCE = 2
-"""Largest difference per channel (of 255): overlapping antialiased points composited onto transparency first."""
+"""Largest difference per channel (of 255): translucent pixels of the points composited onto transparency first."""
 SIZE = (420, 380)
 
 
