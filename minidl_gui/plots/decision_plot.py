@@ -23,7 +23,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.problem import Problem
 from minidl_gui.model.decision_frame import (
@@ -61,7 +61,12 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
     test points (hollow squares, toggle with ``set_show_test``), misclassified points ringed in red, and a
     `ColorBarItem` legend of the value scale (binary and regression). ``show_snapshot`` updates the items in
     place, and only those whose data changed: the points only when the data (``data_version``) or the
-    problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output"."""
+    problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output".
+
+    The train and test points are painted from a pixmap of their last paint (``DeviceCoordinateCache``) while
+    only the heatmap under them changes. Not bit-identical to painting them each time: their translucent
+    pixels (antialiased edges, overlaps), composited onto transparency and then onto the heatmap, round
+    differently in 8 bits (at most 2/255 per channel, on those pixels; tests/gui/test_point_cache.py)."""
 
     viewOptionsChanged = Signal(object)  # noqa: N815 (Qt naming) - a ViewOptions
 
@@ -88,6 +93,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self.wrong_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen(WRONG, width=1.5), brush=None, name="wrong")
         for item in (self.train_points, self.test_points, self.wrong_points):
             self.plot.addItem(item)
+        for item in (self.train_points, self.test_points):  # painted from a pixmap until the data change
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.plot.vb.geometryChanged.connect(self._repaint_cached_points)
         self.legend = pg.LegendItem(colCount=3, labelTextColor="#333", labelTextSize="8pt")
         self.addItem(self.legend, row=1, col=0)
         self.discretize_check = QCheckBox("Discretize output")
@@ -133,6 +141,12 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if abs(x_margin - left) > 1 or abs(y_margin - top) > 1:
             layout.setContentsMargins(x_margin, y_margin, x_margin, y_margin)
             self.ci.resize(float(self.viewport().width()), float(self.viewport().height()))  # as small as it may be
+
+    def _repaint_cached_points(self) -> None:
+        """Paint the cached points afresh when the data area moves: Qt would shift their pixmap by whole
+        pixels, and the points would land up to half a pixel from where a fresh paint puts them."""
+        self.train_points.update()
+        self.test_points.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         """A narrow plot stacks its legend; then the square is kept."""
