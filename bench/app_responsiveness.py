@@ -16,6 +16,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -193,19 +194,22 @@ def measure_app(config: Config, seconds: float, *, show: bool = True, switch_int
     painting): a diagnosis of what the painting costs. ``switch_interval``: the GIL's switch interval for this
     run instead of the app's own (restored after)."""
     ensure_offscreen()
-    from minidl_gui.launch import application, create_window
+    from minidl_gui.launch import application, create_window, freeze_startup_objects
 
     application()
     app_switch_interval = sys.getswitchinterval()
     if switch_interval is not None:
         sys.setswitchinterval(switch_interval)
     try:
-        return _measure_app(create_window, config, seconds, show)
+        return _measure_app(create_window, config, seconds, show, freeze_startup_objects)
     finally:
         sys.setswitchinterval(app_switch_interval)
 
 
-def _measure_app(create_window, config: Config, seconds: float, show: bool) -> AppRun:  # noqa: ANN001
+def _measure_app(  # noqa: ANN001
+    create_window, config: Config, seconds: float, show: bool, settle: Callable[[], None] = lambda: None
+) -> AppRun:
+    """`measure_app` with its app: ``create_window`` builds it, ``settle`` runs once it is shown (as the app does)."""
     with quiet_qt_messages("propagateSizeHints"):
         controller = create_window(config, remember=False)
         window = controller.window
@@ -221,6 +225,7 @@ def _measure_app(create_window, config: Config, seconds: float, show: bool) -> A
         timer = TimerProbe(window)
         if show:
             window.show()
+        settle()
         try:
             if not run_event_loop(STARTUP_TIMEOUT, redraws.redrawn):
                 raise RuntimeError(f"the window drew no snapshot within {STARTUP_TIMEOUT:g} s")

@@ -11,6 +11,8 @@ without a frame for the history shown, the view makes it with the same function.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
@@ -38,6 +40,9 @@ CURVES = (
 )
 """Each curve: its history column, its plot (the loss or the metric plot), colour, legend label and line style.
 The metric plot shows the accuracies for a classification, RMSE (solid) and R² (dashed) for a regression."""
+CURVE_PLOTS = {key: plot for key, plot, *_ in CURVES}
+"""Each curve's plot: "loss" or "metric"."""
+PLOTS = ("loss", "metric")
 METRIC_LABELS = {False: ("Accuracy", "accuracy (%)"), True: ("RMSE and R²", "RMSE · R²")}
 
 SPAN_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
@@ -123,7 +128,8 @@ class CurvesView(QWidget):
         layout.addWidget(self.accuracy_plot, 2)
         self._history = History()
         self._frame: CurvesFrame | None = None
-        self._drawn: tuple[int, object] = (0, None)
+        self._drawn: dict[str, tuple[int, object]] = {}
+        """Per plot ("loss", "metric"): the (length, last record) of the history it shows."""
         self._span = float(MIN_SPAN)
         self._stale = False
         for plot in (self.loss_plot, self.accuracy_plot):
@@ -160,13 +166,20 @@ class CurvesView(QWidget):
             plot.setYRange(50, 100, padding=0.02)
             plot.enableAutoRange(y=True)
         self._metric_range = None
-        self._drawn = (0, None)
+        self._drawn = {}
 
-    def show_history(self, history: History, problem: Problem | None = None, frame: CurvesFrame | None = None) -> None:
+    def show_history(
+        self,
+        history: History,
+        problem: Problem | None = None,
+        frame: CurvesFrame | None = None,
+        plots: Sequence[str] = PLOTS,
+    ) -> None:
         """Feed the curves from ``history``, unless they show it already (same length, same last record)
         or are hidden (another tab shown): then when they are shown again. ``problem`` picks the metric plot's
         curves (`set_regression`); None: a history with RMSE values is a regression's. ``frame``: the history's
-        curves prepared by the worker (`Snapshot.curves`); made here when None or not of this history."""
+        curves prepared by the worker (`Snapshot.curves`); made here when None or not of this history. ``plots``:
+        which plots to feed now, "loss" and/or "metric" (the window draws them in separate slices while training)."""
         if problem is not None:
             self.set_regression(problem.kind == "regression")
         elif len(history):
@@ -179,18 +192,21 @@ class CurvesView(QWidget):
             return
         self._stale = False
         drawn = (len(history), history.records[-1] if len(history) else None)
-        if drawn[0] == self._drawn[0] and drawn[1] is self._drawn[1]:
+        todo = [plot for plot in plots if self._drawn.get(plot, (0, None)) != drawn]
+        if not todo:
             return
-        self._drawn = drawn
         frame = self._frame
         if frame is None or frame.regression != self._regression or not frame.matches(history):
             frame = self._frame = curves_frame(history, self._regression)
         for key, (x, y) in frame.curves.items():
-            self.curves[key].setData(x, y)
-        if self._regression:
+            if CURVE_PLOTS[key] in todo:
+                self.curves[key].setData(x, y)
+        if self._regression and "metric" in todo:
             self._fit_regression_range(frame.metric_range)
+        for plot in todo:
+            self._drawn[plot] = drawn
         self.fit_epochs()
-        settle_auto_range(self.loss_plot, self.accuracy_plot)
+        settle_auto_range(*(self.loss_plot if plot == "loss" else self.accuracy_plot for plot in todo))
 
     def _fit_regression_range(self, y_range: tuple[float, float] | None) -> None:
         """The metric plot's y range for RMSE and R² (`curves_frame.regression_range`), set only when it changes."""

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
             (
                 View("decision", self.decision.show_snapshot),
                 View("side", self._draw_side_tabs, throttled=True),
+                View("metric", self._draw_metric_plot, throttled=True),
                 View("status", self._draw_status, throttled=True),
             ),
             self,
@@ -171,11 +172,17 @@ class MainWindow(QMainWindow):
         self.history.extend(snapshot.results)
 
     def _draw_side_tabs(self, snapshot: Snapshot) -> None:
-        """The side tabs: the one shown draws; the hidden ones only keep the data, drawn when shown."""
-        self.curves.show_history(self.history, snapshot.problem, snapshot.curves)
+        """The side tabs: the one shown draws (of the curves, the loss plot: the metric plot is `_draw_metric_plot`'s
+        slice); the hidden ones only keep the data, drawn when shown."""
+        self.curves.show_history(self.history, snapshot.problem, snapshot.curves, plots=("loss",))
         self.network.show_snapshot(snapshot)
         self.gradients.show_history(self.history, snapshot.curves)
         self.confusion.show_snapshot(snapshot)
+
+    def _draw_metric_plot(self, snapshot: Snapshot) -> None:
+        """The curves' second plot (accuracy, or RMSE and R²), in a slice of its own: each plot's update and paint
+        is a slice of ~10 ms, where the two were one of ~20."""
+        self.curves.show_history(self.history, snapshot.problem, snapshot.curves, plots=("metric",))
 
     def _draw_status(self, snapshot: Snapshot) -> None:
         self.status.show_history(self.history, progress=(snapshot.step, snapshot.steps))
