@@ -18,9 +18,10 @@ import math
 
 WORKER_SHARE = 0.05
 """The largest share of the worker's time spent preparing snapshots (the rest trains)."""
-RENDER_SHARE = 0.3
+RENDER_SHARE = 0.2
 """The largest share of a core the snapshot renderer's thread may take (`minidl_gui.snapshot_renderer`): it shares
-the second core with the window's thread, and the Python between its torch operations holds the GIL."""
+the second core with the window's thread, and the Python between its torch operations holds the GIL (a wide
+network's snapshot, 0.5 s of matrix products on the decision grid, then waits 2.5 s for the next)."""
 SMOOTHING = 0.25
 """Weight of the newest preparation time in the moving average."""
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Slot
 from minidl_gui import snapshot_renderer
 from minidl_gui.model.history import History
 from minidl_gui.model.session import Session
+from minidl_gui.model.snapshot_budget import RENDER_SHARE
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.snapshot_renderer import SnapshotRenderer
 from minidl_gui.worker import TrainingWorker
@@ -182,7 +183,7 @@ def test_the_renderers_cpu_time_paces_the_worker(small_config):
     renderer.close()
     assert len(measured) == 1 and measured[0] >= 0
     worker = TrainingWorker(Session(small_config), interval=0.04, render_thread=True)
-    worker.render_budget.record(0.06)  # 60 ms of rendering at RENDER_SHARE 0.3: one snapshot per 0.2 s at most
-    assert worker.snapshot_interval() == pytest.approx(0.06 / 0.3)
+    worker.render_budget.record(0.06)  # 60 ms of rendering at RENDER_SHARE 0.2: one snapshot per 0.3 s at most
+    assert worker.snapshot_interval() == pytest.approx(0.06 / RENDER_SHARE) == pytest.approx(0.3)
     worker.set_interval(0.5)
     assert worker.snapshot_interval() == 0.5
