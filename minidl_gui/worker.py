@@ -465,7 +465,8 @@ class TrainingWorker(QObject):
         """Send a snapshot: ``force``d, now, rendered here (after any the renderer is rendering: order is kept); else
         only when the window drew the last one, `snapshot_interval` passed since it went out and the renderer is free
         — rendered there. The worker's CPU time for it is recorded in ``budget``, the renderer's in
-        ``render_budget``."""
+        ``render_budget``. A rendering of the renderer's that failed raises here (the run fails), with the next
+        snapshot due or, before it, the next forced one, which then brings the failed one's history rows."""
         renderer = self._renderer
         now = self._clock()
         if not force:
@@ -480,13 +481,19 @@ class TrainingWorker(QObject):
                 return
         self._last_emit, self._drawn = now, False
         work = self._work_clock()
+        failure = None
         if force or renderer is None:
             if renderer is not None:
                 renderer.wait_idle()
+                failure = renderer.take_failure()  # the last rendering failed: its rows go out with this one
+                if failure is not None:
+                    self.session.resend_from(failure[1].start)
             self.yielded.emit(self.session.snapshot())
         else:
             renderer.submit(self.session.capture(), self._render_model())
         self.budget.record(self._work_clock() - work)
+        if failure is not None:
+            raise failure[0]  # the run fails now, as at the next snapshot it would (not in a later run)
 
     def _render_model(self) -> Sequential:
         """A copy of the session's model for the renderer (made again only for another model, device or dtype)."""

@@ -174,6 +174,40 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
     assert [int(epoch) for epoch in harness.window.history.column("epoch")] == list(range(1, 41))
 
 
+def test_a_rendering_failed_just_before_the_run_halted_loses_no_row_and_is_said_once(qtbot, small_config, monkeypatch):
+    """The run halts (here: its last epoch) before another snapshot is due: the halting snapshot brings the failed
+    one's rows, the failure is reported then, and a later run does not fail on it again."""
+    config = small_config.replace(training=replace(small_config.training, max_epochs=2))
+    real = snapshot_renderer.render_snapshot
+    calls: list[int] = []
+
+    def fails_once(source, model, frames):
+        calls.append(source.epoch)
+        if len(calls) == 1:
+            raise ValueError("no picture today")
+        return real(source, model, frames)
+
+    monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_once)
+    worker = TrainingWorker(Session(config), interval=0.0, render_thread=True)
+    errors: list[str] = []
+    worker.errored.connect(errors.append, Qt.ConnectionType.DirectConnection)
+    harness = Harness(qtbot, worker)
+    try:
+        worker.submit(Train())
+        halted = (WorkerState.DONE, WorkerState.FAILED)
+        qtbot.waitUntil(lambda: any(("state", state) in harness.window.events for state in halted), timeout=30_000)
+        assert calls == [1]  # the renderer's only snapshot: the one after epoch 1, which failed; epoch 2 ended the run
+        assert [int(epoch) for epoch in harness.window.history.column("epoch")] == [1, 2]
+        assert ("state", WorkerState.FAILED) in harness.window.events
+        qtbot.waitUntil(lambda: bool(errors))  # said on the worker's thread right after the state
+        assert errors == ["ValueError: no picture today"]
+        harness.train_until(WorkerState.DONE)  # a new run (the last ended): no stale failure
+    finally:
+        harness.close()
+    assert errors == ["ValueError: no picture today"]
+    assert [int(epoch) for epoch in harness.window.history.column("epoch")] == [1, 2]
+
+
 def test_the_renderers_cpu_time_paces_the_worker(small_config):
     session = trained(small_config, 1)
     measured: list[float] = []
