@@ -107,6 +107,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._points_key: tuple[int, Problem] | None = None
         self._value_range = BINARY_RANGE
         self._extent: tuple[float, ...] = ()
+        self._image_placed: tuple[object, object] = ((), None)  # the (extent, image shape) of the last setRect
         self._show_test = True
         self._discretize = False
         self._last: Snapshot | None = None
@@ -202,10 +203,10 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if picture is not None and (picture.discretize, picture.value_range) != (self._discretize, self._value_range):
             picture = self._local_picture(snapshot)  # a toggle the worker had not seen when it made the frame
         self._show_picture(picture)
+        self._place_image(snapshot.extent)
         if snapshot.extent != self._extent:
             self._extent = snapshot.extent
             x0, x1, y0, y1 = snapshot.extent
-            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         if new_points:
             self._points_key = points_key
@@ -213,6 +214,16 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self._draw_wrong(snapshot, force=True)
         else:
             self._draw_wrong(snapshot)
+
+    def _place_image(self, extent: tuple[float, float, float, float]) -> None:
+        """Stretch the heatmap over ``extent``, when the extent or the image's size changed: `ImageItem.setRect`
+        scales by the size of the image it holds then (a new resolution over the same extent needs it again)."""
+        shape = None if self.image.image is None else self.image.image.shape[:2]
+        if (extent, shape) == self._image_placed:
+            return
+        self._image_placed = (extent, shape)
+        x0, x1, y0, y1 = extent
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def _set_problem(self, problem: Problem) -> None:
         """Title, colour bar and legend for ``problem``."""
