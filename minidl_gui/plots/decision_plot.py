@@ -14,7 +14,8 @@ the thresholded output, the sign of a prediction; toggling it redraws the last s
 
 What it draws comes prepared (`Snapshot.decision`, a `minidl_gui.model.decision_frame.DecisionFrame` made on the
 worker thread): the plot only hands the arrays to its items, and only those that changed. A snapshot without a
-frame, or one drawn before the worker saw a toggle of "Discretize output", is prepared here by the same functions.
+frame is prepared here by the worker's own `FrameMaker`, one drawn before the worker saw a toggle of "Discretize
+output" gets its picture from the same `decision_picture`.
 """
 
 from __future__ import annotations
@@ -26,16 +27,9 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.problem import Problem
-from minidl_gui.model.decision_frame import (
-    BINARY_RANGE,
-    DecisionFrame,
-    Picture,
-    decision_picture,
-    point_colours,
-    problem_value_range,
-    wrong_positions,
-)
+from minidl_gui.model.decision_frame import BINARY_RANGE, DecisionFrame, Picture, decision_picture
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.model.snapshot_frames import FrameMaker
 from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.point_editor import PointEditor
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
@@ -112,6 +106,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._discretize = False
         self._last: Snapshot | None = None
         self._frame: DecisionFrame | None = None
+        self._frame_maker: FrameMaker | None = None  # made on the first snapshot that brings no frame
         self._wrong_shown: tuple[np.ndarray, ...] = ()
         self._picture_shown: tuple[object, object] = (None, None)  # the (image, boundary) arrays set last
         self.editor = PointEditor(self.plot, self)
@@ -249,15 +244,17 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self.legend.addItem(pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=9), label)
 
     def _local_frame(self, snapshot: Snapshot) -> DecisionFrame:
-        """The frame of a snapshot that brings none, made here as the worker would."""
-        train, test = snapshot.train, snapshot.test
-        scale = problem_value_range(snapshot.problem, train.y, test.y)
-        return DecisionFrame(
-            picture=decision_picture(snapshot.grid, snapshot.extent, snapshot.problem, scale, self._discretize),
-            value_range=scale,
-            train_wrong=wrong_positions(train.x, snapshot.train_wrong),
-            test_wrong=wrong_positions(test.x, snapshot.test_wrong),
-            points=point_colours(snapshot.problem, train.y, test.y, scale),
+        """The frame of a snapshot that brings none, made here by the worker's own `FrameMaker.decision`."""
+        if self._frame_maker is None:
+            self._frame_maker = FrameMaker()
+        return self._frame_maker.decision(
+            snapshot.grid,
+            snapshot.extent,
+            snapshot.problem,
+            snapshot.data_version,
+            (snapshot.train, snapshot.test),
+            (snapshot.train_wrong, snapshot.test_wrong),
+            self.view_options,
         )
 
     def _local_picture(self, snapshot: Snapshot) -> Picture | None:
