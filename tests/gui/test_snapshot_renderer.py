@@ -187,3 +187,74 @@ def test_the_renderers_cpu_time_paces_the_worker(small_config):
     assert worker.snapshot_interval() == pytest.approx(0.06 / RENDER_SHARE) == pytest.approx(0.3)
     worker.set_interval(0.5)
     assert worker.snapshot_interval() == 0.5
+
+
+class Mirror:
+    """The window's history as `MainWindow.show_snapshot` keeps it, fed on whatever thread delivers (direct), with
+    each snapshot acknowledged at once and the thread that delivered it noted."""
+
+    def __init__(self, worker: TrainingWorker) -> None:
+        self.worker, self.history, self.threads = worker, History(), []
+        self.states: list = []
+        self.errors: list[str] = []
+        direct = Qt.ConnectionType.DirectConnection
+        worker.yielded.connect(self.snapshot, direct)
+        worker.stateChanged.connect(self.states.append, direct)
+        worker.errored.connect(self.errors.append, direct)
+
+    def snapshot(self, snapshot) -> None:
+        self.threads.append(threading.current_thread().name)
+        self.history.truncate(snapshot.start)
+        self.history.extend(snapshot.results)
+        self.worker.snapshot_consumed()
+
+
+def failing_renders(monkeypatch, failures: int = 1) -> list[int]:
+    """The renderer thread's first ``failures`` renderings raise ValueError; gives the epochs it rendered."""
+    real = snapshot_renderer.render_snapshot
+    calls: list[int] = []
+
+    def fails_first(source, model, frames):
+        calls.append(source.epoch)
+        if len(calls) <= failures:
+            raise ValueError("no picture today")
+        return real(source, model, frames)
+
+    monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_first)
+    return calls
+
+
+def test_a_rendering_that_failed_just_before_a_halt_fails_the_run_with_every_row_sent(
+    small_config, monkeypatch, run_until_halted
+):
+    """Epoch 1's snapshot fails on the renderer; epoch 2 ends a Train(2): the halt's snapshot, which waits for the
+    renderer, carries epoch 1's row too, and the failure is reported then (not at some later Train)."""
+    failing_renders(monkeypatch)
+    worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
+    mirror = Mirror(worker)
+    worker.submit(Train(2))
+    run_until_halted(worker)
+    assert [int(epoch) for epoch in mirror.history.column("epoch")] == [1, 2]
+    assert mirror.errors == ["ValueError: no picture today"] and mirror.states == ["running", "failed"]
+    worker.submit(Train(4))
+    run_until_halted(worker)
+    assert mirror.errors == ["ValueError: no picture today"], "reported once"
+    assert [int(epoch) for epoch in mirror.history.column("epoch")] == [1, 2, 3, 4]
+    assert mirror.states[-1] == "paused"
+
+
+def test_after_a_rendering_failed_training_sends_snapshots_again(small_config, monkeypatch, run_until_halted):
+    """The failed snapshot never reached the window, which therefore acknowledges nothing: the worker must not wait
+    for that acknowledgement before the next one."""
+    failing_renders(monkeypatch)
+    worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
+    mirror = Mirror(worker)
+    worker.submit(Train())
+    run_until_halted(worker)
+    assert mirror.states[-1] == "failed"
+    failed_at, delivered = worker.session.epoch, len(mirror.threads)
+    worker.submit(Train(failed_at + 3))  # a fresh renderer thread (run() starts one), idle
+    run_until_halted(worker)
+    assert mirror.states[-1] == "paused"
+    assert "snapshotRenderer" in mirror.threads[delivered:], "epochs' snapshots rendered on the renderer again"
+    assert [int(epoch) for epoch in mirror.history.column("epoch")] == list(range(1, failed_at + 4))
