@@ -121,7 +121,8 @@ class TrainingWorker(QObject):
         self.budget = SnapshotBudget()
         """The worker's own share: capturing (or, without a renderer, rendering) a snapshot."""
         self.render_budget = SnapshotBudget(RENDER_SHARE)
-        """The renderer's share of a core (it shares the second core with the window's thread)."""
+        """The renderer's share of a core (it shares the second core with the window's thread), fed what rendering a
+        snapshot costs: on the renderer, and, with a renderer, here (the forced ones)."""
         self.render_thread = render_thread
         self._clock, self._work_clock = clock, work_clock
         self._renderer: SnapshotRenderer | None = None
@@ -464,8 +465,8 @@ class TrainingWorker(QObject):
     def _emit_snapshot(self, force: bool = False) -> None:
         """Send a snapshot: ``force``d, now, rendered here (after any the renderer is rendering: order is kept); else
         only when the window drew the last one, `snapshot_interval` passed since it went out and the renderer is free
-        — rendered there. The worker's CPU time for it is recorded in ``budget``, the renderer's in
-        ``render_budget``.
+        — rendered there. The worker's CPU time for it is recorded in ``budget`` (with a renderer: capturing only), a
+        rendering's in ``render_budget`` (with a renderer: the renderer's, and that of a snapshot rendered here).
 
         A rendering that failed on the renderer is raised here, at the next snapshot, its history rows sent again with
         the next one; a forced snapshot goes out first (with those rows), then the failure is raised."""
@@ -487,7 +488,7 @@ class TrainingWorker(QObject):
             snapshot = self.session.snapshot()
             self._last_emit, self._drawn = now, False
             self.yielded.emit(snapshot)
-            budget = self.budget
+            budget = self.budget if renderer is None else self.render_budget
         else:
             source, model = self.session.capture(), self._render_model()
             self._last_emit, self._drawn = now, False

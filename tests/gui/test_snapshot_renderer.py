@@ -18,7 +18,7 @@ from minidl_gui.model.snapshot_budget import RENDER_SHARE
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.snapshot_renderer import SnapshotRenderer
 from minidl_gui.worker import TrainingWorker
-from minidl_gui.worker_commands import Train
+from minidl_gui.worker_commands import SendSnapshot, Train
 
 
 def trained(config, epochs: int = 2) -> Session:
@@ -258,3 +258,25 @@ def test_after_a_rendering_failed_training_sends_snapshots_again(small_config, m
     assert mirror.states[-1] == "paused"
     assert "snapshotRenderer" in mirror.threads[delivered:], "epochs' snapshots rendered on the renderer again"
     assert [int(epoch) for epoch in mirror.history.column("epoch")] == list(range(1, failed_at + 4))
+
+
+def test_a_snapshot_rendered_on_the_worker_paces_the_renderer_not_the_captures(small_config, monkeypatch):
+    """With a renderer, the worker's budget holds what a capture costs it; a snapshot it renders itself (a forced one,
+    0.5 s here: a wide network) is a rendering, and paces as one (RENDER_SHARE), not as 0.5 s per capture."""
+    clock = [0.0]
+    worker = TrainingWorker(
+        Session(small_config), interval=0.04, clock=lambda: clock[0], work_clock=lambda: clock[0], render_thread=True
+    )
+    snapshot = worker.session.snapshot
+
+    def slow_snapshot():
+        clock[0] += 0.5
+        return snapshot()
+
+    monkeypatch.setattr(worker.session, "snapshot", slow_snapshot)
+    worker.submit(SendSnapshot())
+    worker.quit()
+    worker.run()
+    assert worker.budget.preparation is None
+    assert worker.render_budget.preparation == pytest.approx(0.5)
+    assert worker.snapshot_interval() == pytest.approx(0.5 / RENDER_SHARE)
