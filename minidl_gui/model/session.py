@@ -366,8 +366,13 @@ class Session:
 
     def snapshot(self) -> Snapshot:
         """The current state, with the history rows not sent in an earlier snapshot, rendered here with the live model
-        (between two steps: the worker's thread)."""
-        return render_snapshot(self.capture(), self.model, self._frames)
+        (between two steps: the worker's thread). If rendering raises, its rows go out with the next snapshot."""
+        source = self.capture()
+        try:
+            return render_snapshot(source, self.model, self._frames)
+        except BaseException:
+            self.resend_from(source.start)
+            raise
 
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:
