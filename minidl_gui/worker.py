@@ -458,7 +458,12 @@ class TrainingWorker(QObject):
             self._epochs = None
 
     def _fail(self, error: Exception) -> None:
+        """Leave the training loop FAILED, saying why; a snapshot being rendered goes out before the state (a rendering
+        of it that failed too only sends its rows again: this error is the one reported)."""
         self._close_epochs()
+        if self._renderer is not None:
+            self._renderer.wait_idle()
+            self._render_failure()
         self._set_state(WorkerState.FAILED)
         self.errored.emit(f"{type(error).__name__}: {error}")
 

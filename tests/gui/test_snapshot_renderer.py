@@ -280,3 +280,38 @@ def test_a_snapshot_rendered_on_the_worker_paces_the_renderer_not_the_captures(s
     assert worker.budget.preparation is None
     assert worker.render_budget.preparation == pytest.approx(0.5)
     assert worker.snapshot_interval() == pytest.approx(0.5 / RENDER_SHARE)
+
+
+def test_a_run_that_fails_sends_the_snapshot_in_flight_before_the_failed_state(small_config, monkeypatch):
+    """Epoch 1's snapshot is still rendering when epoch 2 raises: it goes out before the state "failed" (whatever comes
+    after a state belongs to what that state says), as it does before a halt's state."""
+    rendering, real_render = threading.Event(), snapshot_renderer.render_snapshot
+    real_wait = SnapshotRenderer.wait_idle
+
+    def slow_render(source, model, frames):
+        rendering.wait(30)  # until the worker waits for it, or the run has failed (then it comes too late)
+        return real_render(source, model, frames)
+
+    def wait_idle(self):
+        rendering.set()
+        real_wait(self)
+
+    monkeypatch.setattr(snapshot_renderer, "render_snapshot", slow_render)
+    monkeypatch.setattr(SnapshotRenderer, "wait_idle", wait_idle)
+    worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
+    events: list = []
+    direct = Qt.ConnectionType.DirectConnection
+    worker.yielded.connect(lambda snapshot: events.append(("snapshot", snapshot.epoch)), direct)
+    worker.stateChanged.connect(lambda state: events.append(("state", state)), direct)
+    worker.stateChanged.connect(lambda state: state == "failed" and (rendering.set(), worker.quit()), direct)
+    step = worker.session.optimizer.step
+
+    def fails_in_epoch_2():
+        if worker.session.epoch == 1:
+            raise RuntimeError("a broken step")
+        step()
+
+    monkeypatch.setattr(worker.session.optimizer, "step", fails_in_epoch_2)
+    worker.submit(Train())
+    worker.run()
+    assert events == [("state", "running"), ("snapshot", 1), ("state", "failed")]
