@@ -333,8 +333,9 @@ class Session:
         return grid_output(self.capture(sent=False), self.model)
 
     def capture(self, *, sent: bool = True) -> SnapshotSource:
-        """The current state as a `SnapshotSource` (cheap: the weights copied, the rest referenced), with the history
-        rows not sent in an earlier snapshot — counted as sent from now on unless ``sent`` is False."""
+        """The current state as a `SnapshotSource` (cheap: the weights copied, the curves' frame made when the history
+        grew, the rest referenced), with the history rows not sent in an earlier snapshot — counted as sent from now on
+        unless ``sent`` is False (`resend_from` takes that back)."""
         start = self._sent
         if sent:
             self._sent = len(self.history)
