@@ -148,8 +148,8 @@ def test_a_worker_rendering_on_its_thread_loses_no_row_and_keeps_the_order(qtbot
     assert window.events[done - 1] == ("snapshot", 60)  # the data, then the state announcing it
 
 
-def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(qtbot, small_config, monkeypatch):
-    config = small_config.replace(training=replace(small_config.training, max_epochs=40))
+def failing_first_render(monkeypatch) -> None:
+    """The renderer thread's first rendering raises ValueError("no picture today"), the others render."""
     real = snapshot_renderer.render_snapshot
     calls: list[int] = []
 
@@ -160,6 +160,11 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
         return real(source, model, frames)
 
     monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_once)
+
+
+def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(qtbot, small_config, monkeypatch):
+    config = small_config.replace(training=replace(small_config.training, max_epochs=40))
+    failing_first_render(monkeypatch)
     worker = TrainingWorker(Session(config), interval=0.0, render_thread=True)
     errors: list[str] = []
     worker.errored.connect(errors.append, Qt.ConnectionType.DirectConnection)
@@ -209,27 +214,12 @@ class Mirror:
         self.worker.snapshot_consumed()
 
 
-def failing_renders(monkeypatch, failures: int = 1) -> list[int]:
-    """The renderer thread's first ``failures`` renderings raise ValueError; gives the epochs it rendered."""
-    real = snapshot_renderer.render_snapshot
-    calls: list[int] = []
-
-    def fails_first(source, model, frames):
-        calls.append(source.epoch)
-        if len(calls) <= failures:
-            raise ValueError("no picture today")
-        return real(source, model, frames)
-
-    monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_first)
-    return calls
-
-
 def test_a_rendering_that_failed_just_before_a_halt_fails_the_run_with_every_row_sent(
     small_config, monkeypatch, run_until_halted
 ):
     """Epoch 1's snapshot fails on the renderer; epoch 2 ends a Train(2): the halt's snapshot, which waits for the
     renderer, carries epoch 1's row too, and the failure is reported then (not at some later Train)."""
-    failing_renders(monkeypatch)
+    failing_first_render(monkeypatch)
     worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
     mirror = Mirror(worker)
     worker.submit(Train(2))
@@ -246,7 +236,7 @@ def test_a_rendering_that_failed_just_before_a_halt_fails_the_run_with_every_row
 def test_after_a_rendering_failed_training_sends_snapshots_again(small_config, monkeypatch, run_until_halted):
     """The failed snapshot never reached the window, which therefore acknowledges nothing: the worker must not wait
     for that acknowledgement before the next one."""
-    failing_renders(monkeypatch)
+    failing_first_render(monkeypatch)
     worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
     mirror = Mirror(worker)
     worker.submit(Train())
