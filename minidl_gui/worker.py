@@ -15,9 +15,12 @@ are somebody else's business.
 
 A long epoch (small batches) sends snapshots in its middle too: the training generator pauses between
 two optimizer steps every ``progress_every`` seconds, and a snapshot goes out there if one is due (with
-``step`` / ``steps`` set; no row of the unfinished epoch); commands still wait for the epoch's end. The
-worker spends at most ``WORKER_SHARE`` of its time preparing snapshots (`SnapshotBudget`): when they are
-slow to prepare it waits longer than ``interval`` between two.
+``step`` / ``steps`` set; no row of the unfinished epoch); commands still wait for the epoch's end.
+
+With ``render_thread`` (the app), a snapshot taken while training is only captured here (`Session.capture`) and
+rendered on a `SnapshotRenderer` thread while training goes on. Two budgets (`SnapshotBudget`) space the snapshots
+beyond the window's ``interval``: capturing takes at most ``WORKER_SHARE`` of this thread's time, rendering at most
+``RENDER_SHARE`` of a core.
 """
 
 from __future__ import annotations
@@ -159,8 +162,8 @@ class TrainingWorker(QObject):
         self.interval = float(seconds)
 
     def snapshot_interval(self) -> float:
-        """The seconds kept between two snapshots while training: ``interval``, or longer when preparing them
-        would take more than `WORKER_SHARE` of the worker's time (`SnapshotBudget`)."""
+        """The seconds kept between two snapshots while training: ``interval``, or longer when capturing them would
+        take more than `WORKER_SHARE` of the worker's time or rendering them more than `RENDER_SHARE` of a core."""
         return max(self.budget.interval(self.interval), self.render_budget.interval(self.interval))
 
     # -- the worker's thread ------------------------------------------------------------------------
