@@ -46,29 +46,41 @@ P99_TARGET_MS, MAX_TARGET_MS, REDRAW_TARGET_HZ, THROUGHPUT_TARGET, UI_CPU_TARGET
 @dataclass(frozen=True)
 class Mark:
     """Where a run was at ``time``: epochs done (with the done share of one in progress) and the training loop's
-    seconds so far (at the last epoch's end)."""
+    seconds so far, which reach only the end of epoch ``loop_epochs`` (the whole epochs done; None: ``epoch``)."""
 
     time: float
     epoch: float
     loop_seconds: float
+    loop_epochs: int | None = None
+
+    @property
+    def whole_epochs(self) -> float:
+        """The epochs ``loop_seconds`` covers."""
+        return self.epoch if self.loop_epochs is None else self.loop_epochs
 
 
 @dataclass(frozen=True)
 class Throughput:
-    """``epochs`` of ``steps`` optimizer steps in ``wall_seconds``, of which ``loop_seconds`` in the training loop
-    (fractions of an epoch where a mark fell in the middle of one)."""
+    """``epochs`` of ``steps`` optimizer steps in ``wall_seconds`` (fractions of an epoch where a mark fell in the
+    middle of one); ``loop_seconds`` the training loop's own seconds of ``loop_steps`` steps (whole epochs: the
+    loop's time is known at an epoch's end only)."""
 
     epochs: float
     steps: float
     wall_seconds: float
     loop_seconds: float
+    loop_steps: float | None = None
+    """None: ``steps``."""
 
     @classmethod
     def between(cls, first: Mark, last: Mark, steps_per_epoch: int) -> Throughput:
         if last.epoch <= first.epoch:
             raise RuntimeError("no epoch finished while measuring: lengthen the measurement or shrink the data")
         epochs = last.epoch - first.epoch
-        return cls(epochs, epochs * steps_per_epoch, last.time - first.time, last.loop_seconds - first.loop_seconds)
+        loop_steps = (last.whole_epochs - first.whole_epochs) * steps_per_epoch
+        return cls(
+            epochs, epochs * steps_per_epoch, last.time - first.time, last.loop_seconds - first.loop_seconds, loop_steps
+        )
 
     def __add__(self, other: Throughput) -> Throughput:
         return Throughput(
@@ -76,6 +88,7 @@ class Throughput:
             self.steps + other.steps,
             self.wall_seconds + other.wall_seconds,
             self.loop_seconds + other.loop_seconds,
+            self.loop_step_count + other.loop_step_count,
         )
 
     @property
@@ -88,7 +101,12 @@ class Throughput:
 
     @property
     def loop_steps_per_second(self) -> float:
-        return self.steps / self.loop_seconds if self.loop_seconds > 0 else math.nan
+        return self.loop_step_count / self.loop_seconds if self.loop_seconds > 0 else math.nan
+
+    @property
+    def loop_step_count(self) -> float:
+        """The steps ``loop_seconds`` covers."""
+        return self.steps if self.loop_steps is None else self.loop_steps
 
 
 @dataclass(frozen=True)
@@ -165,7 +183,8 @@ def session_mark(session: Session) -> Mark:
     """Where ``session`` is now: its epochs done plus the done share of the epoch in progress (as its last mid-epoch
     pause saw it; read from another thread, each value is one that training wrote)."""
     step, steps = session.progress
-    return Mark(time.perf_counter(), session.epoch + (step / steps if steps else 0.0), session.trainer.elapsed)
+    done = session.epoch
+    return Mark(time.perf_counter(), done + (step / steps if steps else 0.0), session.trainer.elapsed, done)
 
 
 def measure_headless(config: Config, seconds: float) -> Throughput:

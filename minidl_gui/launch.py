@@ -112,8 +112,9 @@ def freeze_startup_objects() -> None:
     """Collect, then move every object made so far (Qt's wrappers, pyqtgraph, torch, the window) out of the garbage
     collector's generations (`gc.freeze`): its full collections, which the training thread's allocations set off
     every few seconds, then walk only what came later — a pause of the UI thread of ~200 ms otherwise, measured by
-    ``python -m bench --app``. Call it once, when the window is built; frozen objects are still freed when no longer
-    referenced."""
+    ``python -m bench --app``. Call it once, when the window is built; frozen objects are still freed when their
+    reference count drops to zero, but a reference cycle among them is never collected (the window lives until the
+    app quits)."""
     gc.collect()
     gc.freeze()
 

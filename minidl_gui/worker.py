@@ -15,9 +15,12 @@ are somebody else's business.
 
 A long epoch (small batches) sends snapshots in its middle too: the training generator pauses between
 two optimizer steps every ``progress_every`` seconds, and a snapshot goes out there if one is due (with
-``step`` / ``steps`` set; no row of the unfinished epoch); commands still wait for the epoch's end. The
-worker spends at most ``WORKER_SHARE`` of its time preparing snapshots (`SnapshotBudget`): when they are
-slow to prepare it waits longer than ``interval`` between two.
+``step`` / ``steps`` set; no row of the unfinished epoch); commands still wait for the epoch's end.
+
+With ``render_thread`` (the app), a snapshot taken while training is only captured here (`Session.capture`) and
+rendered on a `SnapshotRenderer` thread while training goes on. Two budgets (`SnapshotBudget`) space the snapshots
+beyond the window's ``interval``: capturing takes at most ``WORKER_SHARE`` of this thread's time, rendering at most
+``RENDER_SHARE`` of a core.
 """
 
 from __future__ import annotations
@@ -121,7 +124,8 @@ class TrainingWorker(QObject):
         self.budget = SnapshotBudget()
         """The worker's own share: capturing (or, without a renderer, rendering) a snapshot."""
         self.render_budget = SnapshotBudget(RENDER_SHARE)
-        """The renderer's share of a core (it shares the second core with the window's thread)."""
+        """The renderer's share of a core (it shares the second core with the window's thread), fed what rendering a
+        snapshot costs: on the renderer, and, with a renderer, here (the forced ones)."""
         self.render_thread = render_thread
         self._clock, self._work_clock = clock, work_clock
         self._renderer: SnapshotRenderer | None = None
@@ -158,8 +162,8 @@ class TrainingWorker(QObject):
         self.interval = float(seconds)
 
     def snapshot_interval(self) -> float:
-        """The seconds kept between two snapshots while training: ``interval``, or longer when preparing them
-        would take more than `WORKER_SHARE` of the worker's time (`SnapshotBudget`)."""
+        """The seconds kept between two snapshots while training: ``interval``, or longer when capturing them would
+        take more than `WORKER_SHARE` of the worker's time or rendering them more than `RENDER_SHARE` of a core."""
         return max(self.budget.interval(self.interval), self.render_budget.interval(self.interval))
 
     # -- the worker's thread ------------------------------------------------------------------------
@@ -457,43 +461,61 @@ class TrainingWorker(QObject):
             self._epochs = None
 
     def _fail(self, error: Exception) -> None:
+        """Leave the training loop FAILED, saying why; a snapshot being rendered goes out before the state (a rendering
+        of it that failed too only sends its rows again: this error is the one reported)."""
         self._close_epochs()
+        if self._renderer is not None:
+            self._renderer.wait_idle()
+            self._render_failure()
         self._set_state(WorkerState.FAILED)
         self.errored.emit(f"{type(error).__name__}: {error}")
 
     def _emit_snapshot(self, force: bool = False) -> None:
         """Send a snapshot: ``force``d, now, rendered here (after any the renderer is rendering: order is kept); else
         only when the window drew the last one, `snapshot_interval` passed since it went out and the renderer is free
-        — rendered there. The worker's CPU time for it is recorded in ``budget``, the renderer's in
-        ``render_budget``. A rendering of the renderer's that failed raises here (the run fails), with the next
-        snapshot due or, before it, the next forced one, which then brings the failed one's history rows."""
+        — rendered there. The worker's CPU time for it is recorded in ``budget`` (with a renderer: capturing only), a
+        rendering's in ``render_budget`` (with a renderer: the renderer's, and that of a snapshot rendered here).
+
+        A rendering that failed on the renderer is raised here, at the next snapshot, its history rows sent again with
+        the next one; a forced snapshot goes out first (with those rows), then the failure is raised."""
         renderer = self._renderer
         now = self._clock()
-        if not force:
-            failure = renderer.take_failure() if renderer is not None else None
-            if failure is not None:
-                error, source = failure
-                self.session.resend_from(source.start)  # its history rows go out with the next snapshot
-                raise error
-            if not self._drawn or now - self._last_emit < self.snapshot_interval():
-                return
-            if renderer is not None and renderer.busy:
-                return
-        self._last_emit, self._drawn = now, False
+        if force and renderer is not None:
+            renderer.wait_idle()
+        failure = self._render_failure()
+        if failure is not None and not force:
+            raise failure
+        if not force and (
+            not self._drawn
+            or now - self._last_emit < self.snapshot_interval()
+            or (renderer is not None and renderer.busy)
+        ):
+            return
         work = self._work_clock()
-        failure = None
         if force or renderer is None:
-            if renderer is not None:
-                renderer.wait_idle()
-                failure = renderer.take_failure()  # the last rendering failed: its rows go out with this one
-                if failure is not None:
-                    self.session.resend_from(failure[1].start)
-            self.yielded.emit(self.session.snapshot())
+            snapshot = self.session.snapshot()
+            self._last_emit, self._drawn = now, False
+            self.yielded.emit(snapshot)
+            budget = self.budget if renderer is None else self.render_budget
         else:
-            renderer.submit(self.session.capture(), self._render_model())
-        self.budget.record(self._work_clock() - work)
+            source, model = self.session.capture(), self._render_model()
+            self._last_emit, self._drawn = now, False
+            renderer.submit(source, model)
+            budget = self.budget
+        budget.record(self._work_clock() - work)
         if failure is not None:
-            raise failure[0]  # the run fails now, as at the next snapshot it would (not in a later run)
+            raise failure
+
+    def _render_failure(self) -> Exception | None:
+        """The error of a rendering that failed on the renderer (taken once), None if none did: its history rows go
+        out again with the next snapshot, and the window, which never got it, is not waited for."""
+        failure = self._renderer.take_failure() if self._renderer is not None else None
+        if failure is None:
+            return None
+        error, source = failure
+        self.session.resend_from(source.start)
+        self._drawn = True
+        return error
 
     def _render_model(self) -> Sequential:
         """A copy of the session's model for the renderer (made again only for another model, device or dtype)."""

@@ -1,11 +1,11 @@
 """What the decision plot draws, prepared as arrays: the heatmap's RGBA pixels, the boundaries as segments,
 the misclassified points' positions and the points' colours (`DecisionFrame`).
 
-Pure numpy, built on the worker thread for each snapshot (`decision_frame`); the plot builds the same frame
-itself only for a snapshot without one or after a toggle of "Discretize output" that the worker has not seen
-yet. The pixels are `colours.class_image` / `colours.value_image` of the model's grid; the boundaries the
-0.5-level curve of a binary output (`contour_segments`) or, for k classes, `class_boundaries`; a regression has
-none.
+Pure numpy, built on the worker thread for each snapshot (`snapshot_frames.FrameMaker.decision`); the plot
+builds the same frame itself (by the same method) only for a snapshot without one, and the picture alone
+(`decision_picture`) after a toggle of "Discretize output" that the worker has not seen yet. The pixels are
+`colours.class_image` / `colours.value_image` of the model's grid; the boundaries the 0.5-level curve of a binary
+output (`contour_segments`) or, for k classes, `class_boundaries`; a regression has none.
 """
 
 from __future__ import annotations

@@ -333,8 +333,9 @@ class Session:
         return grid_output(self.capture(sent=False), self.model)
 
     def capture(self, *, sent: bool = True) -> SnapshotSource:
-        """The current state as a `SnapshotSource` (cheap: the weights copied, the rest referenced), with the history
-        rows not sent in an earlier snapshot — counted as sent from now on unless ``sent`` is False."""
+        """The current state as a `SnapshotSource` (cheap: the weights copied, the curves' frame made when the history
+        grew, the rest referenced), with the history rows not sent in an earlier snapshot — counted as sent from now on
+        unless ``sent`` is False (`resend_from` takes that back)."""
         start = self._sent
         if sent:
             self._sent = len(self.history)
@@ -366,8 +367,13 @@ class Session:
 
     def snapshot(self) -> Snapshot:
         """The current state, with the history rows not sent in an earlier snapshot, rendered here with the live model
-        (between two steps: the worker's thread)."""
-        return render_snapshot(self.capture(), self.model, self._frames)
+        (between two steps: the worker's thread). If rendering raises, its rows go out with the next snapshot."""
+        source = self.capture()
+        try:
+            return render_snapshot(source, self.model, self._frames)
+        except BaseException:
+            self.resend_from(source.start)
+            raise
 
 
 def _points(data: tuple[Tensor, Tensor]) -> Points:

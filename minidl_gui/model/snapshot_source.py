@@ -1,7 +1,8 @@
 """`SnapshotSource`: what a `Snapshot` is made from, captured between two training steps; `render_snapshot` makes it.
 
-Capturing is cheap — the weights are copied (``state_dict``), everything else is referenced: the points are replaced,
-never changed in place, the configuration is frozen, the history rows are a tuple — so the training thread can hand a
+Capturing is cheap — the weights are copied (``state_dict``), the curves' frame is made from the history (again only
+when it grew: a few tenths of a millisecond), everything else is referenced: the points are replaced, never changed in
+place, the configuration is frozen, the history rows are a tuple — so the training thread can hand a
 capture to another thread and train on while that thread renders it: evaluates the model on the decision grid,
 assesses the points, and so on. Rendering a source with any model holding its weights gives the same snapshot as
 rendering it with the live model, on any thread.

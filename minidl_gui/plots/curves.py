@@ -129,7 +129,7 @@ class CurvesView(QWidget):
         self._history = History()
         self._frame: CurvesFrame | None = None
         self._drawn: dict[str, tuple[int, object]] = {}
-        """Per plot ("loss", "metric"): the (length, last record) of the history it shows."""
+        """Per plot ("loss", "metric"): the (length, last record) of the history it shows (compared by identity)."""
         self._span = float(MIN_SPAN)
         self._stale = False
         for plot in (self.loss_plot, self.accuracy_plot):
@@ -192,7 +192,7 @@ class CurvesView(QWidget):
             return
         self._stale = False
         drawn = (len(history), history.records[-1] if len(history) else None)
-        todo = [plot for plot in plots if self._drawn.get(plot, (0, None)) != drawn]
+        todo = [plot for plot in plots if not _same_drawn(self._drawn.get(plot, (0, None)), drawn)]
         if not todo:
             return
         frame = self._frame
@@ -254,6 +254,12 @@ class CurvesView(QWidget):
             cursor.setPos(epochs[index])
             cursor.setVisible(True)
         self.readout.setText(readout_text(history, index, regression=self._regression))
+
+
+def _same_drawn(a: tuple[int, object], b: tuple[int, object]) -> bool:
+    """Two (length, last record) of a history: the same length and the same record object (an equal record of
+    another history is not the same history)."""
+    return a[0] == b[0] and a[1] is b[1]
 
 
 def readout_text(history: History, index: int, *, regression: bool = False) -> str:

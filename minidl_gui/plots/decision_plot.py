@@ -14,7 +14,8 @@ the thresholded output, the sign of a prediction; toggling it redraws the last s
 
 What it draws comes prepared (`Snapshot.decision`, a `minidl_gui.model.decision_frame.DecisionFrame` made on the
 worker thread): the plot only hands the arrays to its items, and only those that changed. A snapshot without a
-frame, or one drawn before the worker saw a toggle of "Discretize output", is prepared here by the same functions.
+frame is prepared here by the worker's own `FrameMaker`, one drawn before the worker saw a toggle of "Discretize
+output" gets its picture from the same `decision_picture`.
 """
 
 from __future__ import annotations
@@ -26,16 +27,9 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from minidl.problem import Problem
-from minidl_gui.model.decision_frame import (
-    BINARY_RANGE,
-    DecisionFrame,
-    Picture,
-    decision_picture,
-    point_colours,
-    problem_value_range,
-    wrong_positions,
-)
+from minidl_gui.model.decision_frame import BINARY_RANGE, DecisionFrame, Picture, decision_picture
 from minidl_gui.model.snapshot import Snapshot
+from minidl_gui.model.snapshot_frames import FrameMaker
 from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.point_editor import PointEditor
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
@@ -107,10 +101,12 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self._points_key: tuple[int, Problem] | None = None
         self._value_range = BINARY_RANGE
         self._extent: tuple[float, ...] = ()
+        self._image_placed: tuple[object, object] = ((), None)  # the (extent, image shape) of the last setRect
         self._show_test = True
         self._discretize = False
         self._last: Snapshot | None = None
         self._frame: DecisionFrame | None = None
+        self._frame_maker: FrameMaker | None = None  # made on the first snapshot that brings no frame
         self._wrong_shown: tuple[np.ndarray, ...] = ()
         self._picture_shown: tuple[object, object] = (None, None)  # the (image, boundary) arrays set last
         self.editor = PointEditor(self.plot, self)
@@ -202,10 +198,10 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if picture is not None and (picture.discretize, picture.value_range) != (self._discretize, self._value_range):
             picture = self._local_picture(snapshot)  # a toggle the worker had not seen when it made the frame
         self._show_picture(picture)
+        self._place_image(snapshot.extent)
         if snapshot.extent != self._extent:
             self._extent = snapshot.extent
             x0, x1, y0, y1 = snapshot.extent
-            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         if new_points:
             self._points_key = points_key
@@ -213,6 +209,16 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self._draw_wrong(snapshot, force=True)
         else:
             self._draw_wrong(snapshot)
+
+    def _place_image(self, extent: tuple[float, float, float, float]) -> None:
+        """Stretch the heatmap over ``extent``, when the extent or the image's size changed: `ImageItem.setRect`
+        scales by the size of the image it holds then (a new resolution over the same extent needs it again)."""
+        shape = None if self.image.image is None else self.image.image.shape[:2]
+        if (extent, shape) == self._image_placed:
+            return
+        self._image_placed = (extent, shape)
+        x0, x1, y0, y1 = extent
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def _set_problem(self, problem: Problem) -> None:
         """Title, colour bar and legend for ``problem``."""
@@ -238,15 +244,17 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self.legend.addItem(pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=9), label)
 
     def _local_frame(self, snapshot: Snapshot) -> DecisionFrame:
-        """The frame of a snapshot that brings none, made here as the worker would."""
-        train, test = snapshot.train, snapshot.test
-        scale = problem_value_range(snapshot.problem, train.y, test.y)
-        return DecisionFrame(
-            picture=decision_picture(snapshot.grid, snapshot.extent, snapshot.problem, scale, self._discretize),
-            value_range=scale,
-            train_wrong=wrong_positions(train.x, snapshot.train_wrong),
-            test_wrong=wrong_positions(test.x, snapshot.test_wrong),
-            points=point_colours(snapshot.problem, train.y, test.y, scale),
+        """The frame of a snapshot that brings none, made here by the worker's own `FrameMaker.decision`."""
+        if self._frame_maker is None:
+            self._frame_maker = FrameMaker()
+        return self._frame_maker.decision(
+            snapshot.grid,
+            snapshot.extent,
+            snapshot.problem,
+            snapshot.data_version,
+            (snapshot.train, snapshot.test),
+            (snapshot.train_wrong, snapshot.test_wrong),
+            self.view_options,
         )
 
     def _local_picture(self, snapshot: Snapshot) -> Picture | None:

@@ -1,29 +1,28 @@
 """`RedrawScheduler`: draws the worker's snapshots in slices, so that the UI thread never stalls for a whole redraw.
 
-While training, a snapshot is taken at once (``take``: the window's history rows and app state; cheap, nothing
-lost) and its views are drawn one per event-loop *slice*, in order (decision plot, side tab, status bar). Each
-slice after the first is started by a real 0 ms single-shot `QTimer` — not ``QTimer.singleShot(0, f)`` or a
-queued call, which Qt 6 posts as normal-priority events ahead of the low-priority ``UpdateRequest`` that paints
-the previous slice: a timer lets other timers and input run in between. The timer starts once the slice is
-painted: a slice posts a low-priority event behind its paint (twice, see `PAINT_HOPS`) and starts the timer when
-it arrives — a 0 ms timer alone may fire before the paint (Qt's non-glib dispatcher, or a slice run outside the
-event loop). After the last view's slice
-one more slice ends the *frame* (so its paint ran): ``frameDrawn`` (the window's ``snapshotDrawn``, the worker's
-permission to send the next one), then the frame's UI-thread CPU and wall seconds go to the `RedrawBudget` and
-its interval goes out as ``intervalChanged`` (the worker's ``set_interval``). A frame's CPU is the UI thread's
-from its first slice to its end — the slices, their painting and whatever ran between them — not the idle time
-between frames: other UI work (none while the app trains untouched; a benchmark's 5 ms probe timer, ~0.05 core)
-does not slow the redraws down.
+While training, a snapshot is taken at once (``take``: the window's history rows and app state; cheap, nothing lost)
+and its views are drawn one per event-loop *slice*, in order (the window's: decision plot, side tab, the curves'
+metric plot, status bar). Each slice after the first is started by a real 0 ms single-shot `QTimer` — not
+``QTimer.singleShot(0, f)`` or a queued call, which Qt 6 posts as normal-priority events ahead of the low-priority
+``UpdateRequest`` that paints the previous slice: a timer lets other timers and input run in between. The timer
+starts once the slice is painted: a slice posts a low-priority event behind its paint (twice, see `PAINT_HOPS`) and
+starts the timer when it arrives — a 0 ms timer alone may fire before the paint (Qt's non-glib dispatcher, or a
+slice run outside the event loop). After the last view's slice one more slice ends the *frame* (so its paint ran):
+``frameDrawn`` (the window's ``snapshotDrawn``, the worker's permission to send the next one), then the frame's
+UI-thread CPU and wall seconds go to the `RedrawBudget` and its interval goes out as ``intervalChanged`` (the
+worker's ``set_interval``). A frame's CPU is the UI thread's from its first slice to its end — the slices, their
+painting and whatever ran between them — not the idle time between frames: other UI work (none while the app trains
+untouched; a benchmark's 5 ms probe timer, ~0.05 core) does not slow the redraws down.
 
-Throttled views (the side tab, the status bar) are drawn at most every `period` seconds while training, and a
-costly one less often: each has a budget of its own, `THROTTLED_SHARE` of the UI thread (its slice's CPU, painting
-included, over the seconds between two of its redraws), and its cost is left out of the frame's (the frames' budget
-paces the decision plot, which animates). One skipped is drawn by a later frame, or by a catch-up frame when no
-snapshot comes in time. A snapshot that
-arrives during a frame is merged: the views not drawn since then draw the newest. When training halts
-(`set_training(False)`: the worker sends the final snapshot *before* the state) every view still owing a
-snapshot is drawn at once (`flush`), so whoever sees "done" or "paused" sees the whole final picture. A snapshot
-offered while not training (a reset, an edit, a step) is drawn whole at once, as `draw_now` does.
+Throttled views (the window's side tab, metric plot and status bar) are drawn at most every `period` seconds while
+training, and a costly one less often: each has a budget of its own, `THROTTLED_SHARE` of the UI thread (its slice's
+CPU, painting included, over the seconds between two of its redraws), and its cost is left out of the frame's (the
+frames' budget paces the decision plot, which animates). One skipped is drawn by a later frame, or by a catch-up
+frame when no snapshot comes in time. A snapshot that arrives during a frame is merged into it: every view (those
+drawn already included; a throttled one if due) draws the newest before the frame ends (one ``frameDrawn``). When
+training halts (`set_training(False)`: the worker sends the final snapshot *before* the state) every view still
+owing a snapshot is drawn at once (`flush`), so whoever sees "done" or "paused" sees the whole final picture. A
+snapshot offered while not training (a reset, an edit, a step) is drawn whole at once, as `draw_now` does.
 """
 
 from __future__ import annotations
@@ -38,7 +37,8 @@ from minidl_gui.model.redraw_budget import RedrawBudget
 from minidl_gui.model.snapshot import Snapshot
 
 THROTTLE_SECONDS = 0.25
-"""While training, the side tab and the status bar are redrawn at most this often (4 per second)..."""
+"""While training, a throttled view (the side tab, the metric plot, the status bar) is redrawn at most this often
+(4 per second)..."""
 THROTTLE_FRAMES = 3
 """...and at most every this many budget intervals: the side tab costs about twice the decision plot, so when the
 budget slows the frames down the decision plot keeps most of them (``period = max(THROTTLE_SECONDS,
@@ -56,7 +56,8 @@ _LOW_PRIORITY = Qt.EventPriority.LowEventPriority.value
 
 @dataclass(frozen=True)
 class View:
-    """What a snapshot redraws: ``draw(snapshot)``; a ``throttled`` one at most every ``throttle`` s in training."""
+    """What a snapshot redraws: ``draw(snapshot)``; a ``throttled`` one at most every
+    `RedrawScheduler.period_of` seconds in training."""
 
     name: str
     draw: Callable[[Snapshot], None]

@@ -32,6 +32,17 @@ def test_throughput_counts_whole_epochs_between_two_marks() -> None:
         Throughput.between(first, first, steps_per_epoch=10)
 
 
+def test_loop_only_speed_counts_the_steps_of_the_epochs_its_loop_seconds_cover() -> None:
+    """A mark mid-epoch counts the done share of the epoch in progress, but the loop's seconds only reach the last
+    epoch's end: the loop-only speed divides the steps of whole epochs 3 → 5 (20) by their 1.0 loop seconds."""
+    first = Mark(time=1.0, epoch=3.2, loop_seconds=0.3, loop_epochs=3)
+    last = Mark(time=2.0, epoch=5.9, loop_seconds=1.3, loop_epochs=5)
+    throughput = Throughput.between(first, last, steps_per_epoch=10)
+    assert math.isclose(throughput.steps, 27.0) and math.isclose(throughput.steps_per_second, 27.0)
+    assert math.isclose(throughput.loop_steps_per_second, 20.0)
+    assert math.isclose((throughput + throughput).loop_steps_per_second, 20.0)
+
+
 def test_bench_config_changes_only_the_batch_size_epochs_and_points() -> None:
     config = bench_config(100, n_points=40)
     assert config.training.batch_size == 100 and config.training.max_epochs >= 100_000

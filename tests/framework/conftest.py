@@ -49,3 +49,12 @@ def default_dtype(request: pytest.FixtureRequest) -> Iterator[torch.dtype]:
 def build_model(request: pytest.FixtureRequest) -> Callable[[], Module]:
     """Builds the model for both optimizer code paths: one flat buffer, or separate tensors."""
     return MODEL_BUILDERS[request.param]
+
+
+@pytest.fixture
+def two_threads() -> Iterator[None]:
+    """Two intra-op threads, so that the trainer's switch to one shows (and the count is put back after)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(threads)

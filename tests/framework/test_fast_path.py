@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 from torch import Tensor
@@ -53,15 +51,6 @@ def test_denormals_are_flushed_while_an_epoch_steps_and_not_after() -> None:
     trainer(criterion, model).train_epoch()
     assert criterion.seen == {(True, True, False)}, "every step: flushing, inference mode, gradients overwritten"
     assert_all_restored(model)
-
-
-@pytest.fixture
-def two_threads() -> Iterator[None]:
-    """Two intra-op threads, so that the trainer's switch to one shows (and the count is put back after)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(2)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_every_switch_is_restored_when_an_epoch_raises(two_threads: None) -> None:

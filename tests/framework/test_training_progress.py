@@ -6,7 +6,7 @@ semantics are checked with a fake clock that advances one second per optimizer s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import astuple, fields
 from types import SimpleNamespace
 from typing import Any
@@ -153,15 +153,6 @@ def test_the_consumer_s_time_counts_neither_in_elapsed_nor_in_steps_per_second(c
 def test_a_negative_progress_every_is_refused() -> None:
     with pytest.raises(ValueError, match="progress_every"):
         next(make_trainer().run(progress_every=-1.0))
-
-
-@pytest.fixture
-def two_threads() -> Iterator[None]:
-    """Two intra-op threads, so that the trainer's switch to one shows (and the count is put back after)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(2)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_closing_the_run_at_a_progress_item_restores_every_global_switch(two_threads: None) -> None:

@@ -109,3 +109,16 @@ def test_switching_the_problem_back_and_forth_with_curves_drawn_raises_nothing(q
         assert metric_items(view) == set(REGRESSION_KEYS if problem.kind == "regression" else CLASSIFICATION_KEYS)
     _, y = view.curves["test_r2"].getData()
     assert np.allclose(y, regression_history().column("test_r2"))
+
+
+def test_another_history_of_the_same_length_with_an_equal_last_record_is_drawn(view):
+    """The curves skip a history they show already — the same last record *object* (as `CurvesFrame.matches`
+    says), not an equal one: another history (its first epoch's loss differs) must be drawn."""
+    first = classification_history()
+    view.show_history(first)
+    second = History()
+    second.append(EpochResult(1, 9.0, 0.55, 1.2, 0.54, None, 0.1, 100.0, 0.01))
+    second.extend(EpochResult(**vars(record)) for record in first.records[1:])  # equal records, other objects
+    view.show_history(second)
+    _, y = view.curves["train_loss"].getData()
+    assert y[0] == 9.0

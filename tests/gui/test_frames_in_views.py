@@ -202,3 +202,23 @@ def test_the_window_s_toggle_and_restored_setting_reach_the_worker(qtbot, playgr
     controller.window.save_settings(QSettings(temporary_settings, QSettings.Format.IniFormat))
     restored = playground(remember=True)
     assert restored.window.decision.discretize and restored.session.view_options.discretize
+
+
+def image_rect(plot: DecisionPlot) -> tuple[float, float, float, float]:
+    """Where the heatmap lies in data coordinates: (x0, x1, y0, y1)."""
+    rect = plot.image.mapRectToParent(plot.image.boundingRect())
+    return rect.left(), rect.right(), rect.top(), rect.bottom()
+
+
+def test_a_new_resolution_keeps_the_heatmap_over_the_extent(qtbot, trained):
+    """`ImageItem.setRect` scales by the image's size at the time: a grid of another size over the same extent
+    must be placed again (it covered twice the extent after 16 → 32 cells)."""
+    session, _ = trained
+    plot = DecisionPlot()
+    qtbot.addWidget(plot)
+    plot.show_snapshot(session.snapshot())
+    session.resolution = 32  # what the worker's SetResolution does before its next snapshot
+    snapshot = session.snapshot()
+    plot.show_snapshot(snapshot)
+    assert plot.image.image.shape[:2] == (32, 32)
+    assert np.allclose(image_rect(plot), snapshot.extent)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from minidl.training import EpochProgress, TrainingDiverged
+from minidl_gui.model import session as session_module
 from minidl_gui.model.config import LayerConfig
 from minidl_gui.model.session import Session
 
@@ -149,3 +150,19 @@ def test_closing_the_epochs_in_the_middle_of_one_puts_the_progress_back(small_co
 def untimed(record) -> tuple:
     """A history row without its wall-clock timings."""
     return tuple(value for name, value in vars(record).items() if name not in ("elapsed", "steps_per_second"))
+
+
+def test_a_snapshot_that_raised_sends_its_rows_with_the_next(small_config, monkeypatch):
+    session = Session(small_config)
+    train(session, 2)
+    real = session_module.render_snapshot
+
+    def broken(source, model, frames):
+        raise ValueError("no picture today")
+
+    monkeypatch.setattr(session_module, "render_snapshot", broken)
+    with pytest.raises(ValueError, match="no picture"):
+        session.snapshot()
+    monkeypatch.setattr(session_module, "render_snapshot", real)
+    snapshot = session.snapshot()
+    assert (snapshot.start, [r.epoch for r in snapshot.results]) == (0, [1, 2]), "the window never got them"

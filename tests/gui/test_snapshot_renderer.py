@@ -18,7 +18,7 @@ from minidl_gui.model.snapshot_budget import RENDER_SHARE
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.snapshot_renderer import SnapshotRenderer
 from minidl_gui.worker import TrainingWorker
-from minidl_gui.worker_commands import Train
+from minidl_gui.worker_commands import SendSnapshot, Train
 
 
 def trained(config, epochs: int = 2) -> Session:
@@ -148,8 +148,8 @@ def test_a_worker_rendering_on_its_thread_loses_no_row_and_keeps_the_order(qtbot
     assert window.events[done - 1] == ("snapshot", 60)  # the data, then the state announcing it
 
 
-def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(qtbot, small_config, monkeypatch):
-    config = small_config.replace(training=replace(small_config.training, max_epochs=40))
+def failing_first_render(monkeypatch) -> None:
+    """The renderer thread's first rendering raises ValueError("no picture today"), the others render."""
     real = snapshot_renderer.render_snapshot
     calls: list[int] = []
 
@@ -160,6 +160,11 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
         return real(source, model, frames)
 
     monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_once)
+
+
+def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(qtbot, small_config, monkeypatch):
+    config = small_config.replace(training=replace(small_config.training, max_epochs=40))
+    failing_first_render(monkeypatch)
     worker = TrainingWorker(Session(config), interval=0.0, render_thread=True)
     errors: list[str] = []
     worker.errored.connect(errors.append, Qt.ConnectionType.DirectConnection)
@@ -172,40 +177,6 @@ def test_a_rendering_that_failed_fails_the_run_and_its_rows_come_with_the_next(q
     finally:
         harness.close()
     assert [int(epoch) for epoch in harness.window.history.column("epoch")] == list(range(1, 41))
-
-
-def test_a_rendering_failed_just_before_the_run_halted_loses_no_row_and_is_said_once(qtbot, small_config, monkeypatch):
-    """The run halts (here: its last epoch) before another snapshot is due: the halting snapshot brings the failed
-    one's rows, the failure is reported then, and a later run does not fail on it again."""
-    config = small_config.replace(training=replace(small_config.training, max_epochs=2))
-    real = snapshot_renderer.render_snapshot
-    calls: list[int] = []
-
-    def fails_once(source, model, frames):
-        calls.append(source.epoch)
-        if len(calls) == 1:
-            raise ValueError("no picture today")
-        return real(source, model, frames)
-
-    monkeypatch.setattr(snapshot_renderer, "render_snapshot", fails_once)
-    worker = TrainingWorker(Session(config), interval=0.0, render_thread=True)
-    errors: list[str] = []
-    worker.errored.connect(errors.append, Qt.ConnectionType.DirectConnection)
-    harness = Harness(qtbot, worker)
-    try:
-        worker.submit(Train())
-        halted = (WorkerState.DONE, WorkerState.FAILED)
-        qtbot.waitUntil(lambda: any(("state", state) in harness.window.events for state in halted), timeout=30_000)
-        assert calls == [1]  # the renderer's only snapshot: the one after epoch 1, which failed; epoch 2 ended the run
-        assert [int(epoch) for epoch in harness.window.history.column("epoch")] == [1, 2]
-        assert ("state", WorkerState.FAILED) in harness.window.events
-        qtbot.waitUntil(lambda: bool(errors))  # said on the worker's thread right after the state
-        assert errors == ["ValueError: no picture today"]
-        harness.train_until(WorkerState.DONE)  # a new run (the last ended): no stale failure
-    finally:
-        harness.close()
-    assert errors == ["ValueError: no picture today"]
-    assert [int(epoch) for epoch in harness.window.history.column("epoch")] == [1, 2]
 
 
 def test_the_renderers_cpu_time_paces_the_worker(small_config):
@@ -221,3 +192,116 @@ def test_the_renderers_cpu_time_paces_the_worker(small_config):
     assert worker.snapshot_interval() == pytest.approx(0.06 / RENDER_SHARE) == pytest.approx(0.3)
     worker.set_interval(0.5)
     assert worker.snapshot_interval() == 0.5
+
+
+class Mirror:
+    """The window's history as `MainWindow.show_snapshot` keeps it, fed on whatever thread delivers (direct), with
+    each snapshot acknowledged at once and the thread that delivered it noted."""
+
+    def __init__(self, worker: TrainingWorker) -> None:
+        self.worker, self.history, self.threads = worker, History(), []
+        self.states: list = []
+        self.errors: list[str] = []
+        direct = Qt.ConnectionType.DirectConnection
+        worker.yielded.connect(self.snapshot, direct)
+        worker.stateChanged.connect(self.states.append, direct)
+        worker.errored.connect(self.errors.append, direct)
+
+    def snapshot(self, snapshot) -> None:
+        self.threads.append(threading.current_thread().name)
+        self.history.truncate(snapshot.start)
+        self.history.extend(snapshot.results)
+        self.worker.snapshot_consumed()
+
+
+def test_a_rendering_that_failed_just_before_a_halt_fails_the_run_with_every_row_sent(
+    small_config, monkeypatch, run_until_halted
+):
+    """Epoch 1's snapshot fails on the renderer; epoch 2 ends a Train(2): the halt's snapshot, which waits for the
+    renderer, carries epoch 1's row too, and the failure is reported then (not at some later Train)."""
+    failing_first_render(monkeypatch)
+    worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
+    mirror = Mirror(worker)
+    worker.submit(Train(2))
+    run_until_halted(worker)
+    assert [int(epoch) for epoch in mirror.history.column("epoch")] == [1, 2]
+    assert mirror.errors == ["ValueError: no picture today"] and mirror.states == ["running", "failed"]
+    worker.submit(Train(4))
+    run_until_halted(worker)
+    assert mirror.errors == ["ValueError: no picture today"], "reported once"
+    assert [int(epoch) for epoch in mirror.history.column("epoch")] == [1, 2, 3, 4]
+    assert mirror.states[-1] == "paused"
+
+
+def test_after_a_rendering_failed_training_sends_snapshots_again(small_config, monkeypatch, run_until_halted):
+    """The failed snapshot never reached the window, which therefore acknowledges nothing: the worker must not wait
+    for that acknowledgement before the next one."""
+    failing_first_render(monkeypatch)
+    worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
+    mirror = Mirror(worker)
+    worker.submit(Train())
+    run_until_halted(worker)
+    assert mirror.states[-1] == "failed"
+    failed_at, delivered = worker.session.epoch, len(mirror.threads)
+    worker.submit(Train(failed_at + 3))  # a fresh renderer thread (run() starts one), idle
+    run_until_halted(worker)
+    assert mirror.states[-1] == "paused"
+    assert "snapshotRenderer" in mirror.threads[delivered:], "epochs' snapshots rendered on the renderer again"
+    assert [int(epoch) for epoch in mirror.history.column("epoch")] == list(range(1, failed_at + 4))
+
+
+def test_a_snapshot_rendered_on_the_worker_paces_the_renderer_not_the_captures(small_config, monkeypatch):
+    """With a renderer, the worker's budget holds what a capture costs it; a snapshot it renders itself (a forced one,
+    0.5 s here: a wide network) is a rendering, and paces as one (RENDER_SHARE), not as 0.5 s per capture."""
+    clock = [0.0]
+    worker = TrainingWorker(
+        Session(small_config), interval=0.04, clock=lambda: clock[0], work_clock=lambda: clock[0], render_thread=True
+    )
+    snapshot = worker.session.snapshot
+
+    def slow_snapshot():
+        clock[0] += 0.5
+        return snapshot()
+
+    monkeypatch.setattr(worker.session, "snapshot", slow_snapshot)
+    worker.submit(SendSnapshot())
+    worker.quit()
+    worker.run()
+    assert worker.budget.preparation is None
+    assert worker.render_budget.preparation == pytest.approx(0.5)
+    assert worker.snapshot_interval() == pytest.approx(0.5 / RENDER_SHARE)
+
+
+def test_a_run_that_fails_sends_the_snapshot_in_flight_before_the_failed_state(small_config, monkeypatch):
+    """Epoch 1's snapshot is still rendering when epoch 2 raises: it goes out before the state "failed" (whatever comes
+    after a state belongs to what that state says), as it does before a halt's state."""
+    rendering, real_render = threading.Event(), snapshot_renderer.render_snapshot
+    real_wait = SnapshotRenderer.wait_idle
+
+    def slow_render(source, model, frames):
+        rendering.wait(30)  # until the worker waits for it, or the run has failed (then it comes too late)
+        return real_render(source, model, frames)
+
+    def wait_idle(self):
+        rendering.set()
+        real_wait(self)
+
+    monkeypatch.setattr(snapshot_renderer, "render_snapshot", slow_render)
+    monkeypatch.setattr(SnapshotRenderer, "wait_idle", wait_idle)
+    worker = TrainingWorker(Session(small_config), interval=0.0, render_thread=True)
+    events: list = []
+    direct = Qt.ConnectionType.DirectConnection
+    worker.yielded.connect(lambda snapshot: events.append(("snapshot", snapshot.epoch)), direct)
+    worker.stateChanged.connect(lambda state: events.append(("state", state)), direct)
+    worker.stateChanged.connect(lambda state: state == "failed" and (rendering.set(), worker.quit()), direct)
+    step = worker.session.optimizer.step
+
+    def fails_in_epoch_2():
+        if worker.session.epoch == 1:
+            raise RuntimeError("a broken step")
+        step()
+
+    monkeypatch.setattr(worker.session.optimizer, "step", fails_in_epoch_2)
+    worker.submit(Train())
+    worker.run()
+    assert events == [("state", "running"), ("snapshot", 1), ("state", "failed")]
