@@ -146,12 +146,14 @@ class RedrawScheduler(QObject):
         self._slice.stop()
         self._catch_up.stop()
         self._awaited, self._slice_started = None, None  # a hop still on its way goes on with nothing
-        if self.latest is not None:
-            for view in self.views:
-                if view.name in self.dirty:
-                    self._draw(view)
-        if self.in_frame or self._unsignalled:
-            self._end_frame()
+        try:
+            if self.latest is not None:
+                for view in self.views:
+                    if view.name in self.dirty:
+                        self._draw(view)
+        finally:  # a view that raised does not leave the frame open (no snapshot would come again)
+            if self.in_frame or self._unsignalled:
+                self._end_frame()
 
     # -- the slices ---------------------------------------------------------------------------------
     def _accept(self, snapshot: Snapshot) -> None:
@@ -190,9 +192,11 @@ class RedrawScheduler(QObject):
             self._end_frame()
             return
         self._slice_started = (view, self.cpu_clock())
-        self._draw(view)
-        self._hops_left = PAINT_HOPS  # the next view, or the frame's end, once this slice is painted
-        self._post_hop()
+        try:
+            self._draw(view)
+        finally:  # a view that raised (reported by Qt) does not stop the frame: the others draw, the worker sends on
+            self._hops_left = PAINT_HOPS  # the next view, or the frame's end, once this slice is painted
+            self._post_hop()
 
     def _post_hop(self) -> None:
         self._posted += 1

@@ -22,6 +22,8 @@ STATE_TEXT = {
 }
 
 
+WIDEST_EPOCH = "epoch 000000 · 100 %"
+"""The epoch field's widest text while training (at most 100 000 epochs, and the progress of the next one)."""
 ACCURACY_TIP = "Accuracy on the training / test set after the last epoch"
 REGRESSION_TIP = "R² (1 − residual / total sum of squares) of the training / test targets after the last epoch"
 
@@ -51,7 +53,16 @@ class TrainingStatusBar(QStatusBar):
         self.show_history(History())
 
     def set_state(self, state: WorkerState) -> None:
+        """Show ``state``; while training the epoch field keeps the width of its widest text, so that its progress
+        (" · 40 %", shown and gone within an epoch) does not shift the fields around it."""
         self.fields["state"].setText(STATE_TEXT[state])
+        epoch = self.fields["epoch"]
+        if state == WorkerState.RUNNING:
+            margins = epoch.contentsMargins()
+            widest = epoch.fontMetrics().horizontalAdvance(WIDEST_EPOCH) + margins.left() + margins.right()
+            epoch.setMinimumWidth(widest)
+        else:
+            epoch.setMinimumWidth(0)
 
     def show_history(self, history: History, progress: tuple[int, int] = (0, 0)) -> None:
         """The last epoch's numbers; ``progress`` ``(step, steps)`` of a mid-epoch snapshot (``steps`` > 0) adds how

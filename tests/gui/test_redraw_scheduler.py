@@ -406,3 +406,36 @@ def test_a_costly_throttled_view_redraws_less_often_and_is_not_the_frames_cost(q
     with qtbot.waitSignal(scheduler.frameDrawn):
         scheduler.offer("s3")
     assert recorder.names() == ["decision", "side", "status", "drawn"]
+
+
+def test_a_view_that_raises_does_not_stop_the_frame(qtbot, recorder) -> None:
+    """The error goes out (to Qt's handler in the app: the snapshot's queued call); the other views draw and the frame
+    ends, so snapshots come again — in slices while training, and in a synchronous draw."""
+    scheduler = training(recorder)
+
+    def broken() -> None:
+        raise RuntimeError("a view's bug")
+
+    recorder.on_draw = {"decision": broken}
+    with qtbot.waitSignal(scheduler.frameDrawn), pytest.raises(RuntimeError, match="a view's bug"):
+        scheduler.offer("s1")  # the first slice runs in the call that brings the snapshot
+    assert recorder.names() == ["decision", "side", "status", "drawn"]
+    assert not scheduler.in_frame
+    recorder.log.clear()
+    with pytest.raises(RuntimeError, match="a view's bug"):
+        scheduler.draw_now("s2")
+    assert recorder.names() == ["decision", "drawn"] and not scheduler.in_frame
+
+
+def test_while_training_the_status_bar_keeps_the_epoch_fields_width(qtbot, snapshots) -> None:
+    """ " · 40 %" comes and goes within an epoch: the fields right of the epoch must not jump (they did by ~40 px)."""
+    from dataclasses import replace
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    epoch = window.status.fields["epoch"]
+    window.set_state(WorkerState.RUNNING)
+    window.show_snapshot(replace(snapshots[0], step=4, steps=10))
+    assert epoch.minimumWidth() >= epoch.fontMetrics().horizontalAdvance("epoch 100000 · 100 %")
+    window.set_state(WorkerState.PAUSED)
+    assert epoch.minimumWidth() == 0  # halted: as narrow as its text, as before
