@@ -31,13 +31,14 @@ from minidl.training import (
     update_run,
 )
 from minidl_gui.model.config import Config, DataConfig
+from minidl_gui.model.contour import cell_centres
 from minidl_gui.model.devices import CPU, DEVICE_LABELS
 from minidl_gui.model.gradient_norms import gradient_norms
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit, ReplacePoints, label_misfit
 from minidl_gui.model.snapshot import Points, Snapshot
 from minidl_gui.model.snapshot_frames import FrameMaker
-from minidl_gui.model.snapshot_source import SnapshotSource, grid_axes, grid_output, render_snapshot
+from minidl_gui.model.snapshot_source import SnapshotSource, grid_output, render_snapshot
 from minidl_gui.model.view_options import ViewOptions
 
 DOMAIN_MARGIN = 0.05
@@ -326,7 +327,7 @@ class Session:
     # -- observing --------------------------------------------------------------------------------
     def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:
         """The cell centres of the decision grid along x and y."""
-        return grid_axes(self.extent, self.resolution)
+        return cell_centres(self.extent, (self.resolution, self.resolution))
 
     def grid_output(self) -> np.ndarray:
         """The model's view of the grid (see `snapshot_source.grid_output`)."""

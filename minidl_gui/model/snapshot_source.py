@@ -22,6 +22,7 @@ from minidl.sequential import Sequential
 from minidl.training.metrics import confusion_matrix, predict_labels
 from minidl_gui.model.activations_probe import neuron_field
 from minidl_gui.model.config import Config
+from minidl_gui.model.contour import cell_centres
 from minidl_gui.model.curves_frame import CurvesFrame
 from minidl_gui.model.snapshot import Points, Snapshot
 from minidl_gui.model.snapshot_frames import FrameMaker
@@ -64,16 +65,9 @@ class SnapshotSource:
     curves: CurvesFrame | None = None
 
 
-def grid_axes(extent: Extent, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """The cell centres of a ``resolution`` × ``resolution`` grid over ``extent`` along x and y."""
-    x0, x1, y0, y1 = extent
-    n = resolution
-    return (x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n)
-
-
 def grid_points(extent: Extent, resolution: int) -> Tensor:
     """The grid's cell centres as rows ``(xs[i], ys[j])``, ``i`` major: reshape outputs to ``(n, n)``."""
-    xs, ys = (torch.from_numpy(a).float() for a in grid_axes(extent, resolution))
+    xs, ys = (torch.from_numpy(a).float() for a in cell_centres(extent, (resolution, resolution)))
     return torch.cartesian_prod(xs, ys)
 
 

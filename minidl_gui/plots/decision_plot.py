@@ -288,7 +288,8 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         if same and not force:
             return
         self._wrong_shown = masks
-        frame = self._frame if self._frame is not None else self._local_frame(snapshot)
+        frame = self._frame  # set by show_snapshot, before any call here
+        assert frame is not None
         wrong = [frame.train_wrong]
         if self._show_test:
             wrong.append(frame.test_wrong)
