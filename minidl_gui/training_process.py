@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import io
 import pickle
+import signal
 import socket
 import subprocess
 import sys
@@ -207,17 +208,15 @@ class TrainingProcess:
 def serve(connection: Connection) -> None:
     """The child's life: train each trainer that comes (see the module's protocol) until None or the pipe closes;
     what the parent asks of a run that has ended already is ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the window's to handle; it ends us
     torch.set_grad_enabled(False)  # minidl computes its own gradients
-    while True:
-        try:
-            message = _receive(connection)
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        if isinstance(message, tuple):
-            saved, progress_every, stop_at = message
-            _send(connection, _train(connection, _loaded(saved), progress_every, stop_at))
+    try:
+        while (message := _receive(connection)) is not None:
+            if isinstance(message, tuple):
+                saved, progress_every, stop_at = message
+                _send(connection, _train(connection, _loaded(saved), progress_every, stop_at))
+    except (EOFError, OSError):
+        return  # the window's process is gone: nobody to train for
 
 
 def _train(
@@ -237,6 +236,8 @@ def _train(
         return ENDED, trainer.state_dict()
     except TrainingDiverged as error:
         return DIVERGED, (error.epoch, error.lr, error.advice, error.setting), trainer.state_dict()
+    except OSError:
+        raise  # the pipe broke: the parent is gone
     except Exception as error:  # noqa: BLE001 - sent to the parent, which reports it
         try:
             state = trainer.state_dict()
