@@ -141,10 +141,13 @@ class TrainingProcess:
         self.start()
         self.halted = self.fresh_weights = False
         begun = trainer.state_dict()
-        connection = self._connection
         ended = False
         try:
-            _send(connection, (_saved(trainer), progress_every, stop_at))
+            try:
+                _send(self._connection, (_saved(trainer), progress_every, stop_at))
+            except OSError as error:
+                ended = True  # nothing runs there: no halt to wait for
+                raise self._lost(trainer, begun, error) from error
             while True:
                 message = self._receive(trainer, begun)
                 if message[0] != ITEM:
@@ -162,13 +165,21 @@ class TrainingProcess:
         try:
             return _receive(self._connection)
         except (EOFError, OSError) as error:
-            exit_code = None if self._process is None else self._process.poll()
-            self._discard()
-            trainer.load_state_dict(begun)
-            raise TrainingProcessError(
-                f"the training process ended unexpectedly (exit code {exit_code}); "
-                f"the run is back at epoch {trainer.epoch}, where this stretch of training began"
-            ) from error
+            raise self._lost(trainer, begun, error) from error
+
+    def _lost(self, trainer: Trainer, begun: dict[str, Any], error: BaseException) -> TrainingProcessError:
+        """The child is gone (``error``: how the pipe said so): ``trainer`` back at ``begun``, the error saying so."""
+        exit_code = None
+        if self._process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # a closed pipe: it is ending, or it is killed below
+                self._process.wait(JOIN_SECONDS)
+            exit_code = self._process.poll()
+        self._discard()
+        trainer.load_state_dict(begun)
+        return TrainingProcessError(
+            f"the training process ended unexpectedly (exit code {exit_code}; {type(error).__name__}); "
+            f"the run is back at epoch {trainer.epoch}, where this stretch of training began"
+        )
 
     def _take(self, trainer: Trainer, item: EpochRecord | EpochProgress, weights: dict[str, Any] | None) -> None:
         self.fresh_weights = weights is not None
