@@ -6,8 +6,10 @@ command "during a run" is submitted from the worker's own signals, as the window
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
+import numpy as np
 import torch
 
 from minidl_gui.model.session import Session
@@ -145,3 +147,26 @@ def test_a_training_process_that_cannot_start_fails_once_then_training_goes_on_h
     run_until_halted(worker)
     assert seen.states[-1] == "paused" and worker.session.epoch == 3, "trained on the worker's thread"
     assert worker._process is None  # noqa: SLF001
+
+
+def test_the_window_trains_in_its_training_process_and_pauses_where_it_shows(qtbot, small_config):
+    from minidl_gui.launch import create_window
+    from tests.gui.test_window import TIMEOUT, click
+
+    config = small_config.replace(training=replace(small_config.training, batch_size=1))  # slow enough to pause
+    controller = create_window(config, remember=False, training_process=True)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None, timeout=TIMEOUT)
+    click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=TIMEOUT)
+    pid = controller.worker.training_pid
+    assert pid is not None and pid != os.getpid()
+    click(qtbot, window, "trainButton")  # pause
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
+    session = controller.session
+    assert len(window.history) == len(session.history) == session.epoch == window.last_snapshot.epoch
+    np.testing.assert_array_equal(window.history.column("train_loss"), session.history.column("train_loss"))
+    window.close()
+    assert controller.worker.training_pid is None, "closing the window ends its training process"
