@@ -117,6 +117,19 @@ class Features(Module):
         self._partials = tuple(_PARTIALS[name] for name in self.names)
         self._centred: tuple[Tensor, Tensor] | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (``torch.save`` of a model or trainer) without its functions, which are lambdas (found again by
+        name when unpickled), and without the last forward pass's inputs."""
+        state = dict(self.__dict__)
+        del state["_values"], state["_partials"]
+        state["_centred"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._values = tuple(_VALUES[name] for name in self.names)
+        self._partials = tuple(_PARTIALS[name] for name in self.names)
+
     def forward(self, x: Tensor) -> Tensor:
         a, b = self._centred = _centred(x)
         return torch.stack([value(a, b) for value in self._values], 1)

@@ -232,3 +232,25 @@ def test_when_nobody_needs_the_input_gradient_features_and_the_first_layer_skip_
     torch.testing.assert_close([g for _, g in model.named_gradients()], [g for _, g in reference.named_gradients()])
     model.needs_input_grad = True
     assert model[0].needs_input_grad and model[1].needs_input_grad
+
+
+def test_a_model_with_features_pickles_and_computes_the_same_after() -> None:
+    # The app sends whole trainers to its training process (torch.save, i.e. pickle): the functions are found again
+    # by name, the last forward's inputs are not sent.
+    import io
+    import pickle
+
+    model = mlp(hidden=(4,), features=("x1^2", "x1*x2", "sin(x2)"), seed=0)
+    x = torch.rand(5, 2)
+    expected = model.forward(x)
+    for copy in (pickle.loads(pickle.dumps(model)), _torch_round_trip(model, io.BytesIO())):
+        features = copy[0]
+        assert isinstance(features, Features) and features.names == ("x1^2", "x1*x2", "sin(x2)")
+        assert features._centred is None  # noqa: SLF001 - a cache of the last forward pass, not the model
+        assert torch.equal(copy.forward(x), expected)
+
+
+def _torch_round_trip(model: minidl.Sequential, buffer) -> minidl.Sequential:
+    torch.save(model, buffer)
+    buffer.seek(0)
+    return torch.load(buffer, weights_only=False)
