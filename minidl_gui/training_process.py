@@ -137,14 +137,20 @@ class TrainingProcess:
         Closed early, the child's run halts at its next epoch's end and ``trainer`` gets its state: the records
         the caller did not take go to ``unseen``. Raises `TrainingDiverged` as training on this thread would
         (the model back at its last finite weights); `TrainingProcessError` if the child failed or died (then
-        ``trainer`` is back where it was when this run began)."""
+        ``trainer`` is back where it was when this run began), or ``trainer`` cannot be pickled (nothing ran)."""
         self.start()
         self.halted = self.fresh_weights = False
         begun = trainer.state_dict()
+        try:
+            saved = _saved(trainer)
+        except Exception as error:  # noqa: BLE001 - anything pickle refuses: no run begins there
+            raise TrainingProcessError(
+                f"the run could not be sent to the training process: {type(error).__name__}: {error}"
+            ) from error
         ended = False
         try:
             try:
-                _send(self._connection, (_saved(trainer), progress_every, stop_at))
+                _send(self._connection, (saved, progress_every, stop_at))
             except OSError as error:
                 ended = True  # nothing runs there: no halt to wait for
                 raise self._lost(trainer, begun, error) from error

@@ -152,6 +152,25 @@ def test_a_child_that_dies_fails_the_run_and_puts_the_session_back_where_it_bega
     assert_same_state(remote, local(epochs=2))
 
 
+def test_a_trainer_that_cannot_be_sent_fails_the_run_at_once_and_the_child_serves_on(process):
+    session = Session(CONFIG)
+    session.trainer.unpicklable = lambda: None  # pickle refuses a lambda: nothing is sent to the child
+    with pytest.raises(TrainingProcessError, match=r"could not be sent to the training process: .*lambda"):
+        list(session.epochs(process=process))  # hung before: waiting for the end of a run that never began
+    assert session.epoch == 0 == len(session.history)
+    del session.trainer.unpicklable
+    assert [r.epoch for r in session.epochs(process=process, stop_at=1)] == [1], "the child serves the next run"
+
+
+def test_a_network_with_input_features_trains_there_bit_for_bit(process):
+    config = CONFIG.replace(network=replace(CONFIG.network, features=("x1", "x2", "x1^2", "x1*x2", "sin(x2)")))
+    remote = Session(config)
+    assert [r.epoch for r in remote.epochs(process=process, stop_at=2)] == [1, 2]
+    mine = local(config, epochs=2)
+    assert rows(remote) == rows(mine)
+    assert_same_state(remote, mine)
+
+
 PARENT = """
 import os, sys
 from dataclasses import replace
