@@ -265,10 +265,32 @@ def _train(
 
 def _saved(trainer: Trainer) -> bytes:
     """``trainer`` as bytes that keep which tensors share storage (the optimizer's flat buffers and the
-    parameters viewing them): `torch.save`'s pickling, not plain pickle's, which copies each view apart."""
+    parameters viewing them): `torch.save`'s pickling, not plain pickle's, which copies each view apart. The
+    tensors its modules keep from their last forward pass are dropped first (`_drop_forward_passes`)."""
+    _drop_forward_passes(trainer)
     buffer = io.BytesIO()
     torch.save(trainer, buffer)
     return buffer.getvalue()
+
+
+FORWARD_PASS = ("_input", "_output", "_prediction", "_target")
+"""Where minidl's layers, activations and losses keep their last forward pass's tensors for its backward."""
+
+
+def _drop_forward_passes(trainer: Trainer) -> None:
+    """Forget the tensors of the last forward pass of ``trainer``'s modules and loss: between epochs no backward
+    needs them (the next forward sets them again), and they can be most of a trainer — a snapshot's grid or the
+    training set through every layer: 180 of 200 MB for the largest network and data set the app allows."""
+    modules, criterion = [trainer.model], trainer.criterion
+    while modules:
+        module = modules.pop()
+        modules.extend(child for _, child in module.children())
+        for name in FORWARD_PASS:
+            if getattr(module, name, None) is not None:
+                setattr(module, name, None)
+    for name in FORWARD_PASS:
+        if getattr(criterion, name, None) is not None:
+            setattr(criterion, name, None)
 
 
 def _loaded(saved: bytes) -> Trainer:
