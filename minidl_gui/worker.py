@@ -535,10 +535,10 @@ class TrainingWorker(QObject):
             raise failure
         due_at = self._last_emit + self.snapshot_interval()
         if not force and (
-            not self._weights_ready(now, due_at)
-            or not self._drawn
-            or now < due_at
+            not self._drawn
             or (renderer is not None and renderer.busy)
+            or not self._weights_ready(now, due_at)  # asks for them ahead: before the time is checked
+            or now < due_at
         ):
             return
         work = self._work_clock()
@@ -559,7 +559,8 @@ class TrainingWorker(QObject):
     def _weights_ready(self, now: float, due_at: float) -> bool:
         """The session's model holds the weights of the item just taken: always, but while the training process
         trains — then only when they came with it. If not, and a snapshot falls due before the next item (about
-        ``progress_every`` from ``now``; ``due_at``: when it does), they are asked for: they come with that item."""
+        ``progress_every`` from ``now``; ``due_at``: when it does), they are asked for: they come with that item.
+        Called only when the window drew the last snapshot and the renderer is free (else none could go out)."""
         if self._epochs is None or not self._in_process() or self._process.fresh_weights:
             return True
         if now + (self.progress_every or 0.0) >= due_at:

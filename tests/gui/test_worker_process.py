@@ -127,6 +127,32 @@ def test_weights_are_asked_for_one_item_before_a_snapshot_falls_due(small_config
     assert worker._weights_ready(now=1.0, due_at=0.5) and stale.asked == 2  # noqa: SLF001
 
 
+class BusyRenderer:
+    """Stands in for a `SnapshotRenderer` rendering a snapshot."""
+
+    busy = True
+
+    def take_failure(self) -> None:
+        return None
+
+
+def test_weights_are_not_asked_for_while_no_snapshot_could_go_out(small_config):
+    # Asked for and not used, they came with every other item while the window drew (a model's weights each time:
+    # 2.1 weights per snapshot at batch 100, 3 for a 4×512 network).
+    worker = TrainingWorker(Session(small_config), training_process=True)
+    worker._epochs = iter(())  # noqa: SLF001 - a run in progress, a snapshot overdue
+    worker._process = stale = FakeProcess(fresh_weights=False)  # noqa: SLF001
+    worker._drawn = False  # noqa: SLF001 - the window draws the last one
+    worker._emit_snapshot()  # noqa: SLF001
+    assert stale.asked == 0
+    worker._drawn, worker._renderer = True, BusyRenderer()  # noqa: SLF001 - the renderer renders the last one
+    worker._emit_snapshot()  # noqa: SLF001
+    assert stale.asked == 0
+    worker._renderer = None  # noqa: SLF001
+    worker._emit_snapshot()  # noqa: SLF001
+    assert stale.asked == 1, "a snapshot would go out: the weights are asked for"
+
+
 def test_a_training_process_that_cannot_start_fails_once_then_training_goes_on_here(
     small_config, run_until_halted, monkeypatch
 ):
