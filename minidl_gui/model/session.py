@@ -318,14 +318,12 @@ class Session:
         except TrainingDiverged:
             self.trainer.epoch = len(self.history)
             raise
-        except Exception:
-            if len(self.history) > self.trainer.epoch:  # a training process that died put the trainer back
-                self.history.truncate(self.trainer.epoch)
-                self.resend_from(len(self.history))  # the next snapshot tells the window to drop those rows too
-            raise
         finally:
             self.progress = (0, 0)
             items.close()
+            if len(self.history) > self.trainer.epoch:  # a training process that died put the trainer back
+                self.history.truncate(self.trainer.epoch)  # (raising, or found dead as the run was closed)
+                self.resend_from(len(self.history))  # the next snapshot tells the window to drop those rows too
 
     # -- observing --------------------------------------------------------------------------------
     def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:

@@ -153,6 +153,19 @@ def test_a_child_that_dies_fails_the_run_and_puts_the_session_back_where_it_bega
     assert_same_state(remote, local(epochs=2))
 
 
+def test_a_child_that_dies_while_a_closed_run_halts_leaves_the_rows_with_the_trainer(process):
+    config = CONFIG.replace(training=replace(CONFIG.training, batch_size=1, max_epochs=100_000))
+    remote = Session(config)
+    list(remote.epochs(process=process, stop_at=1))
+    epochs = remote.epochs(process=process)
+    assert next(epochs).epoch == 2
+    assert remote.capture().start == 0  # the window gets rows 1 and 2
+    process._process.kill()  # noqa: SLF001 - as the run is closed (the worker failing for another reason)
+    epochs.close()  # the halt finds the child dead: the trainer goes back to where the run began
+    assert remote.epoch == 1 and len(remote.history) == 1, "no row of an epoch the trainer did not keep"
+    assert remote.capture().start == 1, "the window is told to drop the row it was sent of that stretch"
+
+
 def test_a_trainer_that_cannot_be_sent_fails_the_run_at_once_and_the_child_serves_on(process):
     session = Session(CONFIG)
     session.trainer.unpicklable = lambda: None  # pickle refuses a lambda: nothing is sent to the child
