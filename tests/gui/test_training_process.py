@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -204,6 +205,21 @@ def test_a_trainer_goes_there_without_the_tensors_of_its_last_forward_pass(proce
     session.history.truncate(0)  # the rows are not what is compared (one epoch was trained without a record)
     mine = local(epochs=3)
     assert_same_state(session, mine)
+
+
+def test_closing_ends_the_child_at_once_whatever_it_does():
+    # Exiting by itself took it 0.7-0.9 s (the interpreter's teardown with torch loaded) and 2 s while it still
+    # imported torch (then it was killed): a window that closed waited that long.
+    process = TrainingProcess()
+    list(Session(CONFIG).epochs(process=process, stop_at=1))  # a run ended: the child waits for the next
+    idle = process._process  # noqa: SLF001
+    process.close()
+    process.start()  # importing torch
+    importing = process._process  # noqa: SLF001
+    process.close()
+    for child in (idle, importing):
+        assert child.returncode == -signal.SIGKILL, "not waited for: it keeps nothing the window's process lacks"
+    assert not process.alive and process.pid is None
 
 
 PARENT = """
