@@ -3,7 +3,9 @@ hover readout.
 
 Cheap to redraw while training: the curves are fed only when the history changed, the epoch axis
 grows in steps (`epoch_span`) so it is repainted only when it jumps, and the y auto-range is
-settled before painting (pyqtgraph would otherwise settle it during the paint and paint twice).
+settled before painting (pyqtgraph would otherwise settle it during the paint and paint twice), and so are the
+axes' pictures and the relayout a new tick text width asks for (`prepare_for_paint`): each plot's paint then only
+draws, once.
 Without a grid: grid lines make each axis cover the whole plot, so every data update repaints them.
 The arrays drawn come prepared (`minidl_gui.model.curves_frame`, made on the worker thread with each snapshot);
 without a frame for the history shown, the view makes it with the same function.
@@ -25,6 +27,7 @@ from minidl_gui.model.curves_frame import CLASSIFICATION_KEYS, REGRESSION_KEYS, 
 from minidl_gui.model.history import History
 from minidl_gui.plots.elided_label import ElidedLabel
 from minidl_gui.plots.log_axis import LogAxis
+from minidl_gui.plots.paint_ready import prepare_for_paint
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
 DASH = Qt.PenStyle.DashLine
@@ -207,6 +210,7 @@ class CurvesView(QWidget):
             self._drawn[plot] = drawn
         self.fit_epochs()
         settle_auto_range(*(self.loss_plot if plot == "loss" else self.accuracy_plot for plot in todo))
+        prepare_for_paint(self.loss_plot, self.accuracy_plot)  # both: the metric plot's epochs follow the loss plot's
 
     def _fit_regression_range(self, y_range: tuple[float, float] | None) -> None:
         """The metric plot's y range for RMSE and R² (`curves_frame.regression_range`), set only when it changes."""
