@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -115,7 +116,8 @@ class AppRun:
 
     ``slot_ms``: each snapshot's frame, from its arrival to ``snapshotDrawn`` (its slices and their painting, and
     whatever else the UI thread ran in between); ``ui_cpu`` and ``process_cpu``: CPU seconds per second of the UI
-    thread and of the whole process; ``interval``: the snapshot interval the window's redraw budget asked for at the
+    thread and of the window's process; ``training_cpu`` of the training process (None: training on a thread, or
+    no /proc to read it from); ``interval``: the snapshot interval the window's redraw budget asked for at the
     end (None: the window has no budget).
     """
 
@@ -129,6 +131,7 @@ class AppRun:
     process_cpu: float
     interval: float | None = None
     idle_ui_cpu: float = 0.0
+    training_cpu: float | None = None
     """The UI thread's CPU per second while the app is idle (just shown, before training) and the 5 ms probe ticks."""
 
     @property
@@ -202,6 +205,15 @@ def measure_headless(config: Config, seconds: float) -> Throughput:
     return Throughput.between(first, last, len(session.trainer.loader))
 
 
+def child_cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds (user + system) process ``pid`` used so far, from Linux's /proc; None without one."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15 of stat
+
+
 def ensure_offscreen() -> None:
     """Qt's offscreen platform unless the caller chose one: set before the QApplication exists."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -230,7 +242,7 @@ def _measure_app(  # noqa: ANN001
 ) -> AppRun:
     """`measure_app` with its app: ``create_window`` builds it, ``settle`` runs once it is shown (as the app does)."""
     with quiet_qt_messages("propagateSizeHints"):
-        controller = create_window(config, remember=False)
+        controller = create_window(config, remember=False, training_process=True)
         window = controller.window
         marks: list[Mark] = []
 
@@ -258,12 +270,15 @@ def _measure_app(  # noqa: ANN001
                 raise RuntimeError(f"no epoch was trained and drawn within {STARTUP_TIMEOUT:g} s")
             first = session_mark(controller.session)  # the worker's own count: no redraw needed to see it
             ui_cpu, process_cpu = time.thread_time(), time.process_time()
+            training_cpu = child_cpu_seconds(controller.worker.training_pid)
             redraws.start()
             timer.start()
             run_event_loop(seconds)
             lateness = timer.stop()
             redraws.stop()
             ui_cpu, process_cpu = time.thread_time() - ui_cpu, time.process_time() - process_cpu
+            training_end = child_cpu_seconds(controller.worker.training_pid)
+            training_cpu = None if training_cpu is None or training_end is None else training_end - training_cpu
             last = session_mark(controller.session)
             steps_per_epoch = len(controller.session.trainer.loader)
             interval = controller.worker.interval if hasattr(window, "redraws") else None
@@ -280,6 +295,7 @@ def _measure_app(  # noqa: ANN001
         throughput=Throughput.between(first, last, steps_per_epoch),
         ui_cpu=ui_cpu / seconds,
         process_cpu=process_cpu / seconds,
+        training_cpu=None if training_cpu is None else training_cpu / seconds,
         interval=interval,
         idle_ui_cpu=idle_ui_cpu,
     )
@@ -298,8 +314,9 @@ LEGEND = (
     "redraws = the window's snapshotDrawn per second; frame = a snapshot's arrival to its snapshotDrawn (its slices,\n"
     "their painting, and other UI work in between); interval = the snapshot interval the redraw budget asked for;\n"
     "steps/s = optimizer steps per wall second with the per-epoch evaluation (and in the app the snapshots);\n"
-    "headless = the same Session on the main thread without Qt, half before and half after the app;\n"
-    "loop only = steps per second of the training loop itself (EpochResult.elapsed); CPU = cores busy."
+    "headless = the same Session on the main thread without Qt, half before and half after the app (which trains\n"
+    "in its training process); loop only = steps per second of the training loop itself (EpochResult.elapsed);\n"
+    "CPU = cores busy (process: the window's)."
 )
 
 
@@ -359,6 +376,7 @@ def format_app_table(measurements: list[AppMeasurement]) -> str:
         ),
         row("  same, app idle (just shown) (cores)", [f"{r.idle_ui_cpu:.2f}" for r in runs]),
         row("  process CPU (cores)", [f"{r.process_cpu:.2f}" for r in runs]),
+        row("training process CPU (cores)", [f"{r.training_cpu:.2f}" if r.training_cpu else "–" for r in runs]),
     ]
     legend = "  ".join(f"#{i + 1} = {m.name}" for i, m in enumerate(ms))
     return format_table(headers, rows) + "\n" + legend

@@ -38,6 +38,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--quit-after-epochs", type=int, metavar="N", help="pause after N epochs, take the screenshot if asked, quit"
     )
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window as an image, then quit")
+    parser.add_argument(
+        "--training-thread",
+        action="store_true",
+        help="train on a thread of the window's process, not in a process of its own (slower while it redraws)",
+    )
     args = parser.parse_args(argv)
     if args.session is not None and (args.preset or args.config):
         parser.error("a session file brings its own configuration: leave out --preset and --config")
@@ -98,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         screenshot=args.screenshot,
         remember=not scripted,
         session=args.session,
+        training_process=not args.training_thread,
     )
 
 

@@ -42,7 +42,8 @@ _QUEUED = Qt.ConnectionType.QueuedConnection
 class Controller(QObject):
     """Owns the worker (which owns the session) and the thread of one window, and is a child of that window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, *, training_process: bool = False) -> None:
+        """``training_process``: the worker trains in a `TrainingProcess` (the app's choice: see `create_window`)."""
         super().__init__(window)
         self.window = window
         toolbar = window.toolbar
@@ -52,7 +53,7 @@ class Controller(QObject):
             device=toolbar.device.currentData(),
             view=window.decision.view_options,  # restored settings reach the worker with its session
         )
-        self.worker = TrainingWorker(session, render_thread=True)
+        self.worker = TrainingWorker(session, render_thread=True, training_process=training_process)
         self.thread = QThread()
         self.thread.setObjectName("trainingThread")
         self.worker.moveToThread(self.thread)

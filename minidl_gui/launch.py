@@ -30,9 +30,10 @@ def application() -> QApplication:
     return app
 
 
-def create_window(config: Config | None = None, *, remember: bool = True) -> Controller:
+def create_window(config: Config | None = None, *, remember: bool = True, training_process: bool = False) -> Controller:
     """A ready window (``controller.window``) training ``config`` — or, when None, the remembered
-    configuration. With ``remember`` the settings are restored now and saved when it closes."""
+    configuration. With ``remember`` the settings are restored now and saved when it closes; with
+    ``training_process`` it trains in a process of its own (`TrainingProcess`: the app does)."""
     window = MainWindow()
     if remember:
         try:
@@ -44,7 +45,7 @@ def create_window(config: Config | None = None, *, remember: bool = True) -> Con
             window.closing.connect(lambda: window.save_settings(settings))
     if config is not None:
         window.app_state.set_config(config)
-    return Controller(window)
+    return Controller(window, training_process=training_process)
 
 
 class ScriptedRun(QObject):
@@ -127,11 +128,12 @@ def run_app(
     screenshot: Path | None = None,
     remember: bool = True,
     session: Path | None = None,
+    training_process: bool = True,
 ) -> int:
     """Show the window (with ``session``, a saved session file, opened) and run the event loop until it
-    closes; returns the exit status."""
+    closes; returns the exit status. ``training_process``: train in a process of its own (else on a thread)."""
     app = application()
-    controller = create_window(config, remember=remember)
+    controller = create_window(config, remember=remember, training_process=training_process)
     if session is not None and not open_and_wait(controller.files, session):
         reason = controller.files.last_error or f"opening {session} was cancelled"
         print(f"minidl-gui: error: {reason}", file=sys.stderr)

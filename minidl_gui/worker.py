@@ -39,6 +39,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from minidl.sequential import Sequential
 from minidl.training import EpochProgress, TrainingDiverged
 from minidl_gui.model.config import Config
+from minidl_gui.model.devices import CPU
 from minidl_gui.model.point_edits import PointsEdit
 from minidl_gui.model.saved_session import ended_run
 from minidl_gui.model.session import Session
@@ -46,6 +47,7 @@ from minidl_gui.model.snapshot_budget import RENDER_SHARE, SnapshotBudget
 from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.snapshot_renderer import SnapshotRenderer
+from minidl_gui.training_process import TrainingProcess
 from minidl_gui.worker_commands import (
     Adopt,
     Call,
@@ -111,12 +113,16 @@ class TrainingWorker(QObject):
         work_clock: Callable[[], float] = time.thread_time,
         *,
         render_thread: bool = False,
+        training_process: bool = False,
     ) -> None:
         """``clock`` (seconds) times the intervals between snapshots; ``work_clock`` (the worker thread's CPU
         seconds) the work of preparing one, which is what it takes from training: waiting for the GIL while the
         window paints is not the snapshot's cost (training would wait alike). ``render_thread``: render the
         snapshots taken while training on a `SnapshotRenderer` thread (the app does), so that training goes on
-        meanwhile; snapshots sent when training halts or the session changes are rendered here, in order."""
+        meanwhile; snapshots sent when training halts or the session changes are rendered here, in order.
+        ``training_process``: train (on the CPU) in a `TrainingProcess` (the app does), which has a core and a GIL
+        of its own; this thread records and acts on its epochs, in order, and a command first halts it at an
+        epoch's end."""
         super().__init__()
         self.session = session
         self.interval = interval
@@ -129,6 +135,8 @@ class TrainingWorker(QObject):
         self.render_thread = render_thread
         self._clock, self._work_clock = clock, work_clock
         self._renderer: SnapshotRenderer | None = None
+        self._process = TrainingProcess() if training_process else None
+        self._weights_asked = False
         self._model_copy: tuple[Any, ...] = ()
         """(live model, device, dtype, its copy) the renderer computes with."""
         self.state = WorkerState.READY
@@ -166,6 +174,11 @@ class TrainingWorker(QObject):
         take more than `WORKER_SHARE` of the worker's time or rendering them more than `RENDER_SHARE` of a core."""
         return max(self.budget.interval(self.interval), self.render_budget.interval(self.interval))
 
+    @property
+    def training_pid(self) -> int | None:
+        """The process id of the training process while it runs (None: none; training on this thread)."""
+        return None if self._process is None else self._process.pid
+
     # -- the worker's thread ------------------------------------------------------------------------
     @Slot()
     def run(self) -> None:
@@ -175,6 +188,8 @@ class TrainingWorker(QObject):
         torch.set_grad_enabled(False)  # minidl never needs autograd (restored: tests call run() on their thread)
         self._quit = False
         self._renderer = SnapshotRenderer(self.yielded.emit, self.render_budget.record) if self.render_thread else None
+        if self._process is not None:
+            self._process.start()  # it imports torch meanwhile
         try:
             while not self._quit:
                 if self.state == WorkerState.RUNNING:
@@ -188,6 +203,8 @@ class TrainingWorker(QObject):
             if self._renderer is not None:
                 self._renderer.close()
                 self._renderer, self._model_copy = None, ()
+            if self._process is not None:
+                self._process.close()
             torch.set_num_threads(threads)
             torch.set_grad_enabled(grad)
             self.closed.emit()
@@ -198,7 +215,21 @@ class TrainingWorker(QObject):
                 command = self._commands.get_nowait()
             except queue.Empty:
                 return
+            self._catch_up()
             self._handle(command)
+
+    def _catch_up(self) -> None:
+        """Before a command acts: a run in the training process halts at its next epoch's end, and its epochs up
+        to there are taken (recorded, acted on, snapshots sent) as they would have been on this thread."""
+        if self._epochs is None or not self._in_process():
+            return
+        self._process.request_halt()
+        while self._epochs is not None and self.state == WorkerState.RUNNING:
+            self._train_one()
+
+    def _in_process(self) -> bool:
+        """Training goes on in the training process (the app's, on the CPU; a GPU's work needs no other GIL)."""
+        return self._process is not None and self.session.device == CPU
 
     def _handle(self, command: WorkerCommand) -> None:
         try:
@@ -422,11 +453,15 @@ class TrainingWorker(QObject):
     def _train_epoch(self) -> None:
         """Train to the end of the next epoch, sending due snapshots in its middle, then act on its result."""
         if self._epochs is None:
-            self._epochs = self.session.epochs(self.progress_every)
+            process = self._process if self._in_process() else None
+            self._epochs = self.session.epochs(self.progress_every, process=process, stop_at=self._stop_at)
         try:
             while isinstance(result := next(self._epochs), EpochProgress):
                 self._emit_snapshot()
         except StopIteration:
+            if self._in_process() and self._process.halted:  # as asked: the run goes on after the commands
+                self._epochs = None
+                return
             self._halt(WorkerState.DONE)
             self.finished.emit(f"{self.session.config.training.max_epochs} epochs done")
             return
@@ -489,6 +524,7 @@ class TrainingWorker(QObject):
             not self._drawn
             or now - self._last_emit < self.snapshot_interval()
             or (renderer is not None and renderer.busy)
+            or not self._weights_ready()
         ):
             return
         work = self._work_clock()
@@ -505,6 +541,17 @@ class TrainingWorker(QObject):
         budget.record(self._work_clock() - work)
         if failure is not None:
             raise failure
+
+    def _weights_ready(self) -> bool:
+        """The session's model holds the weights of the item just taken: always, but while the training process
+        trains — then only when they came with it; if not, they are asked for (they come with the next item)."""
+        if self._epochs is None or not self._in_process() or self._process.fresh_weights:
+            self._weights_asked = False
+            return True
+        if not self._weights_asked:
+            self._process.request_weights()
+            self._weights_asked = True
+        return False
 
     def _render_failure(self) -> Exception | None:
         """The error of a rendering that failed on the renderer (taken once), None if none did: its history rows go

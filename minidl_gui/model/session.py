@@ -21,7 +21,6 @@ from minidl.schedulers import LRScheduler
 from minidl.seeds import RunSeeds
 from minidl.training import (
     EpochProgress,
-    EpochResult,
     RunSettings,
     StopRules,
     TrainingDiverged,
@@ -33,7 +32,7 @@ from minidl.training import (
 from minidl_gui.model.config import Config, DataConfig
 from minidl_gui.model.contour import cell_centres
 from minidl_gui.model.devices import CPU, DEVICE_LABELS
-from minidl_gui.model.gradient_norms import gradient_norms
+from minidl_gui.model.epoch_records import EpochRecord, EpochSource, recorded_epochs
 from minidl_gui.model.history import History
 from minidl_gui.model.point_edits import Data, PointsEdit, ReplacePoints, label_misfit
 from minidl_gui.model.snapshot import Points, Snapshot
@@ -53,13 +52,6 @@ class Change:
 
     reset: bool
     message: str = ""
-
-
-@dataclass(frozen=True)
-class EpochRecord(EpochResult):
-    """An `EpochResult` and ``gradient_norms``: ‖∂L/∂W_k‖ of each `Linear` over the training set after the epoch."""
-
-    gradient_norms: tuple[float, ...] = ()
 
 
 def build_data(config: DataConfig) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
@@ -298,31 +290,40 @@ class Session:
         return Change(False)
 
     # -- training ---------------------------------------------------------------------------------
-    def epochs(self, progress_every: float | None = None) -> Iterator[EpochRecord | EpochProgress]:
+    def epochs(
+        self, progress_every: float | None = None, *, process: EpochSource | None = None, stop_at: int | None = None
+    ) -> Iterator[EpochRecord | EpochProgress]:
         """Train from where the run is until ``max_epochs``, yielding (and recording) every epoch.
 
         ``progress_every`` (seconds, `Trainer.run`'s): also yield an `EpochProgress` between two optimizer steps
         that often, with ``progress`` set to its ``(step, steps)`` meanwhile (a `snapshot` then is a mid-epoch one);
         ``progress`` is ``(0, 0)`` again when the epoch ends (also when it raises or is closed).
+        ``process`` (a `TrainingProcess`): train there instead of on this thread, the same epochs bit for bit; the
+        run also ends after epoch ``stop_at`` there, or after an epoch once the process was asked to halt.
         Raises `TrainingDiverged` with the model back at its last finite weights.
         """
+        if process is None:
+            items = recorded_epochs(self.trainer, progress_every)
+        else:
+            items = process.epochs(self.trainer, progress_every, stop_at, unseen=self.history.append)
         try:
-            for item in self.trainer.run(progress_every):
+            for item in items:
                 if isinstance(item, EpochProgress):
                     self.progress = (item.step, item.steps)
                     yield item
                     continue
                 self.progress = (0, 0)
-                trainer = self.trainer
-                norms = gradient_norms(self.model, trainer.criterion, trainer.loader.x, trainer.loader.y)
-                result = EpochRecord(**vars(item), gradient_norms=tuple(norms.tolist()))
-                self.history.append(result)
-                yield result
+                self.history.append(item)
+                yield item
         except TrainingDiverged:
             self.trainer.epoch = len(self.history)
             raise
+        except Exception:
+            self.history.truncate(self.trainer.epoch)  # a training process that died put the trainer back
+            raise
         finally:
             self.progress = (0, 0)
+            items.close()
 
     # -- observing --------------------------------------------------------------------------------
     def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:
