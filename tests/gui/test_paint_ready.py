@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from minidl_gui.model.history import History
 from minidl_gui.plots.curves import CurvesView
-from minidl_gui.plots.paint_ready import prepare_for_paint, record_axis_picture
+from minidl_gui.plots.held_updates import HeldUpdates
+from minidl_gui.plots.paint_ready import prepare_for_paint, prepare_steps, record_axis_picture
 
 pytestmark = pytest.mark.usefixtures("qapp")
 NARROW = ([0, 1, 2, 3], [10, 20, 30, 40])
@@ -130,3 +131,61 @@ def test_the_curves_view_is_settled_before_its_paint(qtbot) -> None:
         item = plot.getPlotItem()
         assert item.layout.isActivated()
         assert all(item.getAxis(name).picture is not None for name in ("left", "bottom"))
+
+
+def test_prepared_in_steps_a_plot_is_settled_the_same_and_told_before_its_relayout(qtbot) -> None:
+    """`prepare_steps` yields between its pieces of work (the widened axis' picture, the relayout, the pictures of
+    what moved) and calls ``before_relayout`` before the layout is applied; then the paint only draws, once, the
+    same pixels as pyqtgraph settling in its paint."""
+    plain, plain_curve = shown_plot(qtbot, NARROW)
+    stepped, stepped_curve = shown_plot(qtbot, NARROW)
+    plain_curve.setData(*WIDE)
+    stepped_curve.setData(*WIDE)
+    layout = stepped.getPlotItem().layout
+    told: list[bool] = []
+    held = HeldUpdates()
+    held.hold(stepped)  # as the curves view does: no paint between the steps
+    steps = prepare_steps(stepped, before_relayout=lambda: told.append(layout.isActivated()))
+    taken = 0
+    for _ in steps:
+        taken += 1
+        assert paints_after(stepped) == 0  # as between two slices: events run (the posted relayout may), no paint
+    assert taken >= 2
+    assert told and not told[0]  # told while the layout was still to be applied
+    assert layout.isActivated()
+    held.release()
+    assert paints_after(stepped) == 1
+    paints_after(plain)
+    np.testing.assert_array_equal(pixels(plain.grab().toImage()), pixels(stepped.grab().toImage()))
+
+
+def test_nothing_to_settle_takes_no_step(qtbot) -> None:
+    plot, _ = shown_plot(qtbot, NARROW)
+    prepare_for_paint(plot)
+    assert list(prepare_steps(plot)) == []
+
+
+def test_held_widgets_do_not_paint_and_repaint_once_each_when_released_in_order(qtbot) -> None:
+    first, first_curve = shown_plot(qtbot, NARROW)
+    second, second_curve = shown_plot(qtbot, NARROW)
+    held = HeldUpdates()
+    held.hold(first, second, first)  # held once
+    assert held.widgets == [first, second]
+    first_curve.setData(*WIDE)
+    second_curve.setData(*WIDE)
+    assert paints_after(first) == 0 and paints_after(second) == 0
+    assert held.release_next()  # the first: the second is still held
+    assert first.updatesEnabled() and not second.updatesEnabled()
+    assert paints_after(first) >= 1 and paints_after(second) == 0
+    assert not held.release_next()
+    assert paints_after(second) >= 1
+    assert not held.release_next() and held.widgets == []
+
+
+def test_a_widget_disabled_by_someone_else_is_left_alone(qtbot) -> None:
+    plot, _ = shown_plot(qtbot, NARROW)
+    plot.setUpdatesEnabled(False)
+    held = HeldUpdates()
+    held.hold(plot)
+    held.release()
+    assert not plot.updatesEnabled()
