@@ -29,7 +29,7 @@ from minidl_gui.model.history import History
 from minidl_gui.plots.elided_label import ElidedLabel
 from minidl_gui.plots.held_updates import HeldUpdates
 from minidl_gui.plots.log_axis import LogAxis
-from minidl_gui.plots.paint_ready import prepare_steps
+from minidl_gui.plots.paint_ready import prepare_for_paint, prepare_steps
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
 DASH = Qt.PenStyle.DashLine
@@ -214,7 +214,8 @@ class CurvesView(QWidget):
         self._stale = False
         drawn = (len(history), history.records[-1] if len(history) else None)
         todo = [plot for plot in plots if not _same_drawn(self._drawn.get(plot, (0, None)), drawn)]
-        if not todo:
+        if not todo:  # the curves are drawn; the axes may still lack their first pictures (a window just shown)
+            prepare_for_paint(self.loss_plot, self.accuracy_plot)
             return
         fed = [self._plot_widget(plot) for plot in todo]
         both = (self.loss_plot, self.accuracy_plot)

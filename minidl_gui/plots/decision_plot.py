@@ -32,6 +32,7 @@ from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.model.snapshot_frames import FrameMaker
 from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.bounded_scatter import BoundedScatter
+from minidl_gui.plots.paint_ready import AXES, record_axis_picture
 from minidl_gui.plots.point_editor import PointEditor
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
 
@@ -215,11 +216,19 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
     def _ready_for_paint(self) -> None:
         """Do now, in the draw, what the paint would otherwise compute (the same, once): the boundaries' path and
         every item's bounding rect (Qt asks for them while painting; pyqtgraph keeps them until the data or the view
-        change). The heatmap's QImage is rendered when it is set (`_show_picture`). Not the layout: `_keep_square`
-        keeps the plot square from the order of its resizes, which a relayout here would change."""
+        change), and the axes' missing pictures (`_record_axes`). The heatmap's QImage is rendered when it is set
+        (`_show_picture`)."""
+        self._record_axes()
         self.boundary.getPath()
         for item in (self.boundary, self.train_points, self.test_points, self.wrong_points):
             item.boundingRect()
+
+    def _record_axes(self) -> None:
+        """Record the pictures the axes lack (`record_axis_picture`: in a window just shown, after a relayout), so that
+        a new tick width lays the plot out before its paint rather than after it (a second paint). Only recorded: the
+        layout is left to Qt's event loop, in the order it applies it (`_keep_square` depends on that order)."""
+        for axis in [plot.getAxis(name) for plot in (self.plot, self.colorbar) for name in AXES]:
+            record_axis_picture(axis)
 
     def _place_image(self, extent: tuple[float, float, float, float]) -> None:
         """Stretch the heatmap over ``extent``, when the extent or the image's size changed: `ImageItem.setRect`

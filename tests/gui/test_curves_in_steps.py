@@ -105,3 +105,19 @@ def test_steps_left_undone_hold_nothing_and_line_the_epochs_up(qtbot) -> None:
     loss_x, metric_x = (plot.getPlotItem().vb.viewRange()[0] for plot in (view.loss_plot, view.accuracy_plot))
     assert metric_x == pytest.approx(loss_x, abs=1.0)  # lined up (to the pixel offset of their axes)
     assert loss_x[1] == 40
+
+
+def test_an_empty_history_still_settles_the_axes_before_the_first_paint(qtbot) -> None:
+    """A window just shown draws its first snapshot (no epoch yet) before it is painted: the axes get their pictures
+    and widths then, not in that first paint (which would lay the plots out and paint them again)."""
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.resize(340, 500)
+    view.show()  # shown, not painted yet
+    for plot in (view.loss_plot, view.accuracy_plot):
+        plot.getPlotItem().getAxis("left").picture = None  # as before any paint
+    view.show_history(History())
+    for plot in (view.loss_plot, view.accuracy_plot):
+        item = plot.getPlotItem()
+        assert item.layout.isActivated()
+        assert all(item.getAxis(name).picture is not None for name in ("left", "bottom"))

@@ -1,6 +1,6 @@
 """The decision plot's paint only draws: its scatter items keep their bounding rects (`BoundedScatter`) until their
 data, spot sizes or view change, always equal to pyqtgraph's own; the boundary's path and bounds and the heatmap's
-QImage are made in the draw."""
+QImage are made in the draw, and so are the axes' missing pictures (their widths known before the paint)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,11 @@ def test_the_decision_plots_draw_leaves_its_paint_nothing_to_compute(qtbot) -> N
     plot.show_snapshot(session.snapshot())
     settle()
     next(session.epochs())
+    for item in (plot.plot, plot.colorbar):
+        item.getAxis("left").picture = None  # as after a relayout, or before the first paint
     plot.show_snapshot(session.snapshot())
+    axes = [item.getAxis(name) for item in (plot.plot, plot.colorbar) for name in ("left", "bottom", "right", "top")]
+    assert all(axis.picture is not None for axis in axes if axis.isVisible())
     assert plot.boundary.path is not None and plot.boundary._boundingRect is not None
     assert not plot.image._renderRequired
     kept = [item._kept for item in (plot.train_points, plot.test_points, plot.wrong_points)]
