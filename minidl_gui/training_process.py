@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import io
 import pickle
+import signal
 import socket
 import subprocess
 import sys
@@ -140,10 +141,13 @@ class TrainingProcess:
         self.start()
         self.halted = self.fresh_weights = False
         begun = trainer.state_dict()
-        connection = self._connection
         ended = False
         try:
-            _send(connection, (_saved(trainer), progress_every, stop_at))
+            try:
+                _send(self._connection, (_saved(trainer), progress_every, stop_at))
+            except OSError as error:
+                ended = True  # nothing runs there: no halt to wait for
+                raise self._lost(trainer, begun, error) from error
             while True:
                 message = self._receive(trainer, begun)
                 if message[0] != ITEM:
@@ -161,13 +165,21 @@ class TrainingProcess:
         try:
             return _receive(self._connection)
         except (EOFError, OSError) as error:
-            exit_code = None if self._process is None else self._process.poll()
-            self._discard()
-            trainer.load_state_dict(begun)
-            raise TrainingProcessError(
-                f"the training process ended unexpectedly (exit code {exit_code}); "
-                f"the run is back at epoch {trainer.epoch}, where this stretch of training began"
-            ) from error
+            raise self._lost(trainer, begun, error) from error
+
+    def _lost(self, trainer: Trainer, begun: dict[str, Any], error: BaseException) -> TrainingProcessError:
+        """The child is gone (``error``: how the pipe said so): ``trainer`` back at ``begun``, the error saying so."""
+        exit_code = None
+        if self._process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # a closed pipe: it is ending, or it is killed below
+                self._process.wait(JOIN_SECONDS)
+            exit_code = self._process.poll()
+        self._discard()
+        trainer.load_state_dict(begun)
+        return TrainingProcessError(
+            f"the training process ended unexpectedly (exit code {exit_code}; {type(error).__name__}); "
+            f"the run is back at epoch {trainer.epoch}, where this stretch of training began"
+        )
 
     def _take(self, trainer: Trainer, item: EpochRecord | EpochProgress, weights: dict[str, Any] | None) -> None:
         self.fresh_weights = weights is not None
@@ -207,17 +219,15 @@ class TrainingProcess:
 def serve(connection: Connection) -> None:
     """The child's life: train each trainer that comes (see the module's protocol) until None or the pipe closes;
     what the parent asks of a run that has ended already is ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the window's to handle; it ends us
     torch.set_grad_enabled(False)  # minidl computes its own gradients
-    while True:
-        try:
-            message = _receive(connection)
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        if isinstance(message, tuple):
-            saved, progress_every, stop_at = message
-            _send(connection, _train(connection, _loaded(saved), progress_every, stop_at))
+    try:
+        while (message := _receive(connection)) is not None:
+            if isinstance(message, tuple):
+                saved, progress_every, stop_at = message
+                _send(connection, _train(connection, _loaded(saved), progress_every, stop_at))
+    except (EOFError, OSError):
+        return  # the window's process is gone: nobody to train for
 
 
 def _train(
@@ -237,6 +247,8 @@ def _train(
         return ENDED, trainer.state_dict()
     except TrainingDiverged as error:
         return DIVERGED, (error.epoch, error.lr, error.advice, error.setting), trainer.state_dict()
+    except OSError:
+        raise  # the pipe broke: the parent is gone
     except Exception as error:  # noqa: BLE001 - sent to the parent, which reports it
         try:
             state = trainer.state_dict()

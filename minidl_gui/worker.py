@@ -47,7 +47,7 @@ from minidl_gui.model.snapshot_budget import RENDER_SHARE, SnapshotBudget
 from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.model.worker_state import WorkerState
 from minidl_gui.snapshot_renderer import SnapshotRenderer
-from minidl_gui.training_process import TrainingProcess
+from minidl_gui.training_process import TrainingProcess, TrainingProcessError
 from minidl_gui.worker_commands import (
     Adopt,
     Call,
@@ -72,11 +72,12 @@ from minidl_gui.worker_commands import (
 
 SNAPSHOT_INTERVAL = 0.04
 """Seconds between two snapshots while training (≤ 25 per second)."""
-PROGRESS_EVERY = 0.02
+PROGRESS_EVERY = 0.01
 """Seconds of training between two pauses in the middle of an epoch, where a due snapshot goes out.
 
 A pause that sends nothing costs about 30-150 µs (leaving and re-entering the trainer's fast path, two generator
-hops), well under 1 % of 20 ms; and a due snapshot waits at most 20 ms for one, half the shortest interval."""
+hops; in the training process, sending the item too), about 1 % of 10 ms; and a due snapshot waits at most 10 ms for
+one, a quarter of the shortest interval (the training process's weights, asked for one item ahead, come with it)."""
 NO_POINTS = "No training points: draw some on the decision plot (click, Shift+click) or import a CSV, then Train."
 
 RESET, REPLACED = "reset", "replaced"
@@ -136,7 +137,6 @@ class TrainingWorker(QObject):
         self._clock, self._work_clock = clock, work_clock
         self._renderer: SnapshotRenderer | None = None
         self._process = TrainingProcess() if training_process else None
-        self._weights_asked = False
         self._model_copy: tuple[Any, ...] = ()
         """(live model, device, dtype, its copy) the renderer computes with."""
         self.state = WorkerState.READY
@@ -469,6 +469,9 @@ class TrainingWorker(QObject):
             self._halt(WorkerState.DIVERGED)
             self.diverged.emit(str(error), error.setting)
             return
+        except TrainingProcessError as error:
+            self._leave_process(error)
+            return
         except Exception as error:  # noqa: BLE001
             self._fail(error)
             return
@@ -495,6 +498,16 @@ class TrainingWorker(QObject):
             self._epochs.close()
             self._epochs = None
 
+    def _leave_process(self, error: TrainingProcessError) -> None:
+        """The training process failed or died (the session is back where that stretch of training began): train on
+        this thread from now on — a child that cannot start would fail every run — and say so, after a snapshot of
+        where the run is."""
+        self._process.close()
+        self._process = None
+        self._close_epochs()
+        self._emit_snapshot(force=True)
+        self._fail(TrainingProcessError(f"{error}. Training goes on in the window's process: press Train."))
+
     def _fail(self, error: Exception) -> None:
         """Leave the training loop FAILED, saying why; a snapshot being rendered goes out before the state (a rendering
         of it that failed too only sends its rows again: this error is the one reported)."""
@@ -520,11 +533,12 @@ class TrainingWorker(QObject):
         failure = self._render_failure()
         if failure is not None and not force:
             raise failure
+        due_at = self._last_emit + self.snapshot_interval()
         if not force and (
-            not self._drawn
-            or now - self._last_emit < self.snapshot_interval()
+            not self._weights_ready(now, due_at)
+            or not self._drawn
+            or now < due_at
             or (renderer is not None and renderer.busy)
-            or not self._weights_ready()
         ):
             return
         work = self._work_clock()
@@ -542,15 +556,14 @@ class TrainingWorker(QObject):
         if failure is not None:
             raise failure
 
-    def _weights_ready(self) -> bool:
+    def _weights_ready(self, now: float, due_at: float) -> bool:
         """The session's model holds the weights of the item just taken: always, but while the training process
-        trains — then only when they came with it; if not, they are asked for (they come with the next item)."""
+        trains — then only when they came with it. If not, and a snapshot falls due before the next item (about
+        ``progress_every`` from ``now``; ``due_at``: when it does), they are asked for: they come with that item."""
         if self._epochs is None or not self._in_process() or self._process.fresh_weights:
-            self._weights_asked = False
             return True
-        if not self._weights_asked:
+        if now + (self.progress_every or 0.0) >= due_at:
             self._process.request_weights()
-            self._weights_asked = True
         return False
 
     def _render_failure(self) -> Exception | None:

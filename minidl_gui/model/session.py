@@ -319,7 +319,9 @@ class Session:
             self.trainer.epoch = len(self.history)
             raise
         except Exception:
-            self.history.truncate(self.trainer.epoch)  # a training process that died put the trainer back
+            if len(self.history) > self.trainer.epoch:  # a training process that died put the trainer back
+                self.history.truncate(self.trainer.epoch)
+                self.resend_from(len(self.history))  # the next snapshot tells the window to drop those rows too
             raise
         finally:
             self.progress = (0, 0)

@@ -107,3 +107,14 @@ def test_config_that_is_a_fifo_or_too_large_is_refused_before_reading(tmp_path, 
     large.write_text(" " * (2**20 + 1) + "{}")
     assert main(["--config", str(large)]) == 2
     assert "too large for a config file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("flags", "in_process"), [((), True), (("--training-thread",), False)])
+def test_the_app_trains_in_a_process_of_its_own_unless_asked_not_to(monkeypatch, flags, in_process):
+    import minidl_gui.launch
+
+    seen: dict = {}
+    monkeypatch.setattr(minidl_gui.launch, "run_app", lambda config, **options: seen.update(options) or 0)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert main(["--preset", "report-adam", *flags]) == 0
+    assert seen["training_process"] is in_process

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-import minidl_gui.model.session as session_module
+import minidl_gui.model.epoch_records as epoch_records
 from minidl.architectures import mlp
 from minidl.losses import BCEWithLogitsLoss, MSELoss
 from minidl_gui.model.gradient_norms import LayerNorms, gradient_norms
@@ -69,7 +69,7 @@ def test_measuring_the_norms_does_not_change_the_training(small_config, monkeypa
     measured = Session(small_config)
     generator = measured.epochs()
     with_norms = [next(generator).train_loss for _ in range(4)]
-    monkeypatch.setattr(session_module, "gradient_norms", lambda model, *_: np.zeros(3))
+    monkeypatch.setattr(epoch_records, "gradient_norms", lambda model, *_: np.zeros(3))
     plain = Session(small_config)
     generator = plain.epochs()
     without = [next(generator).train_loss for _ in range(4)]

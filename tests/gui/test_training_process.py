@@ -3,8 +3,11 @@ halting, going on, closing early, diverging and a dead child leave the session c
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -147,3 +150,34 @@ def test_a_child_that_dies_fails_the_run_and_puts_the_session_back_where_it_bega
     assert not process.alive
     assert [r.epoch for r in remote.epochs(process=process, stop_at=2)] == [2], "a new child takes over"
     assert_same_state(remote, local(epochs=2))
+
+
+PARENT = """
+import os, sys
+from dataclasses import replace
+from minidl_gui.model.session import Session
+from minidl_gui.training_process import TrainingProcess
+from tests.gui.conftest import SMALL
+config = SMALL.replace(training=replace(SMALL.training, batch_size=1, max_epochs=100000))
+process = TrainingProcess()
+epochs = Session(config).epochs(process=process)
+next(epochs)
+print(process.pid, flush=True)
+os._exit(0)  # gone without closing anything, as a crashed window
+"""
+
+
+def test_a_child_whose_parent_died_ends_too_quietly():
+    # run() returns once the child too has closed its inherited stdout and stderr: when it has ended.
+    parent = subprocess.run([sys.executable, "-c", PARENT], capture_output=True, text=True, timeout=120, check=True)
+    pid = int(parent.stdout.split()[-1])
+    assert not _running(pid), "the orphaned child trains on for nobody"
+    assert parent.stderr == "", "no traceback from the child: a broken pipe is its cue to go"
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

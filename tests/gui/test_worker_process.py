@@ -6,8 +6,10 @@ command "during a run" is submitted from the worker's own signals, as the window
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
+import numpy as np
 import torch
 
 from minidl_gui.model.session import Session
@@ -98,3 +100,73 @@ def test_a_live_change_during_a_run_applies_where_the_run_halted(small_config, r
     mine = local_run(config, (changed_at, faster))
     assert rows(session) == rows(mine), "the change took effect exactly after the epoch it is logged at"
     assert_same_state(session, mine)
+
+
+class FakeProcess:
+    """Stands in for a `TrainingProcess` in the middle of a run: counts what is asked of it."""
+
+    def __init__(self, fresh_weights: bool) -> None:
+        self.fresh_weights, self.asked = fresh_weights, 0
+
+    def request_weights(self) -> None:
+        self.asked += 1
+
+
+def test_weights_are_asked_for_one_item_before_a_snapshot_falls_due(small_config):
+    worker = TrainingWorker(Session(small_config), training_process=True)
+    worker.progress_every = 0.01
+    worker._epochs = iter(())  # noqa: SLF001 - a run in progress
+    worker._process = stale = FakeProcess(fresh_weights=False)  # noqa: SLF001
+    assert not worker._weights_ready(now=1.0, due_at=1.02) and stale.asked == 0, "due after the next item: not yet"  # noqa: SLF001
+    assert not worker._weights_ready(now=1.0, due_at=1.01) and stale.asked == 1, "due by the next item: asked ahead"  # noqa: SLF001
+    assert not worker._weights_ready(now=1.0, due_at=0.5) and stale.asked == 2, "overdue: asked, not drawn stale"  # noqa: SLF001
+    worker._process = fresh = FakeProcess(fresh_weights=True)  # noqa: SLF001
+    assert worker._weights_ready(now=1.0, due_at=0.5) and fresh.asked == 0  # noqa: SLF001
+    worker._epochs = None  # noqa: SLF001 - between runs the session's model is the trainer's own
+    worker._process = stale  # noqa: SLF001
+    assert worker._weights_ready(now=1.0, due_at=0.5) and stale.asked == 2  # noqa: SLF001
+
+
+def test_a_training_process_that_cannot_start_fails_once_then_training_goes_on_here(
+    small_config, run_until_halted, monkeypatch
+):
+    import minidl_gui.training_process as training_process
+
+    monkeypatch.setattr(training_process.sys, "executable", "/bin/false")  # exits at once: no child to train
+    worker = in_process(small_config)
+    seen = Recorder(worker)
+    errors: list[str] = []
+    worker.errored.connect(errors.append)
+    worker.submit(Train(3))
+    run_until_halted(worker)
+    assert seen.states == ["running", "failed"]
+    assert len(errors) == 1 and "ended unexpectedly" in errors[0] and "goes on in the window's process" in errors[0]
+    assert worker.session.epoch == 0 == len(worker.session.history)
+    assert seen.snapshots[-1].epoch == 0 and seen.snapshots[-1].start == 0, "the window drops any rows it was sent"
+    worker.submit(Train(3))
+    run_until_halted(worker)
+    assert seen.states[-1] == "paused" and worker.session.epoch == 3, "trained on the worker's thread"
+    assert worker._process is None  # noqa: SLF001
+
+
+def test_the_window_trains_in_its_training_process_and_pauses_where_it_shows(qtbot, small_config):
+    from minidl_gui.launch import create_window
+    from tests.gui.test_window import TIMEOUT, click
+
+    config = small_config.replace(training=replace(small_config.training, batch_size=1))  # slow enough to pause
+    controller = create_window(config, remember=False, training_process=True)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None, timeout=TIMEOUT)
+    click(qtbot, window, "trainButton")
+    qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=TIMEOUT)
+    pid = controller.worker.training_pid
+    assert pid is not None and pid != os.getpid()
+    click(qtbot, window, "trainButton")  # pause
+    qtbot.waitUntil(lambda: window.toolbar.state == "paused", timeout=TIMEOUT)
+    session = controller.session
+    assert len(window.history) == len(session.history) == session.epoch == window.last_snapshot.epoch
+    np.testing.assert_array_equal(window.history.column("train_loss"), session.history.column("train_loss"))
+    window.close()
+    assert controller.worker.training_pid is None, "closing the window ends its training process"
