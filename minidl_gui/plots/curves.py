@@ -3,7 +3,10 @@ hover readout.
 
 Cheap to redraw while training: the curves are fed only when the history changed, the epoch axis
 grows in steps (`epoch_span`) so it is repainted only when it jumps, and the y auto-range is
-settled before painting (pyqtgraph would otherwise settle it during the paint and paint twice).
+settled before painting (pyqtgraph would otherwise settle it during the paint and paint twice), and so are the
+axes' pictures and the relayout a new tick text width asks for (`prepare_steps`): each plot's paint then only
+draws, once. While training this comes in steps of a few ms each (`history_steps`), the plots' paints held until the
+last.
 Without a grid: grid lines make each axis cover the whole plot, so every data update repaints them.
 The arrays drawn come prepared (`minidl_gui.model.curves_frame`, made on the worker thread with each snapshot);
 without a frame for the history shown, the view makes it with the same function.
@@ -11,7 +14,7 @@ without a frame for the history shown, the view makes it with the same function.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,7 +27,9 @@ from minidl.problem import Problem
 from minidl_gui.model.curves_frame import CLASSIFICATION_KEYS, REGRESSION_KEYS, CurvesFrame, curves_frame
 from minidl_gui.model.history import History
 from minidl_gui.plots.elided_label import ElidedLabel
+from minidl_gui.plots.held_updates import HeldUpdates
 from minidl_gui.plots.log_axis import LogAxis
+from minidl_gui.plots.paint_ready import prepare_for_paint, prepare_steps
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
 DASH = Qt.PenStyle.DashLine
@@ -180,6 +185,22 @@ class CurvesView(QWidget):
         curves (`set_regression`); None: a history with RMSE values is a regression's. ``frame``: the history's
         curves prepared by the worker (`Snapshot.curves`); made here when None or not of this history. ``plots``:
         which plots to feed now, "loss" and/or "metric" (the window draws them in separate slices while training)."""
+        for _ in self.history_steps(history, problem, frame, plots):
+            pass
+
+    def history_steps(
+        self,
+        history: History,
+        problem: Problem | None = None,
+        frame: CurvesFrame | None = None,
+        plots: Sequence[str] = PLOTS,
+    ) -> Iterator[None]:
+        """`show_history` in steps, each a few ms of the UI thread (the window runs one per event-loop slice while
+        training): the curves fed; the epoch axis fitted, when its span changes (the loss plot's epochs in one step,
+        the metric plot's, which follow them, x-linked, in the next); the y ranges settled; the axes' pictures, one
+        by one, and the relayouts they ask for (`prepare_steps`); then each plot repainted, in a step of its own.
+        Until then the plots changed are held (`HeldUpdates`: no paint of a half-settled plot, which pyqtgraph would
+        settle in the paint), and so is the other plot from the step that moves its epochs, if one does."""
         if problem is not None:
             self.set_regression(problem.kind == "regression")
         elif len(history):
@@ -193,20 +214,51 @@ class CurvesView(QWidget):
         self._stale = False
         drawn = (len(history), history.records[-1] if len(history) else None)
         todo = [plot for plot in plots if not _same_drawn(self._drawn.get(plot, (0, None)), drawn)]
-        if not todo:
+        if not todo:  # the curves are drawn; the axes may still lack their first pictures (a window just shown)
+            prepare_for_paint(self.loss_plot, self.accuracy_plot)
             return
-        frame = self._frame
-        if frame is None or frame.regression != self._regression or not frame.matches(history):
-            frame = self._frame = curves_frame(history, self._regression)
-        for key, (x, y) in frame.curves.items():
-            if CURVE_PLOTS[key] in todo:
-                self.curves[key].setData(x, y)
-        if self._regression and "metric" in todo:
-            self._fit_regression_range(frame.metric_range)
-        for plot in todo:
-            self._drawn[plot] = drawn
-        self.fit_epochs()
-        settle_auto_range(*(self.loss_plot if plot == "loss" else self.accuracy_plot for plot in todo))
+        fed = [self._plot_widget(plot) for plot in todo]
+        both = (self.loss_plot, self.accuracy_plot)
+        held = HeldUpdates()
+        held.hold(*fed)
+        unlinked = False  # the metric plot's epochs are to follow the loss plot's still
+        try:
+            frame = self._frame
+            if frame is None or frame.regression != self._regression or not frame.matches(history):
+                frame = self._frame = curves_frame(history, self._regression)
+            for key, (x, y) in frame.curves.items():
+                if CURVE_PLOTS[key] in todo:
+                    self.curves[key].setData(x, y)
+            if self._regression and "metric" in todo:
+                self._fit_regression_range(frame.metric_range)
+            for plot in todo:
+                self._drawn[plot] = drawn
+            yield
+            if self._epoch_span() != self._span:  # the epochs move in both plots (x-linked): ~2 ms each
+                held.hold(*both)
+                follower = self.accuracy_plot.getPlotItem().vb
+                follower.blockLink(True)  # the metric plot follows in a step of its own
+                try:
+                    self.fit_epochs()
+                finally:
+                    follower.blockLink(False)
+                unlinked = True
+                yield
+                unlinked = False
+                follower.linkedXChanged()
+                yield
+            settle_auto_range(*fed)
+            yield
+            yield from prepare_steps(*both, before_relayout=lambda: held.hold(*both))  # the metric plot's epochs
+            while held.release_next():  # follow the loss plot's: both are settled, each paints on its own
+                yield
+        finally:  # a step that raised, or steps left undone: nothing stays held, the epochs line up
+            if unlinked:
+                self.accuracy_plot.getPlotItem().vb.linkedXChanged()
+            held.release()
+
+    def _plot_widget(self, plot: str) -> pg.PlotWidget:
+        return self.loss_plot if plot == "loss" else self.accuracy_plot
 
     def _fit_regression_range(self, y_range: tuple[float, float] | None) -> None:
         """The metric plot's y range for RMSE and R² (`curves_frame.regression_range`), set only when it changes."""
@@ -230,15 +282,19 @@ class CurvesView(QWidget):
     def fit_epochs(self) -> None:
         """Show epochs 0 to `epoch_span` of the last epoch drawn (the live curves' or a shown run's), setting
         the range only when the span changes: a zoom of the user's stays until then."""
+        span = self._epoch_span()
+        if span != self._span:
+            self._span = span
+            self.loss_plot.getPlotItem().setXRange(0, span, padding=0)
+
+    def _epoch_span(self) -> float:
+        """`epoch_span` of the last epoch drawn: the history's, or a visible curve's (a shown run's) if later."""
         last = self._history.last("epoch") or 0.0
         for item in self.loss_plot.getPlotItem().listDataItems():
             x, _ = item.getOriginalDataset()
             if item.isVisible() and x is not None and len(x):
                 last = max(last, float(x[-1]))
-        span = epoch_span(last)
-        if span != self._span:
-            self._span = span
-            self.loss_plot.getPlotItem().setXRange(0, span, padding=0)
+        return epoch_span(last)
 
     def _hover(self, plot: pg.PlotWidget, position: QPointF) -> None:
         history = self._history

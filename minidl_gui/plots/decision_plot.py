@@ -31,6 +31,8 @@ from minidl_gui.model.decision_frame import BINARY_RANGE, DecisionFrame, Picture
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.model.snapshot_frames import FrameMaker
 from minidl_gui.model.view_options import ViewOptions
+from minidl_gui.plots.bounded_scatter import BoundedScatter
+from minidl_gui.plots.paint_ready import AXES, record_axis_picture
 from minidl_gui.plots.point_editor import PointEditor
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
 
@@ -82,9 +84,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         self.plot.layout.setColumnFixedWidth(4, 5)
         self.boundary = pg.PlotCurveItem(pen=pg.mkPen(BOUNDARY, width=2), connect="pairs", antialias=True)
         self.plot.addItem(self.boundary)
-        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6), name="train")
-        self.test_points = pg.ScatterPlotItem(size=6, symbol="s", brush=None, name="test")
-        self.wrong_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen(WRONG, width=1.5), brush=None, name="wrong")
+        self.train_points = BoundedScatter(size=6, pen=pg.mkPen("w", width=0.6), name="train")
+        self.test_points = BoundedScatter(size=6, symbol="s", brush=None, name="test")
+        self.wrong_points = BoundedScatter(size=11, pen=pg.mkPen(WRONG, width=1.5), brush=None, name="wrong")
         for item in (self.train_points, self.test_points, self.wrong_points):
             self.plot.addItem(item)
         for item in (self.train_points, self.test_points):  # painted from a pixmap until the data change
@@ -209,6 +211,24 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
             self._draw_wrong(snapshot, force=True)
         else:
             self._draw_wrong(snapshot)
+        self._ready_for_paint()
+
+    def _ready_for_paint(self) -> None:
+        """Do now, in the draw, what the paint would otherwise compute (the same, once): the boundaries' path and
+        every item's bounding rect (Qt asks for them while painting; pyqtgraph keeps them until the data or the view
+        change), and the axes' missing pictures (`_record_axes`). The heatmap's QImage is rendered when it is set
+        (`_show_picture`)."""
+        self._record_axes()
+        self.boundary.getPath()
+        for item in (self.boundary, self.train_points, self.test_points, self.wrong_points):
+            item.boundingRect()
+
+    def _record_axes(self) -> None:
+        """Record the pictures the axes lack (`record_axis_picture`: in a window just shown, after a relayout), so that
+        a new tick width lays the plot out before its paint rather than after it (a second paint). Only recorded: the
+        layout is left to Qt's event loop, in the order it applies it (`_keep_square` depends on that order)."""
+        for axis in [plot.getAxis(name) for plot in (self.plot, self.colorbar) for name in AXES]:
+            record_axis_picture(axis)
 
     def _place_image(self, extent: tuple[float, float, float, float]) -> None:
         """Stretch the heatmap over ``extent``, when the extent or the image's size changed: `ImageItem.setRect`
@@ -269,6 +289,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         image, boundary = self._picture_shown
         if picture.image is not image:
             self.image.setImage(picture.image, autoLevels=False)
+            self.image.render()  # its QImage now, not in the paint (`_ready_for_paint`)
         if picture.boundary is not boundary:
             self.boundary.setData(picture.boundary[:, 0], picture.boundary[:, 1])
         self._picture_shown = (picture.image, picture.boundary)

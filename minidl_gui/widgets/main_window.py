@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
@@ -171,18 +172,17 @@ class MainWindow(QMainWindow):
         self.history.truncate(snapshot.start)
         self.history.extend(snapshot.results)
 
-    def _draw_side_tabs(self, snapshot: Snapshot) -> None:
-        """The side tabs: the one shown draws (of the curves, the loss plot: the metric plot is `_draw_metric_plot`'s
-        slice); the hidden ones only keep the data, drawn when shown."""
-        self.curves.show_history(self.history, snapshot.problem, snapshot.curves, plots=("loss",))
+    def _draw_side_tabs(self, snapshot: Snapshot) -> Iterator[None]:
+        """The side tabs: the one shown draws (of the curves, the loss plot, in steps: the metric plot is
+        `_draw_metric_plot`'s); the hidden ones only keep the data, drawn when shown."""
         self.network.show_snapshot(snapshot)
         self.gradients.show_history(self.history, snapshot.curves)
         self.confusion.show_snapshot(snapshot)
+        return self.curves.history_steps(self.history, snapshot.problem, snapshot.curves, plots=("loss",))
 
-    def _draw_metric_plot(self, snapshot: Snapshot) -> None:
-        """The curves' second plot (accuracy, or RMSE and R²), in a slice of its own: each plot's update and paint
-        is a slice of ~10 ms, where the two were one of ~20."""
-        self.curves.show_history(self.history, snapshot.problem, snapshot.curves, plots=("metric",))
+    def _draw_metric_plot(self, snapshot: Snapshot) -> Iterator[None]:
+        """The curves' second plot (accuracy, or RMSE and R²), in steps of its own (`CurvesView.history_steps`)."""
+        return self.curves.history_steps(self.history, snapshot.problem, snapshot.curves, plots=("metric",))
 
     def _draw_status(self, snapshot: Snapshot) -> None:
         self.status.show_history(self.history, progress=(snapshot.step, snapshot.steps))

@@ -23,12 +23,19 @@ drawn already included; a throttled one if due) draws the newest before the fram
 training halts (`set_training(False)`: the worker sends the final snapshot *before* the state) every view still
 owing a snapshot is drawn at once (`flush`), so whoever sees "done" or "paused" sees the whole final picture. A
 snapshot offered while not training (a reset, an edit, a step) is drawn whole at once, as `draw_now` does.
+
+A view's draw may come in *steps*: ``draw`` returns an iterator, and each item it yields ends a step. While training
+the first step runs in the view's slice and each further one in a slice of its own (the curves: their data, their
+ranges, each axis' picture, then the paint, each a few ms where the whole was up to ~20); the next view waits for the
+last step, and a throttled view's cost is that of all its slices. Drawn at once (`flush`, `draw_now`), every step
+runs there and then. A snapshot merged into the frame meanwhile does not cut a view's steps short: the view finishes
+the snapshot it began, and draws the newer one in a later slice, if due.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -56,11 +63,11 @@ _LOW_PRIORITY = Qt.EventPriority.LowEventPriority.value
 
 @dataclass(frozen=True)
 class View:
-    """What a snapshot redraws: ``draw(snapshot)``; a ``throttled`` one at most every
-    `RedrawScheduler.period_of` seconds in training."""
+    """What a snapshot redraws: ``draw(snapshot)``, whole, or returning the iterable of its further steps (see the
+    module's docstring); a ``throttled`` one at most every `RedrawScheduler.period_of` seconds in training."""
 
     name: str
-    draw: Callable[[Snapshot], None]
+    draw: Callable[[Snapshot], Iterable[object] | None]
     throttled: bool = False
 
 
@@ -110,8 +117,11 @@ class RedrawScheduler(QObject):
         self._hops_left = 0
         self._slice_started: tuple[View, float] | None = None  # the view of the slice in progress, its start's CPU
         self.view_cost: dict[str, float] = {}
-        """Each throttled view's smoothed CPU seconds per slice (its painting included)."""
+        """Each throttled view's smoothed CPU seconds per redraw (all its slices, their painting included)."""
         self._throttled_cpu = 0.0  # the frame's CPU spent in throttled views' slices (not the frames' budget's)
+        self._steps: Iterator[object] | None = None  # the further steps of the view being drawn
+        self._steps_view: View | None = None
+        self._view_cpu = 0.0  # CPU of the slices of the throttled view being drawn, so far
 
     # -- what the window and the controller call ----------------------------------------------------
     @Slot(object)
@@ -145,12 +155,14 @@ class RedrawScheduler(QObject):
         """Draw every view that has not drawn the latest snapshot, now, throttled or not; end the frame."""
         self._slice.stop()
         self._catch_up.stop()
-        self._awaited, self._slice_started = None, None  # a hop still on its way goes on with nothing
+        self._awaited, self._slice_started, self._view_cpu = None, None, 0.0  # a hop on its way goes on with nothing
         try:
+            self._finish_steps()
             if self.latest is not None:
                 for view in self.views:
                     if view.name in self.dirty:
                         self._draw(view)
+                        self._finish_steps()
         finally:  # a view that raised does not leave the frame open (no snapshot would come again)
             if self.in_frame or self._unsignalled:
                 self._end_frame()
@@ -179,21 +191,49 @@ class RedrawScheduler(QObject):
         return max(self.period, self.view_cost.get(name, 0.0) / THROTTLED_SHARE)
 
     def _draw(self, view: View) -> None:
+        """Draw ``view``'s first step (its whole draw, if it has no steps)."""
         self.dirty.discard(view.name)
         self._drawn_at[view.name] = self.clock()
-        view.draw(self.latest)
+        steps = view.draw(self.latest)
+        if steps is not None:
+            self._steps, self._steps_view = iter(steps), view
+            self._step()
+
+    def _step(self) -> None:
+        """Run the next step of the view being drawn; after its last, none is pending (also when one raised)."""
+        steps = self._steps
+        if steps is None:
+            return
+        try:
+            next(steps)
+        except StopIteration:
+            self._steps = self._steps_view = None
+        except BaseException:  # a step that raised: the view is drawn, as far as it goes
+            self._steps = self._steps_view = None
+            raise
+
+    def _finish_steps(self) -> None:
+        """Run every step left of the view being drawn, now."""
+        while self._steps is not None:
+            self._step()
 
     @Slot()
     def _next_slice(self) -> None:
-        """Draw the first view (in order) owing the latest snapshot and due; none left: end the frame. The next
-        slice's timer starts after the drawing, so a 0 ms timer the drawing started runs before it."""
-        view = next((v for v in self.views if v.name in self.dirty and self._due(v)), None)
+        """Run the next step of the view being drawn, or draw the first view (in order) owing the latest snapshot and
+        due; none left: end the frame. The next slice's timer starts after the drawing, so a 0 ms timer the drawing
+        started runs before it."""
+        if self._steps is not None:
+            view = self._steps_view
+            draw = self._step
+        else:
+            view = next((v for v in self.views if v.name in self.dirty and self._due(v)), None)
+            draw = lambda: self._draw(view)  # noqa: E731
         if view is None:
             self._end_frame()
             return
         self._slice_started = (view, self.cpu_clock())
         try:
-            self._draw(view)
+            draw()
         finally:  # a view that raised (reported by Qt) does not stop the frame: the others draw, the worker sends on
             self._hops_left = PAINT_HOPS  # the next view, or the frame's end, once this slice is painted
             self._post_hop()
@@ -219,13 +259,18 @@ class RedrawScheduler(QObject):
         return True
 
     def _slice_painted(self) -> None:
-        """A throttled view's slice is over (painted): its CPU goes to its own budget, not the frames'."""
+        """A throttled view's slice is over (painted): its CPU goes to its own budget, not the frames'; after its last
+        step, the sum of its slices is its cost."""
         started, self._slice_started = self._slice_started, None
         if started is None or not started[0].throttled:
             return
         view, cpu = started
         cost = max(0.0, self.cpu_clock() - cpu)
         self._throttled_cpu += cost
+        self._view_cpu += cost
+        if self._steps is not None:  # more steps to come
+            return
+        cost, self._view_cpu = self._view_cpu, 0.0
         last = self.view_cost.get(view.name)
         self.view_cost[view.name] = cost if last is None else (last + cost) / 2
 

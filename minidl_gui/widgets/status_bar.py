@@ -1,10 +1,15 @@
 """`TrainingStatusBar`: epoch, losses, accuracies (a regression's R² instead), steps/s and elapsed time of the
-current run."""
+current run.
+
+While training its fields keep a fixed size (`FieldLabel`): a label's new text otherwise asks for a relayout of the
+status bar, which asks for one of the whole window (~1-2 ms of the UI thread, four times a second); fixed, only a
+text whose natural size differs resizes its field (and lays the bar out, as before). Halted, they size freely."""
 
 from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from minidl.formatting import duration, number, percent
@@ -26,6 +31,49 @@ WIDEST_EPOCH = "epoch 000000 · 100 %"
 """The epoch field's widest text while training (at most 100 000 epochs, and the progress of the next one)."""
 ACCURACY_TIP = "Accuracy on the training / test set after the last epoch"
 REGRESSION_TIP = "R² (1 − residual / total sum of squares) of the training / test targets after the last epoch"
+UNBOUNDED = 16_777_215  # QWIDGETSIZE_MAX: a widget's default maximum width and height
+
+
+class FieldLabel(QLabel):
+    """A status field. ``set_steady(True, least_width)``: its size is fixed — its text's natural width (at least
+    ``least_width``), the height the bar gives it — and fixed again only when a new text's width differs: Qt lays out
+    the parent of a widget whose text changed unless its size is fixed (minimum = maximum). ``set_steady(False)``:
+    free again (no minimum, no maximum). The natural width is measured on a twin label (same font, same margins): a
+    QLabel's own size hint never goes below its minimum size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._steady = False
+        self._least_width = 0
+        self._twin = QLabel()
+
+    def set_steady(self, steady: bool, least_width: int = 0) -> None:
+        self._steady, self._least_width = steady, least_width
+        if steady:
+            self._fix()
+        else:
+            self.setMinimumSize(0, 0)
+            self.setMaximumSize(UNBOUNDED, UNBOUNDED)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+        super().setText(text)
+        if self._steady:
+            self._fix()
+
+    def natural_size(self) -> QSize:
+        """The size hint this label has with its text and no minimum size."""
+        twin = self._twin
+        twin.setFont(self.font())
+        twin.setContentsMargins(self.contentsMargins())
+        twin.setText(self.text())
+        return twin.sizeHint()
+
+    def _fix(self) -> None:
+        natural = self.natural_size()
+        height = max(natural.height(), self.height()) if self.isVisible() else natural.height()
+        size = QSize(max(natural.width(), self._least_width), height)
+        if self.minimumSize() != size or self.maximumSize() != size:
+            self.setFixedSize(size)
 
 
 class TrainingStatusBar(QStatusBar):
@@ -34,7 +82,7 @@ class TrainingStatusBar(QStatusBar):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("statusBar")
-        self.fields: dict[str, QLabel] = {}
+        self.fields: dict[str, FieldLabel] = {}
         for name, tip in (
             ("state", "What the training worker is doing"),
             ("epoch", "Epochs trained in this run"),
@@ -43,7 +91,7 @@ class TrainingStatusBar(QStatusBar):
             ("speed", "Optimizer steps per second in the last epoch"),
             ("elapsed", "Training time of this run"),
         ):
-            label = QLabel()
+            label = FieldLabel()
             label.setObjectName(f"{name}Label")
             label.setToolTip(tip)
             label.setContentsMargins(6, 0, 6, 0)
@@ -53,16 +101,16 @@ class TrainingStatusBar(QStatusBar):
         self.show_history(History())
 
     def set_state(self, state: WorkerState) -> None:
-        """Show ``state``; while training the epoch field keeps the width of its widest text, so that its progress
-        (" · 40 %", shown and gone within an epoch) does not shift the fields around it."""
+        """Show ``state``; while training the fields keep their size (`FieldLabel`), the epoch field at least the
+        width of its widest text, so that its progress (" · 40 %", shown and gone within an epoch) does not shift the
+        fields around it."""
         self.fields["state"].setText(STATE_TEXT[state])
+        running = state == WorkerState.RUNNING
         epoch = self.fields["epoch"]
-        if state == WorkerState.RUNNING:
-            margins = epoch.contentsMargins()
-            widest = epoch.fontMetrics().horizontalAdvance(WIDEST_EPOCH) + margins.left() + margins.right()
-            epoch.setMinimumWidth(widest)
-        else:
-            epoch.setMinimumWidth(0)
+        margins = epoch.contentsMargins()
+        widest = epoch.fontMetrics().horizontalAdvance(WIDEST_EPOCH) + margins.left() + margins.right()
+        for name, label in self.fields.items():
+            label.set_steady(running, widest if name == "epoch" else 0)
 
     def show_history(self, history: History, progress: tuple[int, int] = (0, 0)) -> None:
         """The last epoch's numbers; ``progress`` ``(step, steps)`` of a mid-epoch snapshot (``steps`` > 0) adds how

@@ -39,8 +39,10 @@ class CudaGeneratorRule(TorchFunctionMode):
         result = func(*args, **kwargs)
         generator = kwargs.get("generator")
         if isinstance(generator, torch.Generator) and isinstance(result, Tensor) and result.device != generator.device:
-            raise RuntimeError(f"Expected a '{result.device.type}' device type for generator but found "
-                               f"'{generator.device.type}' (in {getattr(func, '__name__', func)})")
+            raise RuntimeError(
+                f"Expected a '{result.device.type}' device type for generator but found "
+                f"'{generator.device.type}' (in {getattr(func, '__name__', func)})"
+            )
         return result
 
 
@@ -162,8 +164,12 @@ def test_normal_init_draws_from_the_given_mean_and_std() -> None:
     assert layer.weight.std().item() == pytest.approx(0.5, rel=0.02)
     assert layer.bias.mean().item() == pytest.approx(3.0, abs=0.15)
     assert layer.bias.std().item() == pytest.approx(0.5, rel=0.15)
-    weights = torch.cat([p.view(-1) for p in minidl.mlp(hidden=(200, 200), init="normal", init_mean=-2.0,
-                                                        init_std=0.25, seed=8).parameters()])
+    weights = torch.cat(
+        [
+            p.view(-1)
+            for p in minidl.mlp(hidden=(200, 200), init="normal", init_mean=-2.0, init_std=0.25, seed=8).parameters()
+        ]
+    )
     assert weights.mean().item() == pytest.approx(-2.0, abs=0.01)
     assert weights.std().item() == pytest.approx(0.25, rel=0.02)
 

@@ -439,3 +439,114 @@ def test_while_training_the_status_bar_keeps_the_epoch_fields_width(qtbot, snaps
     assert epoch.minimumWidth() >= epoch.fontMetrics().horizontalAdvance("epoch 100000 · 100 %")
     window.set_state(WorkerState.PAUSED)
     assert epoch.minimumWidth() == 0  # halted: as narrow as its text, as before
+
+
+class SteppedRecorder(Recorder):
+    """Like `Recorder`, but the side view draws in three steps, logged as ("side 1", snapshot) etc."""
+
+    def view(self, name: str, throttled: bool = False) -> View:
+        if name != "side":
+            return super().view(name, throttled)
+
+        def draw(snapshot: object):
+            for step in (1, 2, 3):
+                self.log.append((f"side {step}", snapshot))
+                hook = self.on_draw.get(f"side {step}")
+                if hook is not None:
+                    hook()
+                if step < 3:
+                    yield
+
+        return View(name, draw, throttled)
+
+
+def test_a_view_drawn_in_steps_runs_one_step_per_slice_and_the_next_view_waits_for_its_last(qtbot) -> None:
+    recorder = SteppedRecorder()
+    scheduler = training(recorder)
+
+    def probe(name: str):
+        return lambda: QTimer.singleShot(0, lambda: recorder.log.append((f"probe after {name}", None)))
+
+    recorder.on_draw = {"side 1": probe("side 1"), "side 2": probe("side 2")}
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    assert recorder.names() == [
+        "decision",
+        "side 1",
+        "probe after side 1",
+        "side 2",
+        "probe after side 2",
+        "side 3",
+        "status",
+        "drawn",
+    ]
+
+
+def test_a_view_drawn_in_steps_is_drawn_whole_at_once_when_flushed(qtbot) -> None:
+    """Halting mid-steps finishes them at once, and a synchronous draw runs every step there and then."""
+    recorder = SteppedRecorder()
+    scheduler = training(recorder)
+    halt = lambda: QTimer.singleShot(0, lambda: scheduler.set_training(False))  # noqa: E731 - before the next slice
+    recorder.on_draw = {"side 1": halt}
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    assert recorder.names() == ["decision", "side 1", "side 2", "side 3", "status", "drawn"]
+    recorder.log.clear()
+    recorder.on_draw = {}
+    scheduler.draw_now("s2")
+    assert recorder.names() == ["decision", "side 1", "side 2", "side 3", "status", "drawn"]
+    assert not scheduler.in_frame
+
+
+def test_a_snapshot_arriving_mid_steps_lets_the_view_finish_then_draws_the_newest(qtbot) -> None:
+    recorder = SteppedRecorder()
+    scheduler = training(recorder, throttle=0.0)
+    recorder.on_draw = {"side 1": lambda: QTimer.singleShot(0, lambda: scheduler.offer("s2"))}
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    assert recorder.log[:5] == [
+        ("decision", "s1"),
+        ("side 1", "s1"),
+        ("side 2", "s1"),  # the side view finishes the snapshot it began...
+        ("side 3", "s1"),
+        ("decision", "s2"),  # ...then the views draw the newest, the side view again if due
+    ]
+    assert recorder.taken == ["s1", "s2"]
+
+
+def test_a_throttled_view_drawn_in_steps_costs_all_its_slices(qtbot) -> None:
+    recorder = SteppedRecorder()
+    budget = RedrawBudget(share=0.5, smoothing=1e9)
+    scheduler = training(recorder, budget=budget)
+
+    def costs(seconds: float):
+        def hook() -> None:
+            recorder.cpu.now += seconds
+
+        return hook
+
+    recorder.on_draw = {
+        "decision": costs(0.004),
+        "side 1": costs(0.003),
+        "side 2": costs(0.002),
+        "side 3": costs(0.001),
+    }
+    recorder.wall.now += 0.1
+    with qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    assert scheduler.view_cost["side"] == pytest.approx(0.006)
+    assert budget.cost == pytest.approx(0.004)  # the frames' budget: the decision plot's only
+
+
+def test_a_step_that_raises_ends_its_view_and_not_the_frame(qtbot) -> None:
+    recorder = SteppedRecorder()
+    scheduler = training(recorder)
+
+    def broken() -> None:
+        raise RuntimeError("a step's bug")
+
+    recorder.on_draw = {"side 2": broken}
+    with qtbot.capture_exceptions() as raised, qtbot.waitSignal(scheduler.frameDrawn):
+        scheduler.offer("s1")
+    assert [str(error[1]) for error in raised] == ["a step's bug"]
+    assert recorder.names() == ["decision", "side 1", "side 2", "status", "drawn"]
