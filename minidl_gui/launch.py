@@ -19,9 +19,16 @@ from minidl_gui.widgets.main_window import ICON_PATH, MainWindow
 from minidl_gui.worker import NO_POINTS
 from minidl_gui.worker_commands import Train
 
+GIL_SWITCH_INTERVAL = 0.001
+"""Seconds a thread of the window's process may keep the GIL while another waits for it (Python's default: 0.005).
+The UI thread shares it with the snapshot renderer and the worker: waiting for it while they run Python, its timers
+and input were late by up to 5 ms on top of their own work (`python -m bench --app`, ``--switch-interval``)."""
+
 
 def application() -> QApplication:
-    """The running QApplication, created (and named, for settings and the desktop) if needed."""
+    """The running QApplication, created (and named, for settings and the desktop) if needed; the process's GIL
+    switch interval set to `GIL_SWITCH_INTERVAL`."""
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)

@@ -118,3 +118,14 @@ def test_the_app_trains_in_a_process_of_its_own_unless_asked_not_to(monkeypatch,
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert main(["--preset", "report-adam", *flags]) == 0
     assert seen["training_process"] is in_process
+
+
+def test_the_window_process_hands_the_gil_on_within_a_millisecond():
+    from minidl_gui.launch import GIL_SWITCH_INTERVAL, application
+
+    before = sys.getswitchinterval()
+    try:
+        application()
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_INTERVAL) == pytest.approx(0.001)
+    finally:
+        sys.setswitchinterval(before)
