@@ -16,6 +16,9 @@ worker to report (and to send that source's history rows again).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -81,6 +84,7 @@ class SnapshotRenderer:
 
     def _serve(self) -> None:
         torch.set_grad_enabled(False)  # thread-local: this thread's own setting
+        yield_cpu_to_the_window()
         while True:
             with self._changed:
                 self._changed.wait_for(lambda: self._pending is not None or self._closed)
@@ -104,3 +108,18 @@ class SnapshotRenderer:
                 with self._changed:
                     self._busy = False
                     self._changed.notify_all()
+
+
+RENDER_NICENESS = 10
+"""How much lower than the window's threads the renderer's thread runs (a Unix nice value: 0 as high, 19 lowest)."""
+
+
+def yield_cpu_to_the_window() -> None:
+    """Lower this thread's scheduling priority by `RENDER_NICENESS` (Linux, where a thread has a nice value of its own),
+    so that the UI thread, woken by a timer or a click while this one renders on the core they share (the training
+    process has the other), gets it at once rather than after the scheduler's time slice. Nothing where the system
+    cannot (another platform, a sandbox that refuses): the rendering is then as before."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + RENDER_NICENESS)

@@ -72,12 +72,13 @@ from minidl_gui.worker_commands import (
 
 SNAPSHOT_INTERVAL = 0.04
 """Seconds between two snapshots while training (≤ 25 per second)."""
-PROGRESS_EVERY = 0.01
+PROGRESS_EVERY = 0.005
 """Seconds of training between two pauses in the middle of an epoch, where a due snapshot goes out.
 
 A pause that sends nothing costs about 30-150 µs (leaving and re-entering the trainer's fast path, two generator
-hops; in the training process, sending the item too), about 1 % of 10 ms; and a due snapshot waits at most 10 ms for
-one, a quarter of the shortest interval (the training process's weights, asked for one item ahead, come with it)."""
+hops; in the training process, sending the item too), 1-3 % of 5 ms; and a due snapshot waits at most 5 ms for one
+(the training process's weights, asked for one item ahead, come with it): at 40 ms between snapshots, 20-25 a second
+(`python -m bench --app`; 10 ms pauses gave 17-18)."""
 NO_POINTS = "No training points: draw some on the decision plot (click, Shift+click) or import a CSV, then Train."
 
 RESET, REPLACED = "reset", "replaced"
@@ -137,6 +138,8 @@ class TrainingWorker(QObject):
         self._clock, self._work_clock = clock, work_clock
         self._renderer: SnapshotRenderer | None = None
         self._process = TrainingProcess() if training_process else None
+        self._last_item, self._item_gap = -math.inf, 0.0
+        """When the last item of a training run was taken, and how long after the one before."""
         self._model_copy: tuple[Any, ...] = ()
         """(live model, device, dtype, its copy) the renderer computes with."""
         self.state = WorkerState.READY
@@ -534,6 +537,8 @@ class TrainingWorker(QObject):
         if failure is not None and not force:
             raise failure
         due_at = self._last_emit + self.snapshot_interval()
+        if not force:  # an item taken while training
+            self._item_gap, self._last_item = now - self._last_item, now
         if not force and (
             not self._drawn
             or (renderer is not None and renderer.busy)
@@ -558,12 +563,13 @@ class TrainingWorker(QObject):
 
     def _weights_ready(self, now: float, due_at: float) -> bool:
         """The session's model holds the weights of the item just taken: always, but while the training process
-        trains — then only when they came with it. If not, and a snapshot falls due before the next item (about
-        ``progress_every`` from ``now``; ``due_at``: when it does), they are asked for: they come with that item.
+        trains — then only when they came with it. If not, and a snapshot falls due (at ``due_at``) before the next
+        item (``progress_every`` from ``now``, or the time between the last two items if longer: whole epochs), they
+        are asked for: they come with that item.
         Called only when the window drew the last snapshot and the renderer is free (else none could go out)."""
         if self._epochs is None or not self._in_process() or self._process.fresh_weights:
             return True
-        if now + (self.progress_every or 0.0) >= due_at:
+        if now + max(self.progress_every or 0.0, self._item_gap) >= due_at:  # due by the next item
             self._process.request_weights()
         return False
 

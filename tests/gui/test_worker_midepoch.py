@@ -50,7 +50,7 @@ def run_epochs(config, run_until_halted, progress_every: float | None) -> tuple[
 
 
 def test_the_worker_trains_with_mid_epoch_pauses_by_default(snapshots_between_epochs_only):
-    assert snapshots_between_epochs_only == PROGRESS_EVERY == 0.01, "the class default, which the tests switch off"
+    assert snapshots_between_epochs_only == PROGRESS_EVERY == 0.005, "the class default, which the tests switch off"
     assert PROGRESS_EVERY <= SNAPSHOT_INTERVAL / 2, "a due snapshot waits at most half an interval for a pause"
 
 

@@ -127,6 +127,16 @@ def test_weights_are_asked_for_one_item_before_a_snapshot_falls_due(small_config
     assert worker._weights_ready(now=1.0, due_at=0.5) and stale.asked == 2  # noqa: SLF001
 
 
+def test_with_items_further_apart_than_the_pauses_weights_are_asked_an_item_gap_ahead(small_config):
+    worker = TrainingWorker(Session(small_config), training_process=True)
+    worker.progress_every = 0.01
+    worker._epochs = iter(())  # noqa: SLF001 - a run in progress, whole epochs 30 ms apart (no pause in them)
+    worker._process = stale = FakeProcess(fresh_weights=False)  # noqa: SLF001
+    worker._item_gap = 0.03  # noqa: SLF001
+    assert not worker._weights_ready(now=1.0, due_at=1.04) and stale.asked == 0  # noqa: SLF001
+    assert not worker._weights_ready(now=1.0, due_at=1.02) and stale.asked == 1, "due before the next epoch's end"  # noqa: SLF001
+
+
 class BusyRenderer:
     """Stands in for a `SnapshotRenderer` rendering a snapshot."""
 
