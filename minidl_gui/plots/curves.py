@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
@@ -253,7 +254,7 @@ class CurvesView(QWidget):
             while held.release_next():  # follow the loss plot's: both are settled, each paints on its own
                 yield
         finally:  # a step that raised, or steps left undone: nothing stays held, the epochs line up
-            if unlinked:
+            if unlinked and shiboken6.isValid(self.accuracy_plot):  # (not when the window went with its plots)
                 self.accuracy_plot.getPlotItem().vb.linkedXChanged()
             held.release()
 

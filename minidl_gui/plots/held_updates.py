@@ -10,6 +10,7 @@ disabled already (by someone else) is left alone.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtWidgets import QWidget
 
 
@@ -27,9 +28,10 @@ class HeldUpdates:
                 self.widgets.append(widget)
 
     def release_next(self) -> bool:
-        """Release the first widget held (it repaints whole); returns whether any is still held."""
-        if self.widgets:
-            self.widgets.pop(0).setUpdatesEnabled(True)
+        """Release the first widget held (it repaints whole; one deleted meanwhile, with its window, is dropped);
+        returns whether any is still held."""
+        if self.widgets and shiboken6.isValid(widget := self.widgets.pop(0)):
+            widget.setUpdatesEnabled(True)
         return bool(self.widgets)
 
     def release(self) -> None:

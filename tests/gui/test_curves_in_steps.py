@@ -107,6 +107,18 @@ def test_steps_left_undone_hold_nothing_and_line_the_epochs_up(qtbot) -> None:
     assert loss_x[1] == 40
 
 
+def test_steps_left_undone_when_the_window_is_gone_close_quietly(qtbot) -> None:
+    view = shown_view(qtbot)
+    view.show_history(history(12))
+    settle()
+    steps = view.history_steps(history(40))
+    next(steps)
+    next(steps)  # both plots held, the metric plot's epochs not lined up yet
+    view.deleteLater()  # the window closed with the plots in the middle of a redraw
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    steps.close()  # raised RuntimeError (Internal C++ object already deleted) from its finally before
+
+
 def test_an_empty_history_still_settles_the_axes_before_the_first_paint(qtbot) -> None:
     """A window just shown draws its first snapshot (no epoch yet) before it is painted: the axes get their pictures
     and widths then, not in that first paint (which would lay the plots out and paint them again)."""

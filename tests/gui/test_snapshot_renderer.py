@@ -4,6 +4,8 @@ rendered on the training thread, one at a time, in order with the states, and no
 from __future__ import annotations
 
 import copy
+import os
+import sys
 import threading
 from dataclasses import replace
 
@@ -305,3 +307,22 @@ def test_a_run_that_fails_sends_the_snapshot_in_flight_before_the_failed_state(s
     worker.submit(Train())
     worker.run()
     assert events == [("state", "running"), ("snapshot", 1), ("state", "failed")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads have nice values of their own on Linux")
+def test_the_renderer_thread_yields_the_cpu_to_the_window():
+    from minidl_gui.snapshot_renderer import RENDER_NICENESS, yield_cpu_to_the_window
+
+    seen: list[tuple[int, int]] = []
+
+    def render_thread() -> None:
+        before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        yield_cpu_to_the_window()
+        seen.append((before, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+
+    thread = threading.Thread(target=render_thread)
+    thread.start()
+    thread.join()
+    (before, after), own = seen[0], os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert after == min(before + RENDER_NICENESS, 19) and RENDER_NICENESS == 10
+    assert own == before, "the calling thread's priority is its own: this one kept it"
