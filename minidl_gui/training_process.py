@@ -12,8 +12,8 @@ One run at a time, over one duplex pipe (each message pickled):
   scheduler, data, the shuffle generator's state), trained from where it is, as `recorded_epochs` would on the
   parent's thread; between two items of a run `HALT` or `WEIGHTS`; None: exit (`close` kills it instead).
 - child → parent: ``(ITEM, item, weights)`` for each `EpochProgress` and `EpochRecord`, ``weights`` the model's
-  state dict when the parent asked for them (`request_weights`) since the last ones, else None; then one end:
-  ``(HALTED, state)`` after epoch ``stop_at`` or after the first epoch that ends once the parent asked
+  state dict (as numpy arrays) when the parent asked for them (`request_weights`) since the last ones, else None;
+  then one end: ``(HALTED, state)`` after epoch ``stop_at`` or after the first epoch that ends once the parent asked
   (`request_halt`), ``(ENDED, state)`` when the run is over (a stop rule, ``max_epochs``), ``(DIVERGED, (epoch,
   lr, advice, setting), state)`` with the model back at its last finite weights, or ``(FAILED, text, state or
   None)``. ``state`` is ``Trainer.state_dict()``: the parent's trainer loads it and goes on exactly as the
@@ -186,7 +186,7 @@ class TrainingProcess:
     def _take(self, trainer: Trainer, item: EpochRecord | EpochProgress, weights: dict[str, Any] | None) -> None:
         self.fresh_weights = weights is not None
         if weights is not None:
-            trainer.model.load_state_dict(weights)
+            trainer.model.load_state_dict({name: torch.from_numpy(array) for name, array in weights.items()})
         if isinstance(item, EpochRecord):
             trainer.epoch, trainer.elapsed = item.epoch, item.elapsed
 
@@ -241,7 +241,7 @@ def _train(
             while connection.poll():
                 asked = _receive(connection)
                 halt, want_weights = halt or asked == HALT, want_weights or asked == WEIGHTS
-            weights = trainer.model.state_dict() if want_weights else None
+            weights = _arrays(trainer.model.state_dict()) if want_weights else None
             want_weights = False
             _send(connection, (ITEM, item, weights))
             if isinstance(item, EpochRecord) and (halt or (stop_at is not None and item.epoch >= stop_at)):
@@ -257,6 +257,13 @@ def _train(
         except Exception:  # noqa: BLE001 - a trainer too broken to say where it is: the parent keeps its own
             state = None
         return FAILED, f"{type(error).__name__}: {error}", state
+
+
+def _arrays(state: dict[str, torch.Tensor]) -> dict[str, Any]:
+    """A CPU state dict's tensors as numpy arrays (sharing their memory): pickled as plain bytes, where a tensor is
+    pickled through `torch.save` and unpickled through `torch.load`, ~0.7 ms each — 12 % of a core in the window's
+    process for the weights of 20 snapshots a second of the report's network (measured with cProfile)."""
+    return {name: tensor.numpy() for name, tensor in state.items()}
 
 
 def _saved(trainer: Trainer) -> bytes:
