@@ -6,7 +6,8 @@ its time. The worker instead captures its session between two steps (`Session.ca
 0.1 ms) and hands the capture here with a copy of its model; this thread loads the captured weights into the copy,
 renders (`render_snapshot`) and delivers the snapshot (the worker's ``yielded`` signal, which Qt queues into the
 window's thread). torch releases the GIL inside its operations, so on a machine with two cores the rendering runs
-beside the training, taking from it only the Python between those operations.
+beside the training (a thread's: taking from it only the Python between those operations; in the app the training
+process has a GIL of its own), at a lower priority than the UI thread (`yield_cpu_to_the_window`).
 
 One snapshot at a time: ``busy`` until the last one was delivered (the worker captures no other meanwhile);
 ``wait_idle`` lets a snapshot rendered elsewhere go out after it (the worker's forced snapshots, which must keep their

@@ -54,7 +54,7 @@ def prepare_steps(
         return [item.layout for item in items if not item.layout.isActivated()]
 
     for rounds in range(1, MAX_ROUNDS + 1):
-        unsettled = [item.vb for item in items if getattr(item.vb, "_autoRangeNeedsUpdate", True)]
+        unsettled = any(getattr(item.vb, "_autoRangeNeedsUpdate", True) for item in items)
         for item in items:
             item.vb.prepareForPaint()
         if unsettled:  # an auto-range (~1-2 ms) was due: a step of its own

@@ -3,6 +3,7 @@ before its last step, each plot paints once, in a step of its own, and the pictu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import numpy as np
@@ -93,13 +94,20 @@ def test_stepped_curves_paint_each_plot_once_after_their_steps_with_show_history
     np.testing.assert_array_equal(*on_screen)  # the backing store: what the paints left there
 
 
-def test_steps_left_undone_hold_nothing_and_line_the_epochs_up(qtbot) -> None:
+def half_drawn(qtbot) -> tuple[CurvesView, Iterator[None]]:
+    """A shown view with 12 epochs drawn, two steps into drawing 40: both plots held, the loss plot's epochs moved,
+    the metric plot's not yet."""
     view = shown_view(qtbot)
     view.show_history(history(12))
     settle()
     steps = view.history_steps(history(40))
     next(steps)
-    next(steps)  # the loss plot's epochs moved, the metric plot's not yet
+    next(steps)
+    return view, steps
+
+
+def test_steps_left_undone_hold_nothing_and_line_the_epochs_up(qtbot) -> None:
+    view, steps = half_drawn(qtbot)
     steps.close()
     assert view.loss_plot.updatesEnabled() and view.accuracy_plot.updatesEnabled()
     loss_x, metric_x = (plot.getPlotItem().vb.viewRange()[0] for plot in (view.loss_plot, view.accuracy_plot))
@@ -108,12 +116,7 @@ def test_steps_left_undone_hold_nothing_and_line_the_epochs_up(qtbot) -> None:
 
 
 def test_steps_left_undone_when_the_window_is_gone_close_quietly(qtbot) -> None:
-    view = shown_view(qtbot)
-    view.show_history(history(12))
-    settle()
-    steps = view.history_steps(history(40))
-    next(steps)
-    next(steps)  # both plots held, the metric plot's epochs not lined up yet
+    view, steps = half_drawn(qtbot)
     view.deleteLater()  # the window closed with the plots in the middle of a redraw
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     steps.close()  # raised RuntimeError (Internal C++ object already deleted) from its finally before

@@ -69,15 +69,17 @@ def training(recorder: Recorder, **kwargs) -> RedrawScheduler:
     return scheduler
 
 
+def probe(recorder, name: str):
+    """A hook for view ``name``'s draw: a 0 ms timer that logs "probe after NAME" when it fires."""
+    return lambda: QTimer.singleShot(0, lambda: recorder.log.append((f"probe after {name}", None)))
+
+
 def test_while_training_each_view_draws_in_its_own_event_loop_slice(qtbot, recorder) -> None:
     """A 0 ms timer started while the decision plot draws fires before the side tab draws, and one started by the
     side tab before the status bar: other timers (the user's, a paint's) run between two slices."""
     scheduler = training(recorder)
 
-    def probe(name: str):
-        return lambda: QTimer.singleShot(0, lambda: recorder.log.append((f"probe after {name}", None)))
-
-    recorder.on_draw = {"decision": probe("decision"), "side": probe("side")}
+    recorder.on_draw = {"decision": probe(recorder, "decision"), "side": probe(recorder, "side")}
     with qtbot.waitSignal(scheduler.frameDrawn):
         scheduler.offer("s1")
         assert recorder.names() == ["decision"]  # the first slice runs at once, the others later
@@ -464,10 +466,7 @@ def test_a_view_drawn_in_steps_runs_one_step_per_slice_and_the_next_view_waits_f
     recorder = SteppedRecorder()
     scheduler = training(recorder)
 
-    def probe(name: str):
-        return lambda: QTimer.singleShot(0, lambda: recorder.log.append((f"probe after {name}", None)))
-
-    recorder.on_draw = {"side 1": probe("side 1"), "side 2": probe("side 2")}
+    recorder.on_draw = {"side 1": probe(recorder, "side 1"), "side 2": probe(recorder, "side 2")}
     with qtbot.waitSignal(scheduler.frameDrawn):
         scheduler.offer("s1")
     assert recorder.names() == [
