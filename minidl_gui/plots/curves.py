@@ -27,9 +27,9 @@ from minidl.formatting import number, percent
 from minidl.problem import Problem
 from minidl_gui.model.curves_frame import CLASSIFICATION_KEYS, REGRESSION_KEYS, CurvesFrame, curves_frame
 from minidl_gui.model.history import History
+from minidl_gui.plots.aligned_axes import ReplicatingViewBox, SharedWidthAxis, align_left_axes
 from minidl_gui.plots.elided_label import ElidedLabel
 from minidl_gui.plots.held_updates import HeldUpdates
-from minidl_gui.plots.log_axis import LogAxis
 from minidl_gui.plots.paint_ready import prepare_for_paint, prepare_steps
 from minidl_gui.plots.style import TEST, TRAIN, setup_plot
 
@@ -77,7 +77,9 @@ def settle_auto_range(*plots: pg.PlotWidget) -> None:
 
 
 def _plot_widget(name: str, title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w", axisItems={"left": LogAxis("left")})  # the loss axis may go log
+    widget = pg.PlotWidget(  # the loss axis may go log; both plots' left axes share a width (`align_left_axes`)
+        background="w", axisItems={"left": SharedWidthAxis("left")}, viewBox=ReplicatingViewBox()
+    )
     widget.setObjectName(name)
     plot = widget.getPlotItem()
     setup_plot(plot, title, left, "epoch", grid=False)
@@ -97,7 +99,8 @@ class CurvesView(QWidget):
         self.setObjectName("curvesView")
         self.loss_plot = _plot_widget("lossPlot", "Loss", "loss", (-6, 6))
         self.accuracy_plot = _plot_widget("accuracyPlot", "Accuracy", "accuracy (%)", (-6, -6))
-        self.accuracy_plot.setXLink(self.loss_plot)
+        align_left_axes(self.loss_plot.getPlotItem(), self.accuracy_plot.getPlotItem())
+        self.accuracy_plot.setXLink(self.loss_plot)  # the same epochs, exactly: their view boxes line up
         self.accuracy_plot.getPlotItem().setYRange(50, 100, padding=0.02)
         self.accuracy_plot.getPlotItem().enableAutoRange(y=True)
         self.curves = {}
@@ -142,8 +145,14 @@ class CurvesView(QWidget):
             plot.scene().sigMouseMoved.connect(lambda pos, p=plot: self._hover(p, pos))
 
     def set_log_loss(self, log: bool) -> None:
+        """A log (or linear) loss axis; the epochs stay as they are (pyqtgraph's `PlotItem.setLogMode` turns the
+        x auto-range on, which pads the epochs beyond [0, `epoch_span`])."""
         self.log_check.setChecked(log)
-        self.loss_plot.getPlotItem().setLogMode(y=log)
+        plot = self.loss_plot.getPlotItem()
+        epochs = plot.vb.viewRange()[0]
+        plot.setLogMode(y=log)
+        plot.enableAutoRange(x=False)
+        plot.setXRange(*epochs, padding=0)
 
     @property
     def regression(self) -> bool:

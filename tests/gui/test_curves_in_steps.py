@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from minidl_gui.model.history import History
+from minidl_gui.plots.aligned_axes import natural_width
 from minidl_gui.plots.curves import CurvesView
 from tests.gui.test_paint_ready import pixels
 
@@ -160,10 +161,10 @@ def spiral_like(epochs: int) -> History:
 def test_drawn_in_steps_a_run_ends_with_the_axes_and_epochs_drawn_whole_over_the_same_snapshots(qtbot) -> None:
     """The end picture depends on the snapshots drawn on the way, in steps as drawn whole (and at bd5b226): an axis'
     text space shrinks only by more than 10 px (pyqtgraph's `AxisItem._updateMaxTextSize`), so the loss axis keeps
-    the width of its early "0.96" ticks, and the x-link lines the metric plot's epochs up with the loss plot's by
-    pixels (its range starts below 0 beside a wider loss axis). Drawn as the window does while training — the loss
-    plot's steps (side tab), then the metric plot's, the events of a slice between two steps — the plots end as
-    `show_history` over the same snapshots leaves them, to the pixel."""
+    the width of its early "0.96" ticks (before both left axes shared the larger width, the x-link lined the metric
+    plot's epochs up with the loss plot's by pixels: its range started below 0 beside a wider loss axis). Drawn as
+    the window does while training — the loss plot's steps (side tab), then the metric plot's, the events of a slice
+    between two steps — the plots end as `show_history` over the same snapshots leaves them, to the pixel."""
     stepped, whole, final_only = shown_view(qtbot), shown_view(qtbot), shown_view(qtbot)
     for epochs in (0, 3, 40):
         snapshot = spiral_like(epochs)  # one history for both plots' steps, as the window's
@@ -175,8 +176,8 @@ def test_drawn_in_steps_a_run_ends_with_the_axes_and_epochs_drawn_whole_over_the
     final_only.show_history(spiral_like(40))
     settle()
 
-    def left_width(view: CurvesView) -> float:
-        return view.loss_plot.getPlotItem().getAxis("left").width()
+    def left_width(view: CurvesView) -> float:  # the loss axis' own width (both left axes take the larger one's)
+        return natural_width(view.loss_plot.getPlotItem().getAxis("left"))
 
     assert left_width(whole) > left_width(final_only) + 5  # the early ticks' width stayed: the case at hand
     for mine, theirs in ((stepped.loss_plot, whole.loss_plot), (stepped.accuracy_plot, whole.accuracy_plot)):
