@@ -19,15 +19,15 @@ pytestmark = pytest.mark.usefixtures("qapp")
 HISTORIES: dict[str, Callable[[int], History]] = {"classification": spiral_like, "regression": regression_history}
 
 
-def draw(view: CurvesView, history: History, *, stepped: bool) -> None:
+def draw(view: CurvesView, history: History, problem: Problem | None = None, *, stepped: bool) -> None:
     """As the window draws a snapshot while training (the loss plot's steps, then the metric plot's, the events of a
     slice between two steps), or whole."""
     if stepped:
         for plots in (("loss",), ("metric",)):
-            for _ in view.history_steps(history, plots=plots):
+            for _ in view.history_steps(history, problem, plots=plots):
                 settle()
     else:
-        view.show_history(history)
+        view.show_history(history, problem)
     settle()
 
 
@@ -56,7 +56,8 @@ def test_the_plots_line_up_whatever_the_snapshots_drawn_on_the_way(qtbot, kind, 
         assert_aligned(view, epoch_span(count))
 
 
-def test_the_plots_line_up_when_the_metric_plots_labels_change(qtbot) -> None:
+@pytest.mark.parametrize("stepped", [True, False], ids=["in_steps", "whole"])
+def test_the_plots_line_up_when_the_metric_plots_labels_change(qtbot, stepped) -> None:
     """Classification → regression → classification: the metric plot's tick texts change width, its axis' space
     too; the loss axis follows when the metric axis is the wider."""
     view = shown_view(qtbot)
@@ -66,8 +67,7 @@ def test_the_plots_line_up_when_the_metric_plots_labels_change(qtbot) -> None:
         (classification_history(40), Problem.classification(2)),
         (regression_history(3), Problem.regression()),
     ):
-        view.show_history(history, problem)
-        settle()
+        draw(view, history, problem, stepped=stepped)
         assert_aligned(view, epoch_span(len(history)))
 
 
