@@ -34,6 +34,8 @@ from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.bounded_scatter import BoundedScatter
 from minidl_gui.plots.paint_ready import AXES, record_axis_picture
 from minidl_gui.plots.point_editor import PointEditor
+from minidl_gui.plots.segment_lines import SegmentLines
+from minidl_gui.plots.stamped_symbols import StampedSymbols
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
 
 MARGIN = 4
@@ -82,11 +84,11 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         )
         self.plot.layout.addItem(self.colorbar, 2, 5)  # where ``setImageItem(insert_in=plot)`` puts it
         self.plot.layout.setColumnFixedWidth(4, 5)
-        self.boundary = pg.PlotCurveItem(pen=pg.mkPen(BOUNDARY, width=2), connect="pairs", antialias=True)
+        self.boundary = SegmentLines(pg.mkPen(BOUNDARY, width=2))
         self.plot.addItem(self.boundary)
         self.train_points = BoundedScatter(size=6, pen=pg.mkPen("w", width=0.6), name="train")
         self.test_points = BoundedScatter(size=6, symbol="s", brush=None, name="test")
-        self.wrong_points = BoundedScatter(size=11, pen=pg.mkPen(WRONG, width=1.5), brush=None, name="wrong")
+        self.wrong_points = StampedSymbols(size=11, pen=pg.mkPen(WRONG, width=1.5))
         for item in (self.train_points, self.test_points, self.wrong_points):
             self.plot.addItem(item)
         for item in (self.train_points, self.test_points):  # painted from a pixmap until the data change
