@@ -34,6 +34,7 @@ from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.bounded_scatter import BoundedScatter
 from minidl_gui.plots.paint_ready import AXES, record_axis_picture
 from minidl_gui.plots.point_editor import PointEditor
+from minidl_gui.plots.rgba_image import RgbaImage
 from minidl_gui.plots.segment_lines import SegmentLines
 from minidl_gui.plots.stamped_symbols import StampedSymbols
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
@@ -54,10 +55,12 @@ DISCRETIZE_TIP = (
 
 
 class DecisionPlot(pg.GraphicsLayoutWidget):
-    """Heatmap (`ImageItem` of RGBA pixels from `minidl_gui.model.colours`), boundaries (segments from
-    `contour_segments` drawn by one `PlotCurveItem` with ``connect="pairs"``), train points (filled circles),
-    test points (hollow squares, toggle with ``set_show_test``), misclassified points ringed in red, and a
-    `ColorBarItem` legend of the value scale (binary and regression). ``show_snapshot`` updates the items in
+    """Heatmap (`RgbaImage` of RGBA pixels from `minidl_gui.model.colours`), boundaries (segments from
+    `contour_segments` drawn by one `SegmentLines`), train points (filled circles), test points (hollow squares,
+    toggle with ``set_show_test``), misclassified points ringed in red (`StampedSymbols`), and a `ColorBarItem`
+    legend of the value scale (binary and regression). The heatmap, boundary and ring items draw what pyqtgraph's
+    `ImageItem`, `PlotCurveItem` (``connect="pairs"``) and `ScatterPlotItem` would, pixel for pixel, for less of
+    the UI thread's time per snapshot (tests/gui/test_decision_items_look_the_same.py). ``show_snapshot`` updates the items in
     place, and only those whose data changed: the points only when the data (``data_version``) or the
     problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output".
 
@@ -76,7 +79,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         setup_plot(self.plot, TITLES["binary"], "x₂", "x₁", grid=False)
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
-        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image = RgbaImage()
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(

@@ -1,9 +1,9 @@
-"""The decision plot's lean items draw what pyqtgraph's would: `StampedSymbols` (the rings around misclassified
-points) as a `pg.ScatterPlotItem` of that one style, `SegmentLines` (the boundaries) as a `pg.PlotCurveItem` with
-``connect="pairs"``. A reference plot built with pyqtgraph's items in their place and the plot itself are fed the same
-snapshots (binary, k classes, regression; test points hidden and shown again, a resize by a pixel, "Discretize output",
-new points): their images are equal, byte for byte — drawn afresh (``grab``), as on screen (the backing store, updated
-piecewise), and exported as PNG."""
+"""The decision plot's lean items draw what pyqtgraph's would: `RgbaImage` (the heatmap) as a `pg.ImageItem`,
+`StampedSymbols` (the rings around misclassified points) as a `pg.ScatterPlotItem` of that one style, `SegmentLines`
+(the boundaries) as a `pg.PlotCurveItem` with ``connect="pairs"``. A reference plot built with pyqtgraph's items in
+their place and the plot itself are fed the same snapshots (binary, k classes, regression; test points hidden and
+shown again, a resize by a pixel, "Discretize output", new points): their images are equal, byte for byte — drawn
+afresh (``grab``), as on screen (the backing store, updated piecewise), and exported as PNG (and the same SVG)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from minidl_gui.model.session import Session
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots import decision_plot
 from minidl_gui.plots.decision_plot import DecisionPlot
+from minidl_gui.plots.rgba_image import RgbaImage
 from minidl_gui.plots.segment_lines import SegmentLines
 from minidl_gui.plots.stamped_symbols import CLIP, StampedSymbols, device_coordinates
 from minidl_gui.widgets.file_actions import export_plot
@@ -73,6 +74,7 @@ def snapshots_of(config: Config, count: int) -> list[Snapshot]:
 
 def pyqtgraphs_items(monkeypatch: pytest.MonkeyPatch) -> None:
     """Plots made now get pyqtgraph's items where the decision plot has its lean ones (as it had them before)."""
+    monkeypatch.setattr(decision_plot, "RgbaImage", lambda: pg.ImageItem(axisOrder="col-major"))
     monkeypatch.setattr(decision_plot, "StampedSymbols", lambda **style: pg.ScatterPlotItem(brush=None, **style))
     monkeypatch.setattr(
         decision_plot, "SegmentLines", lambda pen: pg.PlotCurveItem(pen=pen, connect="pairs", antialias=True)
@@ -116,6 +118,7 @@ def test_the_plot_looks_as_with_pyqtgraphs_own_items(qtbot, monkeypatch, config)
     plot = shown_plot(qtbot)
     assert isinstance(plot.wrong_points, StampedSymbols) and isinstance(plot.boundary, SegmentLines)
     assert isinstance(reference.wrong_points, pg.ScatterPlotItem) and isinstance(reference.boundary, pg.PlotCurveItem)
+    assert isinstance(plot.image, RgbaImage) and type(reference.image) is pg.ImageItem
     rings = []
     for step in steps(snapshots_of(config, 4)):
         step(reference)
@@ -148,7 +151,7 @@ def test_the_plot_exports_as_with_pyqtgraphs_own_items(qtbot, monkeypatch, tmp_p
         ours, theirs = (pixels(QImage(str(path))) for path in files)
         assert ours.shape == theirs.shape and np.array_equal(ours, theirs)
     else:  # the same drawing; its groups are named after the items' classes
-        names = {"SegmentLines_": "PlotCurveItem_", "StampedSymbols_": "ScatterPlotItem_"}
+        names = {"SegmentLines_": "PlotCurveItem_", "StampedSymbols_": "ScatterPlotItem_", "RgbaImage_": "ImageItem_"}
         ours = files[1].read_text()
         for name, theirs in names.items():
             ours = ours.replace(name, theirs)
@@ -230,3 +233,17 @@ def test_rings_leave_the_view_as_pyqtgraphs_do(qtbot) -> None:
         drawn = [pixels(widget.grab().toImage()) for widget in (ours, theirs)]
         assert np.array_equal(*drawn)
         assert (drawn[0][..., 2] > drawn[0][..., 1] + 60).any()  # red rings were drawn
+
+
+def test_rgba_bytes_make_pyqtgraphs_qimage_and_other_images_take_its_way(qtbot) -> None:
+    rng = np.random.default_rng(4)
+    rgba = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    floats = rng.random((7, 5))
+    for image, options in ((rgba, {}), (floats, {"levels": (0.2, 0.9)})):
+        ours, theirs = RgbaImage(), pg.ImageItem(axisOrder="col-major")
+        for item in (ours, theirs):
+            item.setImage(image, autoLevels=False, **options)
+            item.render()
+        assert ours.qimage.format() == theirs.qimage.format()
+        assert pixels(ours.qimage).tobytes() == pixels(theirs.qimage).tobytes()
+    assert ours._plain_rgba() is False  # the floats went pyqtgraph's way
