@@ -60,9 +60,9 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
     toggle with ``set_show_test``), misclassified points ringed in red (`StampedSymbols`), and a `ColorBarItem`
     legend of the value scale (binary and regression). The heatmap, boundary and ring items draw what pyqtgraph's
     `ImageItem`, `PlotCurveItem` (``connect="pairs"``) and `ScatterPlotItem` would, pixel for pixel, for less of
-    the UI thread's time per snapshot (tests/gui/test_decision_items_look_the_same.py). ``show_snapshot`` updates the items in
-    place, and only those whose data changed: the points only when the data (``data_version``) or the
-    problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output".
+    the UI thread's time per snapshot (tests/gui/test_decision_items_look_the_same.py). ``show_snapshot`` updates
+    the items in place, and only those whose data changed: the points only when the data (``data_version``) or
+    the problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output".
 
     The train and test points are painted from a pixmap of their last paint (``DeviceCoordinateCache``) while
     only the heatmap under them changes. Not bit-identical to painting them each time: their translucent
