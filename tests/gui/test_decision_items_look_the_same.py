@@ -23,7 +23,7 @@ from minidl_gui.model.session import Session
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots import decision_plot
 from minidl_gui.plots.decision_plot import DecisionPlot
-from minidl_gui.plots.rgba_image import RgbaImage
+from minidl_gui.plots.rgba_image import RgbaImage, rows_of
 from minidl_gui.plots.segment_lines import SegmentLines
 from minidl_gui.plots.stamped_symbols import CLIP, StampedSymbols, device_coordinates
 from minidl_gui.widgets.file_actions import export_plot
@@ -247,3 +247,11 @@ def test_rgba_bytes_make_pyqtgraphs_qimage_and_other_images_take_its_way(qtbot) 
         assert ours.qimage.format() == theirs.qimage.format()
         assert pixels(ours.qimage).tobytes() == pixels(theirs.qimage).tobytes()
     assert ours._plain_rgba() is False  # the floats went pyqtgraph's way
+
+
+def test_rows_are_the_transposed_bytes() -> None:
+    rng = np.random.default_rng(6)
+    image = rng.integers(0, 256, (9, 6, 4), dtype=np.uint8)
+    for columns in (image, image[::2], image[:, 1:]):  # contiguous, and two views that are not
+        rows = rows_of(columns)
+        assert rows.flags.c_contiguous and np.array_equal(rows, columns.swapaxes(0, 1))
