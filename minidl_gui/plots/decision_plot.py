@@ -87,6 +87,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         )
         self.plot.layout.addItem(self.colorbar, 2, 5)  # where ``setImageItem(insert_in=plot)`` puts it
         self.plot.layout.setColumnFixedWidth(4, 5)
+        self._axes = [plot.getAxis(name) for plot in (self.plot, self.colorbar) for name in AXES]
         self.boundary = SegmentLines(pg.mkPen(BOUNDARY, width=2))
         self.plot.addItem(self.boundary)
         self.train_points = BoundedScatter(size=6, pen=pg.mkPen("w", width=0.6), name="train")
@@ -232,7 +233,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         """Record the pictures the axes lack (`record_axis_picture`: in a window just shown, after a relayout), so that
         a new tick width lays the plot out before its paint rather than after it (a second paint). Only recorded: the
         layout is left to Qt's event loop, in the order it applies it (`_keep_square` depends on that order)."""
-        for axis in [plot.getAxis(name) for plot in (self.plot, self.colorbar) for name in AXES]:
+        for axis in self._axes:
             record_axis_picture(axis)
 
     def _place_image(self, extent: tuple[float, float, float, float]) -> None:

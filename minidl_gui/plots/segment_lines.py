@@ -5,22 +5,22 @@ The curve item's generality costs on each new set of segments: ``setData`` check
 (~0.1 ms), its ``getPath`` goes through ``generatePath``, and its bounding rect (asked for again after every change of
 the data or the view) takes ``nanmin``/``nanmax`` and measures the pixel's length with `pixelVectors` each time
 (~0.25 ms together). Here: the path is pyqtgraph's own ``arrayToQPath(x, y, connect="pairs")`` (the same path), made
-once per set; the bounding rect is the curve item's (the data's ``min``/``max``, which are ``nanmin``/``nanmax``
-when there is no NaN, widened by 0.7072 of a cosmetic pen's width in pixels, of a non-cosmetic one's in data units)
-with the pixel's length kept until the view changes (`KeptPixelLengths`); the paint is the curve item's for this case:
-antialiasing on (an exporter's ``antialias`` option while exporting), the pen, ``drawPath``.
+once per set; the bounding rect is the curve item's (the data's `nan_bounds`, widened by 0.7072 of a cosmetic pen's
+width in pixels, of a non-cosmetic one's in data units) with the pixel's length kept until the view changes
+(`KeptPixelLengths`); the paint is the curve item's for this case: antialiasing on (an exporter's ``antialias`` option
+while exporting), the pen, ``drawPath``.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 
+from minidl_gui.plots.data_bounds import nan_bounds
 from minidl_gui.plots.view_pixels import KeptPixelLengths
 
 PADDING = 0.7072
@@ -72,11 +72,7 @@ class SegmentLines(KeptPixelLengths):
         if len(values) == 0:
             return None, None
         if frac >= 1.0:
-            low, high = float(values.min()), float(values.max())  # nanmin's and nanmax's, when there is no NaN
-            if math.isnan(low) or math.isnan(high):
-                with np.errstate(all="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # all NaN: NaN bounds, as pyqtgraph's
-                    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+            low, high = (float(bound) for bound in nan_bounds(values))
             if math.isinf(low) or math.isinf(high):
                 values = values[np.isfinite(values)]
                 if len(values) == 0:

@@ -25,6 +25,7 @@ from pyqtgraph.Qt import internals
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QGuiApplication, QPainter, QPen, QTransform
 
+from minidl_gui.plots.data_bounds import nan_bounds
 from minidl_gui.plots.view_pixels import KeptPixelLengths
 
 PADDING = 0.7072
@@ -79,7 +80,7 @@ class StampedSymbols(KeptPixelLengths):
         if not len(values):
             return None, None
         if frac >= 1.0:
-            return np.nanmin(values), np.nanmax(values)
+            return nan_bounds(values)
         finite = values[np.isfinite(values)]
         return tuple(np.percentile(finite, [50 * (1 - frac), 50 * (1 + frac)]))
 
