@@ -53,7 +53,7 @@ class StampedSymbols(KeptPixelLengths):
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
         self._x = self._y = np.zeros(0)
         self._rect: QRectF | None = None  # the bounding rect, until the positions or the view change
-        self._shown: np.ndarray | None = None  # the spots that touch the view, until the same
+        self._shown: np.ndarray | slice | None = None  # the spots that touch the view, until the same
 
     def setData(self, pos: np.ndarray) -> None:  # noqa: N802 (pyqtgraph's naming)
         """Stamp the symbol at each row ``(x, y)`` of ``pos`` (as float64, like the scatter item's records)."""
@@ -114,20 +114,31 @@ class StampedSymbols(KeptPixelLengths):
         super().setExportMode(*args, **kwargs)
         self.update()
 
-    def _in_view(self) -> np.ndarray:
+    def _in_view(self) -> np.ndarray | slice:
         """Which spots touch the view (`pg.ScatterPlotItem._maskAt` of the view rect): their box, half the
-        symbol's pixmap each side of the position, overlaps it."""
+        symbol's pixmap each side of the position, overlaps it. All of them (a slice, no mask to apply) when the
+        outermost ones do: ``x + w`` grows with ``x`` in floating point too, so ``min(x) + w > left`` holds for
+        every ``x`` (a NaN fails the test, and the mask is made)."""
         if self._shown is None:
             view = self.viewRect()
             px, py = self.pixel_lengths()
             _, _, width, height = self._source
             half_width, half_height = width / 2 * px, height / 2 * py
-            self._shown = (
-                (self._x + half_width > view.left())
-                & (self._x - half_width < view.right())
-                & (self._y + half_height > view.top())
-                & (self._y - half_height < view.bottom())
-            )
+            x, y = self._x, self._y
+            if (
+                x.min() + half_width > view.left()
+                and x.max() - half_width < view.right()
+                and y.min() + half_height > view.top()
+                and y.max() - half_height < view.bottom()
+            ):
+                self._shown = slice(None)
+            else:
+                self._shown = (
+                    (x + half_width > view.left())
+                    & (x - half_width < view.right())
+                    & (y + half_height > view.top())
+                    & (y - half_height < view.bottom())
+                )
         return self._shown
 
     def paint(self, painter: QPainter, option: object, widget: object) -> None:

@@ -226,6 +226,7 @@ def test_rings_leave_the_view_as_pyqtgraphs_do(qtbot) -> None:
     points = np.concatenate([np.stack([edge, np.full(25, 1.02)], 1), np.stack([np.full(25, -1.03), edge], 1)])
     rings.setData(pos=points)
     scatter.setData(pos=points)
+    culled = []
     for x_range, y_range in (((-1, 1), (-1, 1)), ((-0.97, 1.13), (-1.01, 0.99)), ((-3.0, 3.0), (-2.5, 2.5))):
         for widget in (ours, theirs):
             widget.setRange(xRange=x_range, yRange=y_range, padding=0)
@@ -233,6 +234,8 @@ def test_rings_leave_the_view_as_pyqtgraphs_do(qtbot) -> None:
         drawn = [pixels(widget.grab().toImage()) for widget in (ours, theirs)]
         assert np.array_equal(*drawn)
         assert (drawn[0][..., 2] > drawn[0][..., 1] + 60).any()  # red rings were drawn
+        culled.append(not isinstance(rings._in_view(), slice))
+    assert culled == [True, True, False]  # some left out at first, all drawn zoomed out
 
 
 def test_rgba_bytes_make_pyqtgraphs_qimage_and_other_images_take_its_way(qtbot) -> None:
