@@ -180,7 +180,8 @@ class TrainingWorker(QObject):
     @property
     def training_pid(self) -> int | None:
         """The process id of the training process while it runs (None: none; training on this thread)."""
-        return None if self._process is None else self._process.pid
+        process = self._process  # read once: the worker's thread may drop it meanwhile
+        return None if process is None else process.pid
 
     # -- the worker's thread ------------------------------------------------------------------------
     @Slot()

@@ -7,7 +7,7 @@ norms growing without bound; one value per layer and epoch is enough to see both
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import torch
@@ -64,15 +64,25 @@ class LayerNorms:
 
     def append(self, row: Sequence[float] | np.ndarray | None) -> None:
         """Add one epoch's norms (None: unknown, a row of NaN)."""
-        values = np.asarray([] if row is None else row, dtype=float)
-        if self._length == self._data.shape[0]:
-            self._data = np.concatenate([self._data, np.full_like(self._data, math.nan)])
-        if len(values) > self._data.shape[1]:
-            extra = np.full((self._data.shape[0], len(values) - self._data.shape[1]), math.nan)
-            self._data = np.concatenate([self._data, extra], axis=1)
-        self._data[self._length] = math.nan
-        self._data[self._length, : len(values)] = values
-        self._length += 1
+        self.extend((row,))
+
+    def extend(self, rows: Iterable[Sequence[float] | np.ndarray | None]) -> None:
+        """Add each of ``rows`` in order (see `append`), the table grown once."""
+        rows = [np.asarray([] if row is None else row, dtype=float) for row in rows]
+        if not rows:
+            return
+        end = self._length + len(rows)
+        height = max(end, 2 * self._data.shape[0]) if end > self._data.shape[0] else self._data.shape[0]
+        width = max(self._data.shape[1], *(len(values) for values in rows))
+        if (height, width) != self._data.shape:
+            grown = np.full((height, width), math.nan)
+            grown[: self._length, : self._data.shape[1]] = self._data[: self._length]
+            self._data = grown
+        block = self._data[self._length : end]
+        block[:] = math.nan
+        for line, values in zip(block, rows, strict=True):
+            line[: len(values)] = values
+        self._length = end
 
     def truncate(self, length: int) -> None:
         """Keep the first ``length`` rows; at 0 the number of layers is forgotten too."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,17 +51,24 @@ class History:
         return self._length
 
     def append(self, record: Any) -> None:
-        if self._length == self._data.shape[1]:
-            self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)], axis=1)
-        values = (getattr(record, name, None) for name in COLUMNS)
-        self._data[:, self._length] = [math.nan if v is None else v for v in values]
-        self._length += 1
-        self.records.append(record)
-        self.gradient_norms.append(getattr(record, "gradient_norms", None))
+        self.extend((record,))
 
     def extend(self, records: Iterable[Any]) -> None:
-        for record in records:
-            self.append(record)
+        """Append each of ``records`` in order, their values converted in one block (a window takes a snapshot's
+        rows, ~100 at a time at small batches, with every redraw)."""
+        records = list(records)
+        if not records:
+            return
+        block = np.array([[getattr(record, name, None) for name in COLUMNS] for record in records], dtype=float)
+        end = self._length + len(records)
+        if end > self._data.shape[1]:
+            grown = np.full((len(COLUMNS), max(end, 2 * self._data.shape[1])), np.nan)
+            grown[:, : self._length] = self._data[:, : self._length]
+            self._data = grown
+        self._data[:, self._length : end] = block.T  # None becomes NaN in the conversion
+        self._length = end
+        self.records.extend(records)
+        self.gradient_norms.extend(getattr(record, "gradient_norms", None) for record in records)
 
     def truncate(self, length: int) -> None:
         """Keep the first ``length`` rows (0 clears the history)."""

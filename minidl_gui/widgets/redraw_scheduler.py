@@ -10,19 +10,21 @@ starts the timer when it arrives — a 0 ms timer alone may fire before the pain
 slice run outside the event loop). After the last view's slice one more slice ends the *frame* (so its paint ran):
 ``frameDrawn`` (the window's ``snapshotDrawn``, the worker's permission to send the next one), then the frame's
 UI-thread CPU and wall seconds go to the `RedrawBudget` and its interval goes out as ``intervalChanged`` (the
-worker's ``set_interval``). A frame's CPU is the UI thread's from its first slice to its end — the slices, their
+worker's ``set_interval``). A frame's CPU is the UI thread's from the snapshot's taking to its end — the slices, their
 painting and whatever ran between them — not the idle time between frames: other UI work (none while the app trains
-untouched; a benchmark's 5 ms probe timer, ~0.05 core) does not slow the redraws down.
+untouched; a benchmark's 5 ms probe timer, ~0.05 core) does not slow the frames down.
 
 Throttled views (the window's side tab, metric plot and status bar) are drawn at most every `period` seconds while
-training, and a costly one less often: each has a budget of its own, `THROTTLED_SHARE` of the UI thread (its slice's
-CPU, painting included, over the seconds between two of its redraws), and its cost is left out of the frame's (the
-frames' budget paces the decision plot, which animates). One skipped is drawn by a later frame, or by a catch-up
-frame when no snapshot comes in time. A snapshot that arrives during a frame is merged into it: every view (those
-drawn already included; a throttled one if due) draws the newest before the frame ends (one ``frameDrawn``). When
-training halts (`set_training(False)`: the worker sends the final snapshot *before* the state) every view still
-owing a snapshot is drawn at once (`flush`), so whoever sees "done" or "paused" sees the whole final picture. A
-snapshot offered while not training (a reset, an edit, a step) is drawn whole at once, as `draw_now` does.
+training, and less often when they cost more than the UI thread has left: their `SideBudget` is fed, at each frame's
+end, the UI thread's CPU outside their slices (the frames, and whatever other work ran: that is where a busy UI thread
+gives way) and allows them ``max(SIDE_SHARE, UI_SHARE − that share)``; they redraw together every `throttled_period`,
+their costs (each slice's CPU, painting included, all the slices of a view drawn in steps) summed over that. Their cost
+is left out of the frame's (the frames' budget paces the decision plot, which animates). One skipped is drawn by a later
+frame, or by a catch-up frame when no snapshot comes in time. A snapshot that arrives during a frame is merged into it:
+every view (those drawn already included; a throttled one if due) draws the newest before the frame ends (one
+``frameDrawn``). When training halts (`set_training(False)`: the worker sends the final snapshot *before* the state)
+every view still owing a snapshot is drawn at once (`flush`), so whoever sees "done" or "paused" sees the whole final
+picture. A snapshot offered while not training (a reset, an edit, a step) is drawn whole at once, as `draw_now` does.
 
 A view's draw may come in *steps*: ``draw`` returns an iterator, and each item it yields ends a step. While training
 the first step runs in the view's slice and each further one in a slice of its own (the curves: their data, their
@@ -40,7 +42,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 
-from minidl_gui.model.redraw_budget import RedrawBudget
+from minidl_gui.model.redraw_budget import RedrawBudget, SideBudget
 from minidl_gui.model.snapshot import Snapshot
 
 THROTTLE_SECONDS = 0.25
@@ -49,10 +51,7 @@ THROTTLE_SECONDS = 0.25
 THROTTLE_FRAMES = 3
 """...and at most every this many budget intervals: the side tab costs about twice the decision plot, so when the
 budget slows the frames down the decision plot keeps most of them (``period = max(THROTTLE_SECONDS,
-THROTTLE_FRAMES × interval)``)."""
-THROTTLED_SHARE = 0.05
-"""The most of a core each throttled view may take while training: a side tab whose slice costs 25 ms (its curves'
-updates and paint) redraws every 0.5 s, not every 0.25 s."""
+THROTTLE_FRAMES × interval)``); costly ones less often, as their `SideBudget` allows."""
 PAINT_HOPS = 2
 """Low-priority events a slice posts one after the other before it starts the next slice's timer: a widget's
 paint is a low-priority ``UpdateRequest`` posted by its ``update()`` — by a `QGraphicsScene` one queued call later —
@@ -64,7 +63,7 @@ _LOW_PRIORITY = Qt.EventPriority.LowEventPriority.value
 @dataclass(frozen=True)
 class View:
     """What a snapshot redraws: ``draw(snapshot)``, whole, or returning the iterable of its further steps (see the
-    module's docstring); a ``throttled`` one at most every `RedrawScheduler.period_of` seconds in training."""
+    module's docstring); a ``throttled`` one at most every `RedrawScheduler.throttled_period` seconds in training."""
 
     name: str
     draw: Callable[[Snapshot], Iterable[object] | None]
@@ -87,6 +86,7 @@ class RedrawScheduler(QObject):
         parent: QObject | None = None,
         *,
         budget: RedrawBudget | None = None,
+        side_budget: SideBudget | None = None,
         throttle: float = THROTTLE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         cpu_clock: Callable[[], float] = time.thread_time,
@@ -94,6 +94,7 @@ class RedrawScheduler(QObject):
         super().__init__(parent)
         self.take, self.views = take, tuple(views)
         self.budget = budget if budget is not None else RedrawBudget()
+        self.side_budget = side_budget if side_budget is not None else SideBudget()
         self.throttle, self.clock, self.cpu_clock = throttle, clock, cpu_clock
         self.training = False
         self.latest: Snapshot | None = None
@@ -105,6 +106,8 @@ class RedrawScheduler(QObject):
         self._last_end = self.clock()  # when the last frame ended
         self._frame_cpu = 0.0  # the UI thread's CPU seconds of the frame so far
         self._slices_since = self.cpu_clock()  # CPU clock when the current run of slices began
+        self._since = (self._last_end, self._slices_since)  # (wall, CPU) clocks when the side budget was last fed
+        self._side_cpu = 0.0  # CPU spent in throttled views' slices since then
         self._slice = QTimer(self)
         self._slice.setSingleShot(True)
         self._slice.setInterval(0)
@@ -130,9 +133,10 @@ class RedrawScheduler(QObject):
         if not self.training:
             self.draw_now(snapshot)
             return
+        taken = self.cpu_clock()
         self._accept(snapshot)
         if not self.in_frame:
-            self._begin_frame()
+            self._begin_frame(taken)  # taking the snapshot (its history rows) is the frame's work too
 
     def draw_now(self, snapshot: Snapshot) -> None:
         """Take ``snapshot`` and draw every view now (a frame in progress ends with it): synchronous."""
@@ -148,6 +152,7 @@ class RedrawScheduler(QObject):
         self.training = training
         if training:
             self._last_end, self._frame_cpu = self.clock(), 0.0  # the time halted is no frame's
+            self._since, self._side_cpu = (self._last_end, self.cpu_clock()), 0.0
         else:
             self.flush()
 
@@ -178,17 +183,18 @@ class RedrawScheduler(QObject):
         if not (view.throttled and self.training):
             return True
         drawn = self._drawn_at.get(view.name)
-        return drawn is None or self.clock() - drawn >= self.period_of(view.name)
+        return drawn is None or self.clock() - drawn >= self.throttled_period
 
     @property
     def period(self) -> float:
-        """Seconds between two redraws of a throttled view while training, whatever it costs."""
+        """Seconds between two redraws of a throttled view while training, whatever they cost."""
         return max(self.throttle, THROTTLE_FRAMES * self.budget.interval)
 
-    def period_of(self, name: str) -> float:
-        """Seconds between two redraws of throttled view ``name``: `period`, or longer for a view whose slice costs
-        more than `THROTTLED_SHARE` of that."""
-        return max(self.period, self.view_cost.get(name, 0.0) / THROTTLED_SHARE)
+    @property
+    def throttled_period(self) -> float:
+        """Seconds between two redraws of the throttled views: `period`, or longer when their costs together (each
+        view's last known) exceed the share of the UI thread their `SideBudget` allows."""
+        return max(self.period, self.side_budget.period(sum(self.view_cost.values())))
 
     def _draw(self, view: View) -> None:
         """Draw ``view``'s first step (its whole draw, if it has no steps)."""
@@ -259,14 +265,15 @@ class RedrawScheduler(QObject):
         return True
 
     def _slice_painted(self) -> None:
-        """A throttled view's slice is over (painted): its CPU goes to its own budget, not the frames'; after its last
-        step, the sum of its slices is its cost."""
+        """A throttled view's slice is over (painted): its CPU goes to the side views' budget, not the frames'; after
+        its last step, the sum of its slices is its cost."""
         started, self._slice_started = self._slice_started, None
         if started is None or not started[0].throttled:
             return
         view, cpu = started
         cost = max(0.0, self.cpu_clock() - cpu)
         self._throttled_cpu += cost
+        self._side_cpu += cost
         self._view_cpu += cost
         if self._steps is not None:  # more steps to come
             return
@@ -277,11 +284,13 @@ class RedrawScheduler(QObject):
     def _end_frame(self) -> None:
         """After a frame's last slice: ``frameDrawn`` and the budget fed, if the frame drew a new snapshot (a
         catch-up frame only finishes what one skipped: its CPU counts in the next frame's)."""
+        cpu = self.cpu_clock()
         if self.in_frame:
-            self._frame_cpu += self.cpu_clock() - self._slices_since
+            self._frame_cpu += cpu - self._slices_since
         self.in_frame = False
         now = self.clock()
         if self.training:
+            self._feed_side_budget(now, cpu)
             self._start_catch_up(now)
         if not self._unsignalled:
             return
@@ -292,10 +301,16 @@ class RedrawScheduler(QObject):
         self._last_end, self._frame_cpu, self._throttled_cpu = now, 0.0, 0.0
         self.frameDrawn.emit()
 
+    def _feed_side_budget(self, now: float, cpu: float) -> None:
+        """The UI thread's CPU outside the throttled views' slices since the last feed, over the wall seconds since."""
+        wall, since_cpu = self._since
+        self.side_budget.record(cpu - since_cpu - self._side_cpu, now - wall)
+        self._since, self._side_cpu = (now, cpu), 0.0
+
     def _start_catch_up(self, now: float) -> None:
         """Throttled views skipped: drawn by the next frame, or by a catch-up frame when they are due, if none came."""
         owed = [
-            self._drawn_at.get(v.name, now) + self.period_of(v.name) - now for v in self.views if v.name in self.dirty
+            self._drawn_at.get(v.name, now) + self.throttled_period - now for v in self.views if v.name in self.dirty
         ]
         if owed:
             self._catch_up.start(max(0, round(1000 * min(owed))))
@@ -305,9 +320,10 @@ class RedrawScheduler(QObject):
         if not self.in_frame and self.dirty and self.latest is not None:
             self._begin_frame()
 
-    def _begin_frame(self) -> None:
-        """The first slice, at once: the queued call (or timer) running this is an event of its own already."""
+    def _begin_frame(self, cpu: float | None = None) -> None:
+        """The first slice, at once: the queued call (or timer) running this is an event of its own already. ``cpu``:
+        the CPU clock where the frame's work began (None: now)."""
         self.in_frame = True
         self._catch_up.stop()
-        self._slices_since = self.cpu_clock()
+        self._slices_since = self.cpu_clock() if cpu is None else cpu
         self._next_slice()

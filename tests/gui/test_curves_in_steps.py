@@ -136,3 +136,53 @@ def test_an_empty_history_still_settles_the_axes_before_the_first_paint(qtbot) -
         item = plot.getPlotItem()
         assert item.layout.isActivated()
         assert all(item.getAxis(name).picture is not None for name in ("left", "bottom"))
+
+
+def spiral_like(epochs: int) -> History:
+    """The first ``epochs`` of a 40-epoch run whose loss starts in a narrow band (1.02 → 0.89: tick texts "0.96")
+    and ends spread over 0.06 … 1.02 (tick texts "0.2")."""
+    loss = np.r_[1.02, 1.01, 0.95, 0.89, np.linspace(0.87, 0.06, 36)]
+    accuracy = np.linspace(0.37, 0.99, 40)
+    rows = History()
+    rows.extend(
+        SimpleNamespace(
+            epoch=e + 1,
+            train_loss=loss[e],
+            test_loss=1.01 * loss[e],
+            train_accuracy=accuracy[e],
+            test_accuracy=accuracy[e] - 0.01,
+        )
+        for e in range(epochs)
+    )
+    return rows
+
+
+def test_drawn_in_steps_a_run_ends_with_the_axes_and_epochs_drawn_whole_over_the_same_snapshots(qtbot) -> None:
+    """The end picture depends on the snapshots drawn on the way, in steps as drawn whole (and at bd5b226): an axis'
+    text space shrinks only by more than 10 px (pyqtgraph's `AxisItem._updateMaxTextSize`), so the loss axis keeps
+    the width of its early "0.96" ticks, and the x-link lines the metric plot's epochs up with the loss plot's by
+    pixels (its range starts below 0 beside a wider loss axis). Drawn as the window does while training — the loss
+    plot's steps (side tab), then the metric plot's, the events of a slice between two steps — the plots end as
+    `show_history` over the same snapshots leaves them, to the pixel."""
+    stepped, whole, final_only = shown_view(qtbot), shown_view(qtbot), shown_view(qtbot)
+    for epochs in (0, 3, 40):
+        snapshot = spiral_like(epochs)  # one history for both plots' steps, as the window's
+        for plots in (("loss",), ("metric",)):
+            for _ in stepped.history_steps(snapshot, plots=plots):
+                settle()
+        whole.show_history(spiral_like(epochs))
+        settle()
+    final_only.show_history(spiral_like(40))
+    settle()
+
+    def left_width(view: CurvesView) -> float:
+        return view.loss_plot.getPlotItem().getAxis("left").width()
+
+    assert left_width(whole) > left_width(final_only) + 5  # the early ticks' width stayed: the case at hand
+    for mine, theirs in ((stepped.loss_plot, whole.loss_plot), (stepped.accuracy_plot, whole.accuracy_plot)):
+        item, other = mine.getPlotItem(), theirs.getPlotItem()
+        assert item.getAxis("left").width() == other.getAxis("left").width()
+        assert item.vb.geometry() == other.vb.geometry()
+        np.testing.assert_allclose(item.vb.viewRange(), other.vb.viewRange())
+        np.testing.assert_array_equal(pixels(mine.grab().toImage()), pixels(theirs.grab().toImage()))
+    assert stepped.loss_plot.getPlotItem().vb.viewRange()[0] == [0, 40]

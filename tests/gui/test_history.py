@@ -36,6 +36,32 @@ def test_truncate_then_extend_replaces_the_tail():
     assert len(history) == 0 and history.last("epoch") is None
 
 
+def test_extending_by_a_block_keeps_what_appending_one_by_one_keeps():
+    """Blocks of several sizes across the capacity's growth, after a truncation, with missing values and columns (a
+    record without ``gradient_norms`` or the regression metrics) and numpy scalars: the same table row for row."""
+    records = [record(e, 1.0 / e, None if e % 3 else 2.0 / e) for e in range(1, 200)]
+    for e, r in enumerate(records, 1):
+        r.gradient_norms = np.array([e, 2.0 * e]) if e % 2 else None
+        r.epoch = np.int64(e)
+    one_by_one, blocks = History(), History()
+    for r in records[:10]:
+        one_by_one.append(r)
+    blocks.extend(records[:10])
+    for history in (one_by_one, blocks):
+        history.truncate(7)
+    for r in records[7:]:
+        one_by_one.append(r)
+    for start, stop in ((7, 8), (8, 60), (60, 63), (63, 199)):
+        blocks.extend(iter(records[start:stop]))
+    blocks.extend([])
+    assert len(blocks) == len(one_by_one) == 199
+    for name in ("epoch", "train_loss", "test_loss", "test_accuracy", "train_rmse", "test_r2"):
+        np.testing.assert_array_equal(blocks.column(name), one_by_one.column(name))
+    np.testing.assert_array_equal(blocks.column("test_loss")[:3], [np.nan, np.nan, 2.0 / 3])
+    np.testing.assert_array_equal(blocks.gradient_norms.values(), one_by_one.gradient_norms.values())
+    assert blocks.records == records
+
+
 def test_downsample_bounds_the_points_and_keeps_ends_and_spikes():
     x = np.arange(100_000, dtype=float)
     y = np.exp(-x / 10_000)

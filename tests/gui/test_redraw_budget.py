@@ -1,4 +1,5 @@
-"""`RedrawBudget`: the interval between snapshots that keeps the UI thread's share at most `UI_SHARE` (numbers only)."""
+"""`RedrawBudget`: the interval between snapshots that keeps the frames' share at most `FRAME_SHARE`; `SideBudget`: what
+the side views get of `UI_SHARE` when the rest of the UI thread's work is counted (numbers only)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import math
 
 import pytest
 
-from minidl_gui.model.redraw_budget import MAX_INTERVAL, MIN_INTERVAL, UI_SHARE, RedrawBudget
+from minidl_gui.model.redraw_budget import (
+    FRAME_SHARE,
+    MAX_INTERVAL,
+    MIN_INTERVAL,
+    SIDE_SHARE,
+    UI_SHARE,
+    RedrawBudget,
+    SideBudget,
+)
 
 
 def test_before_any_frame_the_interval_is_the_shortest() -> None:
@@ -15,6 +24,14 @@ def test_before_any_frame_the_interval_is_the_shortest() -> None:
 
 def test_the_ui_share_target_is_at_most_a_fifth_of_a_core() -> None:
     assert 0 < UI_SHARE <= 0.2
+
+
+def test_the_frames_leave_the_side_views_their_least_share_of_the_ui_thread() -> None:
+    assert 0 < SIDE_SHARE < UI_SHARE
+    assert math.isclose(FRAME_SHARE + SIDE_SHARE, UI_SHARE)
+    budget = RedrawBudget()
+    budget.frame(cpu=0.017, wall=0.1)
+    assert budget.interval == pytest.approx(0.017 / FRAME_SHARE)
 
 
 def test_a_frame_costing_cpu_seconds_gets_cpu_over_share_seconds() -> None:
@@ -84,3 +101,43 @@ def test_reset_forgets_the_cost() -> None:
 def test_nonsense_settings_are_refused(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         RedrawBudget(**kwargs)
+
+
+def test_the_side_views_get_what_the_other_work_leaves_of_the_ui_share() -> None:
+    budget = SideBudget(total=0.2, least=0.03)
+    assert budget.share == pytest.approx(0.2)  # nothing else measured yet
+    budget.record(cpu=0.012, wall=0.1)  # frames and the rest: 12 % of a core
+    assert budget.other == pytest.approx(0.12)
+    assert budget.share == pytest.approx(0.08)
+    assert budget.period(0.02) == pytest.approx(0.25)  # 20 ms of side views every 0.25 s: 8 % of a core
+
+
+def test_the_side_views_keep_their_least_share_however_busy_the_ui_thread_is() -> None:
+    budget = SideBudget(total=0.2, least=0.03)
+    budget.record(cpu=0.5, wall=1.0)
+    assert budget.share == pytest.approx(0.03)
+    assert budget.period(0.03) == pytest.approx(1.0)
+
+
+def test_the_other_work_is_a_time_weighted_moving_average() -> None:
+    budget = SideBudget(total=0.2, least=0.03, smoothing=0.5)
+    budget.record(cpu=0.01, wall=0.1)  # 10 %
+    budget.record(cpu=0.015, wall=0.05)  # 30 % for a short while
+    weight = 1 - math.exp(-0.05 / 0.5)
+    assert budget.other == pytest.approx(0.1 + weight * 0.2)
+    budget.record(cpu=0.2, wall=4.0)  # 5 % for eight time constants: nearly all of it
+    assert budget.other == pytest.approx(0.05, abs=1e-3)
+
+
+@pytest.mark.parametrize(("cpu", "wall"), [(math.nan, 0.1), (0.01, math.inf), (-0.01, 0.1), (0.01, 0.0)])
+def test_a_broken_sample_of_the_other_work_is_ignored(cpu: float, wall: float) -> None:
+    budget = SideBudget(total=0.2, least=0.03)
+    budget.record(cpu=0.01, wall=0.1)
+    budget.record(cpu=cpu, wall=wall)
+    assert budget.other == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(("total", "least"), [(0.2, 0.0), (0.2, 0.3), (1.5, 0.1)])
+def test_a_side_budget_needs_a_least_share_within_the_total(total: float, least: float) -> None:
+    with pytest.raises(ValueError, match="least"):
+        SideBudget(total=total, least=least)
