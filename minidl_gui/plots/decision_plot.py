@@ -34,6 +34,9 @@ from minidl_gui.model.view_options import ViewOptions
 from minidl_gui.plots.bounded_scatter import BoundedScatter
 from minidl_gui.plots.paint_ready import AXES, record_axis_picture
 from minidl_gui.plots.point_editor import PointEditor
+from minidl_gui.plots.rgba_image import RgbaImage
+from minidl_gui.plots.segment_lines import SegmentLines
+from minidl_gui.plots.stamped_symbols import StampedSymbols
 from minidl_gui.plots.style import BOUNDARY, WRONG, class_colormap, setup_plot
 
 MARGIN = 4
@@ -52,12 +55,14 @@ DISCRETIZE_TIP = (
 
 
 class DecisionPlot(pg.GraphicsLayoutWidget):
-    """Heatmap (`ImageItem` of RGBA pixels from `minidl_gui.model.colours`), boundaries (segments from
-    `contour_segments` drawn by one `PlotCurveItem` with ``connect="pairs"``), train points (filled circles),
-    test points (hollow squares, toggle with ``set_show_test``), misclassified points ringed in red, and a
-    `ColorBarItem` legend of the value scale (binary and regression). ``show_snapshot`` updates the items in
-    place, and only those whose data changed: the points only when the data (``data_version``) or the
-    problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output".
+    """Heatmap (`RgbaImage` of RGBA pixels from `minidl_gui.model.colours`), boundaries (segments from
+    `contour_segments` drawn by one `SegmentLines`), train points (filled circles), test points (hollow squares,
+    toggle with ``set_show_test``), misclassified points ringed in red (`StampedSymbols`), and a `ColorBarItem`
+    legend of the value scale (binary and regression). The heatmap, boundary and ring items draw what pyqtgraph's
+    `ImageItem`, `PlotCurveItem` (``connect="pairs"``) and `ScatterPlotItem` would, pixel for pixel, for less of
+    the UI thread's time per snapshot (tests/gui/test_decision_items_look_the_same.py). ``show_snapshot`` updates
+    the items in place, and only those whose data changed: the points only when the data (``data_version``) or
+    the problem changes. ``viewOptionsChanged(ViewOptions)`` tells a toggle of "Discretize output".
 
     The train and test points are painted from a pixmap of their last paint (``DeviceCoordinateCache``) while
     only the heatmap under them changes. Not bit-identical to painting them each time: their translucent
@@ -74,7 +79,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         setup_plot(self.plot, TITLES["binary"], "x₂", "x₁", grid=False)
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
-        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image = RgbaImage()
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
@@ -82,11 +87,12 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         )
         self.plot.layout.addItem(self.colorbar, 2, 5)  # where ``setImageItem(insert_in=plot)`` puts it
         self.plot.layout.setColumnFixedWidth(4, 5)
-        self.boundary = pg.PlotCurveItem(pen=pg.mkPen(BOUNDARY, width=2), connect="pairs", antialias=True)
+        self._axes = [plot.getAxis(name) for plot in (self.plot, self.colorbar) for name in AXES]
+        self.boundary = SegmentLines(pg.mkPen(BOUNDARY, width=2))
         self.plot.addItem(self.boundary)
         self.train_points = BoundedScatter(size=6, pen=pg.mkPen("w", width=0.6), name="train")
         self.test_points = BoundedScatter(size=6, symbol="s", brush=None, name="test")
-        self.wrong_points = BoundedScatter(size=11, pen=pg.mkPen(WRONG, width=1.5), brush=None, name="wrong")
+        self.wrong_points = StampedSymbols(size=11, pen=pg.mkPen(WRONG, width=1.5))
         for item in (self.train_points, self.test_points, self.wrong_points):
             self.plot.addItem(item)
         for item in (self.train_points, self.test_points):  # painted from a pixmap until the data change
@@ -227,7 +233,7 @@ class DecisionPlot(pg.GraphicsLayoutWidget):
         """Record the pictures the axes lack (`record_axis_picture`: in a window just shown, after a relayout), so that
         a new tick width lays the plot out before its paint rather than after it (a second paint). Only recorded: the
         layout is left to Qt's event loop, in the order it applies it (`_keep_square` depends on that order)."""
-        for axis in [plot.getAxis(name) for plot in (self.plot, self.colorbar) for name in AXES]:
+        for axis in self._axes:
             record_axis_picture(axis)
 
     def _place_image(self, extent: tuple[float, float, float, float]) -> None:

@@ -75,10 +75,11 @@ def test_the_decision_plots_draw_leaves_its_paint_nothing_to_compute(qtbot) -> N
     plot.show_snapshot(session.snapshot())
     axes = [item.getAxis(name) for item in (plot.plot, plot.colorbar) for name in ("left", "bottom", "right", "top")]
     assert all(axis.picture is not None for axis in axes if axis.isVisible())
-    assert plot.boundary.path is not None and plot.boundary._boundingRect is not None
+    assert plot.boundary.path is not None and plot.boundary._rect is not None
     assert not plot.image._renderRequired
-    kept = [item._kept for item in (plot.train_points, plot.test_points, plot.wrong_points)]
+    kept = [item._kept for item in (plot.train_points, plot.test_points)]
     assert all(
         k is not None and k[0] is item.bounds
-        for k, item in zip(kept, (plot.train_points, plot.test_points, plot.wrong_points), strict=True)
+        for k, item in zip(kept, (plot.train_points, plot.test_points), strict=True)
     )
+    assert plot.wrong_points._rect is not None

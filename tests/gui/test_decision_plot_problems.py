@@ -76,7 +76,7 @@ def test_binary_keeps_the_output_scale_the_colour_bar_and_the_half_boundary(plot
     assert len(bx) > 0 and np.allclose(bx, 0.5)  # the output is x: its 0.5 curve is the line x = 0.5
     brushes = [brush_rgb(spot.brush()) for spot in plot.train_points.points()]
     assert brushes == [CLASS_COLOURS[int(label)] for label in snapshot.train.y]
-    assert len(plot.wrong_points.data) == 2  # one train, one test
+    assert len(plot.wrong_points) == 2  # one train, one test
     assert "boundary at 0.5" in plot.plot.titleLabel.text
 
 
@@ -98,9 +98,9 @@ def test_k_classes_show_the_class_image_boundaries_class_colours_and_rings(plot)
     assert brushes == [CLASS_COLOURS[c] for c in y_train]
     test_pens = [spot.pen().color().getRgb()[:3] for spot in plot.test_points.points()]
     assert test_pens == [CLASS_COLOURS[c] for c in (2, 0, 1)]
-    assert len(plot.wrong_points.data) == 3 + 1  # the ringed points are the wrong ones, train and test
+    assert len(plot.wrong_points) == 3 + 1  # the ringed points are the wrong ones, train and test
     plot.set_show_test(False)
-    assert len(plot.wrong_points.data) == 3
+    assert len(plot.wrong_points) == 3
 
 
 def three_class_grid_values(points: np.ndarray) -> np.ndarray:
@@ -122,7 +122,7 @@ def test_regression_shows_the_prediction_with_a_colour_bar_and_points_by_target(
     assert plot.colorbar.isVisible() and tuple(plot.colorbar.levels()) == (-1.0, 1.0)
     assert plot.colorbar.getAxis("left").labelText == "prediction"
     assert not plot.boundary.isVisible()
-    assert len(plot.wrong_points.data) == 0
+    assert len(plot.wrong_points) == 0
     brushes = [brush_rgb(spot.brush()) for spot in plot.train_points.points()]
     assert brushes == [tuple(c[:3]) for c in value_colours(targets, -1.0, 1.0)]
     assert "misclassified" not in [label.text for _, label in plot.legend.items]

@@ -60,7 +60,7 @@ def test_a_regression_shows_its_colour_bar_the_confusion_message_and_rmse_curves
     window = trained(qtbot, playground, PLANE)
     decision = window.findChild(DecisionPlot, "decisionPlot")
     assert decision.colorbar.isVisible() and decision.colorbar.getAxis("left").labelText == "prediction"
-    assert len(decision.wrong_points.data) == 0
+    assert len(decision.wrong_points) == 0
     curves = window.findChild(CurvesView, "curvesView")
     assert curves.regression
     _, r2 = curves.curves["test_r2"].getData()
