@@ -13,6 +13,7 @@ message) must wait for both.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 import torch
@@ -29,6 +30,18 @@ SMALL = Config(
     training=TrainingConfig(optimizer="adam", lr=1e-2, batch_size=16, max_epochs=1000),
 )
 """A network and data set small enough that an epoch takes about a millisecond."""
+PROBLEM_NETWORK = NetworkConfig(hidden=(LayerConfig(8, "tanh"),), init="torch", seed=3)
+PROBLEM_TRAINING = TrainingConfig(optimizer="adam", lr=1e-2, batch_size=16, max_epochs=4)
+BLOBS = Config(
+    data=DataConfig(dataset="blobs", classes=4, n_train=120, n_test=80, seed=1),
+    network=PROBLEM_NETWORK,
+    training=replace(PROBLEM_TRAINING, loss="cross_entropy"),
+)
+"""Four classes, four epochs."""
+PLANE = Config(
+    data=DataConfig(dataset="plane", n_train=120, n_test=80, seed=1), network=PROBLEM_NETWORK, training=PROBLEM_TRAINING
+)
+"""A regression, four epochs."""
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QTransform
 from PySide6.QtWidgets import QApplication
 
-from minidl_gui.model.config import Config, DataConfig, LayerConfig, NetworkConfig, TrainingConfig
+from minidl_gui.model.config import Config
 from minidl_gui.model.session import Session
 from minidl_gui.model.snapshot import Snapshot
 from minidl_gui.plots import decision_plot
@@ -27,17 +27,11 @@ from minidl_gui.plots.rgba_image import RgbaImage, rows_of
 from minidl_gui.plots.segment_lines import SegmentLines
 from minidl_gui.plots.stamped_symbols import CLIP, StampedSymbols, device_coordinates
 from minidl_gui.widgets.file_actions import export_plot
-from tests.gui.conftest import SMALL
+from tests.gui.conftest import BLOBS, PLANE, SMALL
 
 SIZE = (430, 520)
-NETWORK = NetworkConfig(hidden=(LayerConfig(8, "tanh"),), init="torch", seed=3)
-TRAINING = TrainingConfig(optimizer="adam", lr=1e-2, batch_size=16, max_epochs=1000)
-BLOBS = Config(
-    data=DataConfig(dataset="blobs", classes=4, n_train=120, n_test=80, seed=1),
-    network=NETWORK,
-    training=replace(TRAINING, loss="cross_entropy"),
-)
-PLANE = Config(data=DataConfig(dataset="plane", n_train=120, n_test=80, seed=1), network=NETWORK, training=TRAINING)
+BLOBS, PLANE = (config.replace(training=replace(config.training, max_epochs=1000)) for config in (BLOBS, PLANE))
+"""Long enough runs for snapshots three epochs apart."""
 
 
 def pixels(image: QImage) -> np.ndarray:

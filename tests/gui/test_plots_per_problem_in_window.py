@@ -4,27 +4,18 @@ bar, the Confusion tab's message and RMSE/R² curves."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QComboBox, QTableWidget, QTabWidget
 
 from minidl_gui.model.colours import class_image
-from minidl_gui.model.config import Config, DataConfig, LayerConfig, NetworkConfig, TrainingConfig
+from minidl_gui.model.config import Config
 from minidl_gui.plots.confusion_matrix import REGRESSION_TEXT, ConfusionView
 from minidl_gui.plots.curves import CurvesView
 from minidl_gui.plots.decision_plot import DecisionPlot
 from minidl_gui.worker_commands import Train
+from tests.gui.conftest import BLOBS, PLANE
 
 TIMEOUT = 20_000
-NETWORK = NetworkConfig(hidden=(LayerConfig(8, "tanh"),), init="torch", seed=3)
-TRAINING = TrainingConfig(optimizer="adam", lr=1e-2, batch_size=16, max_epochs=4)
-BLOBS = Config(
-    data=DataConfig(dataset="blobs", classes=4, n_train=120, n_test=80, seed=1),
-    network=NETWORK,
-    training=replace(TRAINING, loss="cross_entropy"),
-)
-PLANE = Config(data=DataConfig(dataset="plane", n_train=120, n_test=80, seed=1), network=NETWORK, training=TRAINING)
 
 
 def trained(qtbot, playground, config: Config):
